@@ -1,0 +1,2 @@
+export * from './types.js';
+export type { DatasetStore } from './dataset-store.js';

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { InvalidArgumentError } from '../core/errors.js';
+import { openSqlite } from './drivers/sqlite-driver.js';
+import { MemoryDatasetStore } from './memory/memory-dataset-store.js';
+import type { MetadataStores } from './metadata-stores.js';
+import { migrateToLatest } from './migrate.js';
+import { SqlDatasetStore } from './sql/sql-dataset-store.js';
+
+export type { MetadataStores } from './metadata-stores.js';
+
+/** The metadata URI schemes this build supports. */
+export const METADATA_SCHEMES = ['sqlite:', 'memory:'] as const;
+
+type ParsedMetadataUri = { kind: 'sqlite'; file: string } | { kind: 'memory' };
+
+/** Parses `sqlite:///abs/file.db`, `sqlite:rel/file.db`, `sqlite::memory:` or `memory:`. */
+export function parseMetadataUri(uri: string): ParsedMetadataUri {
+  if (uri === 'memory:') return { kind: 'memory' };
+  if (uri.startsWith('sqlite:')) {
+    let rest = uri.slice('sqlite:'.length);
+    if (rest.startsWith('//')) rest = rest.slice(2);
+    if (rest === '') throw new InvalidArgumentError(`metadata URI '${uri}' names no database file`);
+    return { kind: 'sqlite', file: rest === ':memory:' ? rest : path.resolve(decodeURIComponent(rest)) };
+  }
+  throw new InvalidArgumentError(
+    `unsupported metadata store URI '${uri}': supported schemes are ${METADATA_SCHEMES.join(', ')}`,
+  );
+}
+
+/** Opens the metadata store named by `uri`, migrated to the newest schema. */
+export async function openMetadataStore(uri: string): Promise<MetadataStores> {
+  const parsed = parseMetadataUri(uri);
+  switch (parsed.kind) {
+    case 'sqlite': {
+      const db = openSqlite(parsed.file);
+      try {
+        const migrations = await migrateToLatest(db);
+        return { datasets: new SqlDatasetStore(db), migrations, close: () => db.destroy() };
+      } catch (err) {
+        await db.destroy();
+        throw err;
+      }
+    }
+    case 'memory':
+      return { datasets: new MemoryDatasetStore(), migrations: [], close: async () => {} };
+    default: {
+      const never: never = parsed;
+      throw new InvalidArgumentError(`unsupported metadata store ${JSON.stringify(never)}`);
+    }
+  }
+}

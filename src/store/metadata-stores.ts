@@ -1,0 +1,9 @@
+import type { DatasetStore } from '../data/index.js';
+
+/** Every metadata port, bound to one database. Later contexts add their stores here. */
+export interface MetadataStores {
+  readonly datasets: DatasetStore;
+  /** The migration names applied, in order. */
+  readonly migrations: readonly string[];
+  close(): Promise<void>;
+}
