@@ -1,0 +1,55 @@
+import { randomInt } from 'node:crypto';
+import { openArtifactStore } from '../artifacts/index.js';
+import type { ArtifactStore } from '../core/artifact-store.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { createIdGenerator, type IdGenerator } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { createRandom } from '../core/random.js';
+import type { Config } from '../config/config.js';
+import { DuckDbTripReader } from '../data/adapters/duckdb-trip-reader.js';
+import { NodeLocalFiles } from '../data/adapters/node-local-files.js';
+import { ZoneFileLoader } from '../data/adapters/zone-file-loader.js';
+import { PrepareService, type DatasetStore } from '../data/index.js';
+import { openMetadataStore } from '../store/index.js';
+
+/** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
+export interface App {
+  readonly config: Config;
+  readonly datasets: DatasetStore;
+  readonly artifacts: ArtifactStore;
+  readonly prepare: PrepareService;
+  close(): Promise<void>;
+}
+
+/** Replaceable effects, for tests. */
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly logger: Logger;
+}
+
+/** The composition root: the only place that knows every adapter. */
+export async function createApp(config: Config, overrides: AppOverrides): Promise<App> {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? createIdGenerator(clock, createRandom(randomInt(2 ** 31)));
+  const logger = overrides.logger;
+  const metadata = await openMetadataStore(config.metadataUri);
+  const artifacts = openArtifactStore(config.artifactUri);
+  const files = new NodeLocalFiles();
+  const prepare = new PrepareService({
+    trips: new DuckDbTripReader(),
+    zones: new ZoneFileLoader(),
+    files,
+    datasets: metadata.datasets,
+    clock,
+    ids,
+    logger,
+  });
+  return {
+    config,
+    datasets: metadata.datasets,
+    artifacts,
+    prepare,
+    close: () => metadata.close(),
+  };
+}

@@ -1,0 +1,31 @@
+import cliProgress from 'cli-progress';
+import { noopProgress, type Progress } from '../core/progress.js';
+
+/** A progress bar on the terminal (stderr); nothing at all when not a TTY, so logs and pipes stay clean. */
+export function createTerminalProgress(stream: NodeJS.WritableStream | undefined, isTTY: boolean): Progress {
+  if (!isTTY || !stream) return noopProgress;
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    start(label, total) {
+      bar?.stop();
+      bar = new cliProgress.SingleBar(
+        {
+          stream: stream as NodeJS.WriteStream,
+          format: `${label.padEnd(16)} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+          hideCursor: true,
+          clearOnComplete: false,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(Math.max(total, 1), 0);
+    },
+    tick(units) {
+      bar?.increment(units);
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InvalidArgumentError } from '../core/errors.js';
+import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
+import type { Config } from './config.js';
+
+/** Settings given on the command line, which win over the environment. */
+export interface ConfigOverrides {
+  readonly home?: string;
+  readonly logLevel?: string;
+}
+
+/**
+ * Builds the configuration from environment variables and command-line overrides. Pure: the caller
+ * passes the environment and the working directory. Every problem is reported at once.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: ConfigOverrides = {},
+  cwd: string = process.cwd(),
+): Config {
+  const problems: string[] = [];
+  const home = path.resolve(cwd, overrides.home ?? nonEmpty(env['DRIFTLINE_HOME']) ?? '.driftline');
+  const metadataUri = nonEmpty(env['DRIFTLINE_METADATA_URI']) ?? `sqlite://${path.join(home, 'driftline.db')}`;
+  const artifactUri = nonEmpty(env['DRIFTLINE_ARTIFACT_URI']) ?? pathToFileURL(path.join(home, 'artifacts')).href;
+  const level = (overrides.logLevel ?? nonEmpty(env['DRIFTLINE_LOG_LEVEL']) ?? 'warn').toLowerCase();
+  if (!/^(sqlite:|memory:$)/.test(metadataUri)) {
+    problems.push(`DRIFTLINE_METADATA_URI '${metadataUri}' is not sqlite:… or memory:`);
+  }
+  if (!/^(file:|memory:$)/.test(artifactUri)) {
+    problems.push(`DRIFTLINE_ARTIFACT_URI '${artifactUri}' is not file:… or memory:`);
+  }
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    problems.push(`DRIFTLINE_LOG_LEVEL '${level}' is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  if (problems.length > 0) throw new InvalidArgumentError(`invalid configuration: ${problems.join('; ')}`);
+  return Object.freeze({ home, metadataUri, artifactUri, logLevel: level as LogLevel });
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}

@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnavailableError } from '../../core/errors.js';
+import type { LocalFileInfo, LocalFiles, StagedOutput, TextSink } from '../local-files.js';
+import type { DatasetFile } from '../types.js';
+
+/** LocalFiles on Node's filesystem. */
+export class NodeLocalFiles implements LocalFiles {
+  async expand(patterns: readonly string[], extensions: readonly string[]): Promise<string[]> {
+    const found = new Set<string>();
+    const wanted = (name: string) => extensions.some((e) => name.toLowerCase().endsWith(e));
+    for (const pattern of patterns) {
+      const matches: string[] = [];
+      if (/[*?]/.test(pattern)) {
+        const dir = path.dirname(pattern);
+        if (/[*?]/.test(dir)) throw new InvalidArgumentError(`pattern '${pattern}': wildcards are allowed in the file name only`);
+        const re = globToRegExp(path.basename(pattern));
+        const names = await readdir(dir).catch(() => [] as string[]);
+        for (const name of names) if (re.test(name)) matches.push(path.resolve(dir, name));
+      } else {
+        const info = await stat(pattern).catch(() => undefined);
+        if (info?.isDirectory()) {
+          for (const name of await readdir(pattern)) if (wanted(name)) matches.push(path.resolve(pattern, name));
+        } else if (info?.isFile()) {
+          matches.push(path.resolve(pattern));
+        }
+      }
+      const files: string[] = [];
+      for (const m of matches) if ((await stat(m).catch(() => undefined))?.isFile()) files.push(m);
+      if (files.length === 0) throw new NotFoundError('input file', pattern);
+      for (const f of files) found.add(f);
+    }
+    return [...found].sort();
+  }
+
+  async describe(file: string): Promise<LocalFileInfo> {
+    const abs = path.resolve(file);
+    try {
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of createReadStream(abs)) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).byteLength;
+      }
+      return { path: abs, uri: pathToFileURL(abs).href, sizeBytes: size, sha256: hash.digest('hex') };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', file, { cause: err });
+      throw new UnavailableError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async remove(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async stage(dir: string, options: { replace: boolean }): Promise<StagedOutput> {
+    const target = path.resolve(dir);
+    const existing = await stat(target).catch(() => undefined);
+    if (existing && !existing.isDirectory()) {
+      throw new FailedPreconditionError(`output '${dir}' exists and is not a folder`);
+    }
+    if (existing && !options.replace && (await readdir(target)).length > 0) {
+      throw new FailedPreconditionError(`output folder '${dir}' is not empty (pass --force to replace it)`);
+    }
+    const parent = path.dirname(target);
+    await mkdir(parent, { recursive: true });
+    const temp = path.join(parent, `.${path.basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
+    await mkdir(temp);
+    return new NodeStagedOutput(target, temp);
+  }
+}
+
+class HashingSink implements TextSink {
+  readonly hash = createHash('sha256');
+  size = 0;
+  constructor(readonly stream: WriteStream) {}
+
+  async write(text: string): Promise<void> {
+    const bytes = Buffer.from(text, 'utf8');
+    this.hash.update(bytes);
+    this.size += bytes.byteLength;
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain');
+  }
+}
+
+class NodeStagedOutput implements StagedOutput {
+  private readonly sinks = new Map<string, HashingSink>();
+  private done = false;
+  readonly uri: string;
+
+  constructor(
+    readonly dir: string,
+    private readonly temp: string,
+  ) {
+    this.uri = pathToFileURL(dir).href;
+  }
+
+  async open(relPath: string): Promise<TextSink> {
+    const file = path.join(this.temp, relPath);
+    if (!file.startsWith(this.temp + path.sep)) throw new InvalidArgumentError(`output path '${relPath}' leaves the output folder`);
+    await mkdir(path.dirname(file), { recursive: true });
+    const sink = new HashingSink(createWriteStream(file));
+    this.sinks.set(relPath.split(path.sep).join('/'), sink);
+    return sink;
+  }
+
+  async commit(): Promise<DatasetFile[]> {
+    await this.closeAll();
+    const old = `${this.temp}.old`;
+    const existing = await stat(this.dir).catch(() => undefined);
+    if (existing) await rename(this.dir, old);
+    await rename(this.temp, this.dir);
+    if (existing) await rm(old, { recursive: true, force: true });
+    this.done = true;
+    return [...this.sinks.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([rel, sink]) => ({
+        role: 'output' as const,
+        uri: pathToFileURL(path.join(this.dir, rel)).href,
+        sizeBytes: sink.size,
+        sha256: sink.hash.digest('hex'),
+      }));
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.closeAll().catch(() => undefined);
+    await rm(this.temp, { recursive: true, force: true });
+  }
+
+  private async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.sinks.values()].map(async (s) => {
+        if (s.stream.closed) return;
+        s.stream.end();
+        await once(s.stream, 'close');
+      }),
+    );
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${escaped}$`);
+}

@@ -1,0 +1,226 @@
+import type { Clock } from '../core/clock.js';
+import { FailedPreconditionError } from '../core/errors.js';
+import type { IdGenerator } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { noopProgress, type Progress } from '../core/progress.js';
+import { createRandom } from '../core/random.js';
+import type { DatasetStore } from './dataset-store.js';
+import { FeatureTable } from './feature-table.js';
+import { geoDistanceKm } from './geo-distance.js';
+import type { LocalFiles, StagedOutput } from './local-files.js';
+import { seededSplit } from './seeded-split.js';
+import { firstFailedRule, type TripCandidate } from './trip-cleaning.js';
+import type { TripReader } from './trip-reader.js';
+import {
+  CLEANING_RULES,
+  FEATURE_COLUMNS,
+  type CleaningRule,
+  type Dataset,
+  type DatasetFile,
+  type PrepareReport,
+  type ZoneCentroid,
+} from './types.js';
+import type { ZoneLoader } from './zone-loader.js';
+
+/** What `prepare` needs from the outside. */
+export interface PrepareDeps {
+  readonly trips: TripReader;
+  readonly zones: ZoneLoader;
+  readonly files: LocalFiles;
+  readonly datasets: DatasetStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
+
+/** One `prepare` request. */
+export interface PrepareRequest {
+  /** Trip files, folders or `*` patterns (Parquet or CSV). */
+  readonly trips: readonly string[];
+  /** `taxi_zones.zip` or a centroid CSV. */
+  readonly zones: string;
+  /** The output folder. */
+  readonly out: string;
+  readonly seed: number;
+  /** Replace a non-empty output folder. */
+  readonly replace?: boolean;
+  readonly progress?: Progress;
+}
+
+/** What `prepare` produced. */
+export interface PrepareResult {
+  readonly dataset: Dataset;
+  readonly report: PrepareReport;
+}
+
+/** The file layout of a prepared dataset (SageMaker built-in XGBoost channels plus test and baseline). */
+export const PREPARED_FILES = {
+  train: 'train/train.csv',
+  validation: 'validation/validation.csv',
+  test: 'test/test.csv',
+  baseline: 'baseline/baseline.csv',
+  report: 'prepare-report.json',
+} as const;
+
+/**
+ * Turns raw TLC trip files into the sample's training, validation, test and baseline CSVs: zone
+ * centroids, distance and time features, the sample's cleaning rules, a seeded 80/19/1 split.
+ * Writes everything to a staging folder that appears at `out` only when complete, then records the
+ * dataset (inputs and outputs with their hashes) in the metadata store.
+ */
+export class PrepareService {
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: PrepareDeps) {
+    this.logger = deps.logger.child({ component: 'data.prepare' });
+  }
+
+  async prepare(req: PrepareRequest): Promise<PrepareResult> {
+    const started = this.deps.clock.now();
+    const progress = req.progress ?? noopProgress;
+    const inputs = await this.deps.files.expand(req.trips, ['.parquet', '.csv', '.csv.gz']);
+    const zoneFile = await this.deps.zones.load(req.zones);
+    const centroids = new Map<number, ZoneCentroid>(zoneFile.zones.map((z) => [z.locationId, z]));
+
+    const described = [];
+    for (const file of inputs) {
+      const { schema, rows } = await this.deps.trips.inspect(file);
+      described.push({ file, schema, rows, info: await this.deps.files.describe(file) });
+    }
+    const totalRows = described.reduce((s, d) => s + d.rows, 0);
+
+    const table = new FeatureTable();
+    const dropped = Object.fromEntries(CLEANING_RULES.map((r) => [r, 0])) as Record<CleaningRule, number>;
+    let rowsRead = 0;
+    progress.start('reading trips', totalRows);
+    const candidate: TripCandidate = {
+      fareAmount: 0, passengerCount: 0, pickupZone: 0, dropoffZone: 0, hour: 0, weekday: 0, month: 0,
+      durationMinutes: 0, zonesKnown: false, geoDistance: NaN,
+    };
+    for (const { file, schema } of described) {
+      for await (const batch of this.deps.trips.read(file, schema)) {
+        for (let i = 0; i < batch.length; i++) {
+          candidate.fareAmount = batch.fareAmount[i]!;
+          candidate.passengerCount = batch.passengerCount[i]!;
+          candidate.pickupZone = batch.pickupZone[i]!;
+          candidate.dropoffZone = batch.dropoffZone[i]!;
+          candidate.hour = batch.hour[i]!;
+          candidate.weekday = batch.weekday[i]!;
+          candidate.month = batch.month[i]!;
+          candidate.durationMinutes = batch.durationMinutes[i]!;
+          const pu = centroids.get(candidate.pickupZone);
+          const dz = centroids.get(candidate.dropoffZone);
+          candidate.zonesKnown = pu !== undefined && dz !== undefined;
+          candidate.geoDistance = pu && dz ? geoDistanceKm(pu.latitude, pu.longitude, dz.latitude, dz.longitude) : NaN;
+          const failed = firstFailedRule(candidate);
+          if (failed) {
+            dropped[failed]++;
+            continue;
+          }
+          table.push([
+            candidate.fareAmount, candidate.passengerCount,
+            pu!.latitude, pu!.longitude, dz!.latitude, dz!.longitude,
+            candidate.geoDistance, candidate.hour, candidate.weekday, candidate.month,
+          ]);
+        }
+        rowsRead += batch.length;
+        progress.tick(batch.length);
+      }
+    }
+    progress.stop();
+    if (table.rows < 2) {
+      throw new FailedPreconditionError(
+        `only ${table.rows} trip(s) left after cleaning ${rowsRead} read; nothing to split (see the dropped-row counts with --json)`,
+        { details: { rowsRead, dropped } },
+      );
+    }
+
+    const split = seededSplit(table.rows, createRandom(req.seed));
+    const id = this.deps.ids('ds');
+    const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
+    let outputs: DatasetFile[];
+    let report: PrepareReport;
+    try {
+      progress.start('writing splits', table.rows * 2 + split.validation.length + split.test.length);
+      const header = FEATURE_COLUMNS.join(',');
+      await writeRows(staged, PREPARED_FILES.train, undefined, split.train, table, progress);
+      await writeRows(staged, PREPARED_FILES.validation, undefined, split.validation, table, progress);
+      await writeRows(staged, PREPARED_FILES.test, header, split.test, table, progress);
+      await writeRows(staged, PREPARED_FILES.baseline, header, split.train, table, progress);
+      progress.stop();
+      report = {
+        inputs: described.map((d) => ({ file: d.info.path, rows: d.rows, schema: d.schema, sha256: d.info.sha256 })),
+        zones: { file: req.zones, source: zoneFile.source, zones: zoneFile.zones.length },
+        rowsRead,
+        rowsKept: table.rows,
+        rowsDropped: dropped,
+        splits: { train: split.train.length, validation: split.validation.length, test: split.test.length, baseline: split.train.length },
+        seed: req.seed,
+        columns: FEATURE_COLUMNS,
+        seconds: (this.deps.clock.now() - started) / 1000,
+      };
+      const sink = await staged.open(PREPARED_FILES.report);
+      await sink.write(`${JSON.stringify({ datasetId: id, ...report }, null, 2)}\n`);
+      outputs = await staged.commit();
+    } catch (err) {
+      await staged.abort();
+      throw err;
+    }
+
+    const rowsByFile: Record<string, number> = {
+      [PREPARED_FILES.train]: split.train.length,
+      [PREPARED_FILES.validation]: split.validation.length,
+      [PREPARED_FILES.test]: split.test.length,
+      [PREPARED_FILES.baseline]: split.train.length,
+    };
+    const dataset: Dataset = {
+      id,
+      kind: 'prepared',
+      uri: staged.uri,
+      createdAt: this.deps.clock.now(),
+      rowCount: table.rows,
+      files: [
+        ...described.map((d): DatasetFile => ({ role: 'input', uri: d.info.uri, sizeBytes: d.info.sizeBytes, sha256: d.info.sha256, rows: d.rows })),
+        ...outputs.map((o): DatasetFile => {
+          const rel = Object.keys(rowsByFile).find((k) => o.uri.endsWith('/' + k));
+          return rel ? { ...o, rows: rowsByFile[rel]! } : o;
+        }),
+      ],
+      details: { ...report },
+    };
+    try {
+      await this.deps.datasets.create(dataset);
+    } catch (err) {
+      // Nothing half-done stays behind: without its record the output would be an orphan.
+      await this.deps.files.remove(staged.dir);
+      throw err;
+    }
+    this.logger.info('dataset prepared', { datasetId: id, rowsRead, rowsKept: table.rows, seconds: report.seconds });
+    return { dataset, report };
+  }
+}
+
+async function writeRows(
+  staged: StagedOutput,
+  relPath: string,
+  header: string | undefined,
+  rows: Uint32Array,
+  table: FeatureTable,
+  progress: Progress,
+): Promise<void> {
+  const sink = await staged.open(relPath);
+  let buffer = header === undefined ? '' : `${header}\n`;
+  let pending = 0;
+  for (let i = 0; i < rows.length; i++) {
+    buffer += `${table.formatRow(rows[i]!)}\n`;
+    pending++;
+    if (buffer.length > 1 << 20) {
+      await sink.write(buffer);
+      progress.tick(pending);
+      buffer = '';
+      pending = 0;
+    }
+  }
+  if (buffer.length > 0) await sink.write(buffer);
+  progress.tick(pending);
+}
