@@ -9,7 +9,8 @@ import type { Config } from '../config/config.js';
 import { DuckDbTripReader } from '../data/adapters/duckdb-trip-reader.js';
 import { NodeLocalFiles } from '../data/adapters/node-local-files.js';
 import { ZoneFileLoader } from '../data/adapters/zone-file-loader.js';
-import { PrepareService, type DatasetStore } from '../data/index.js';
+import { DuckDbTripFileWriter } from '../data/adapters/duckdb-trip-file-writer.js';
+import { GenerateService, PrepareService, type DatasetStore } from '../data/index.js';
 import { openMetadataStore } from '../store/index.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -18,6 +19,7 @@ export interface App {
   readonly datasets: DatasetStore;
   readonly artifacts: ArtifactStore;
   readonly prepare: PrepareService;
+  readonly generate: GenerateService;
   close(): Promise<void>;
 }
 
@@ -45,8 +47,10 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     ids,
     logger,
   });
+  const generate = new GenerateService({ writer: new DuckDbTripFileWriter(), files, datasets: metadata.datasets, clock, ids, logger });
   return {
     config,
+    generate,
     datasets: metadata.datasets,
     artifacts,
     prepare,

@@ -5,3 +5,6 @@ export type { ZoneLoader } from './zone-loader.js';
 export type { LocalFiles, LocalFileInfo, StagedOutput, TextSink } from './local-files.js';
 export { PrepareService, PREPARED_FILES, type PrepareDeps, type PrepareRequest, type PrepareResult } from './prepare-service.js';
 export { geoDistanceKm } from './geo-distance.js';
+export type { TripFileWriter, TripFileFormat } from './trip-file-writer.js';
+export { GenerateService, GENERATED_ZONES_FILE, type GenerateDeps, type GenerateRequest, type GenerateReport } from './generate/generate-service.js';
+export { DRIFT_PRESETS, DRIFT_DESCRIPTIONS, type DriftPreset } from './generate/drift-presets.js';

@@ -16,6 +16,8 @@ export interface StagedOutput {
   readonly uri: string;
   /** Opens `relPath` (e.g. `train/train.csv`) for writing. */
   open(relPath: string): Promise<TextSink>;
+  /** A path inside the staging folder for a file some other writer produces; it is hashed on commit. */
+  localPath(relPath: string): Promise<string>;
   /** Closes every file, moves the folder into place and returns the files written (sorted by path). */
   commit(): Promise<DatasetFile[]>;
   abort(): Promise<void>;

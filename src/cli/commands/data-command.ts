@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { CLEANING_RULES, PREPARED_FILES, type PrepareReport } from '../../data/index.js';
+import { CLEANING_RULES, DRIFT_DESCRIPTIONS, DRIFT_PRESETS, PREPARED_FILES, type DriftPreset, type PrepareReport } from '../../data/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num, table } from '../output.js';
 
@@ -33,6 +33,46 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         progress: ctx.progress(),
       });
       emit(ctx.io, ctx.json(), { datasetId: dataset.id, out: dataset.uri, report }, () => describePrepare(dataset.id, opts.out, report));
+    });
+
+  data
+    .command('generate')
+    .description('write synthetic trips in the TLC green schema plus a zones file (no network, no real data needed)')
+    .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --force)')
+    .requiredOption('--months <list>', 'comma-separated YYYY-MM months, e.g. 2021-01,2021-02')
+    .option('--rows <n>', 'trips per month', '50000')
+    .option('--seed <n>', 'random seed', '42')
+    .option('--drift <preset>', `drift to inject: ${DRIFT_PRESETS.join(', ')}`, 'none')
+    .option('--format <format>', 'parquet or csv', 'parquet')
+    .option('--force', 'replace a non-empty output folder')
+    .addHelpText('after', `\nDrift presets:\n${DRIFT_PRESETS.map((p) => `  ${p.padEnd(14)} ${DRIFT_DESCRIPTIONS[p]}`).join('\n')}`)
+    .action(async (opts: { out: string; months: string; rows: string; seed: string; drift: string; format: string; force?: boolean }) => {
+      if (!(DRIFT_PRESETS as readonly string[]).includes(opts.drift)) {
+        throw new InvalidArgumentError(`unknown --drift '${opts.drift}': use one of ${DRIFT_PRESETS.join(', ')}`);
+      }
+      if (opts.format !== 'parquet' && opts.format !== 'csv') {
+        throw new InvalidArgumentError(`--format must be parquet or csv, got '${opts.format}'`);
+      }
+      const rows = parseInteger('--rows', opts.rows, 1);
+      const seed = parseInteger('--seed', opts.seed);
+      const app = await ctx.app();
+      const { dataset, report } = await app.generate.generate({
+        out: opts.out,
+        months: opts.months.split(',').filter((m) => m.trim() !== ''),
+        rows,
+        seed,
+        drift: opts.drift as DriftPreset,
+        format: opts.format,
+        replace: Boolean(opts.force),
+        progress: ctx.progress(),
+      });
+      emit(ctx.io, ctx.json(), { datasetId: dataset.id, out: dataset.uri, report }, () =>
+        [
+          `generated dataset ${dataset.id} in ${report.seconds.toFixed(1)} s -> ${opts.out} (drift: ${report.drift})`,
+          ...report.months.map((m) => `  ${m.file}  ${num(m.rows)} trips`),
+          `  ${report.zonesFile}`,
+        ].join('\n'),
+      );
     });
 
   data

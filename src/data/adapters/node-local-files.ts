@@ -40,13 +40,8 @@ export class NodeLocalFiles implements LocalFiles {
   async describe(file: string): Promise<LocalFileInfo> {
     const abs = path.resolve(file);
     try {
-      const hash = createHash('sha256');
-      let size = 0;
-      for await (const chunk of createReadStream(abs)) {
-        hash.update(chunk as Buffer);
-        size += (chunk as Buffer).byteLength;
-      }
-      return { path: abs, uri: pathToFileURL(abs).href, sizeBytes: size, sha256: hash.digest('hex') };
+      const { size, sha256 } = await hashFile(abs);
+      return { path: abs, uri: pathToFileURL(abs).href, sizeBytes: size, sha256 };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', file, { cause: err });
       throw new UnavailableError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
@@ -89,6 +84,7 @@ class HashingSink implements TextSink {
 
 class NodeStagedOutput implements StagedOutput {
   private readonly sinks = new Map<string, HashingSink>();
+  private readonly external = new Set<string>();
   private done = false;
   readonly uri: string;
 
@@ -100,29 +96,38 @@ class NodeStagedOutput implements StagedOutput {
   }
 
   async open(relPath: string): Promise<TextSink> {
-    const file = path.join(this.temp, relPath);
-    if (!file.startsWith(this.temp + path.sep)) throw new InvalidArgumentError(`output path '${relPath}' leaves the output folder`);
+    const file = this.inside(relPath);
     await mkdir(path.dirname(file), { recursive: true });
     const sink = new HashingSink(createWriteStream(file));
     this.sinks.set(relPath.split(path.sep).join('/'), sink);
     return sink;
   }
 
+  async localPath(relPath: string): Promise<string> {
+    const file = this.inside(relPath);
+    await mkdir(path.dirname(file), { recursive: true });
+    this.external.add(relPath.split(path.sep).join('/'));
+    return file;
+  }
+
   async commit(): Promise<DatasetFile[]> {
     await this.closeAll();
+    const hashed = new Map<string, { size: number; sha256: string }>();
+    for (const [rel, sink] of this.sinks) hashed.set(rel, { size: sink.size, sha256: sink.hash.digest('hex') });
+    for (const rel of this.external) hashed.set(rel, await hashFile(path.join(this.temp, rel)));
     const old = `${this.temp}.old`;
     const existing = await stat(this.dir).catch(() => undefined);
     if (existing) await rename(this.dir, old);
     await rename(this.temp, this.dir);
     if (existing) await rm(old, { recursive: true, force: true });
     this.done = true;
-    return [...this.sinks.entries()]
+    return [...hashed.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([rel, sink]) => ({
+      .map(([rel, h]) => ({
         role: 'output' as const,
         uri: pathToFileURL(path.join(this.dir, rel)).href,
-        sizeBytes: sink.size,
-        sha256: sink.hash.digest('hex'),
+        sizeBytes: h.size,
+        sha256: h.sha256,
       }));
   }
 
@@ -131,6 +136,12 @@ class NodeStagedOutput implements StagedOutput {
     this.done = true;
     await this.closeAll().catch(() => undefined);
     await rm(this.temp, { recursive: true, force: true });
+  }
+
+  private inside(relPath: string): string {
+    const file = path.join(this.temp, relPath);
+    if (!file.startsWith(this.temp + path.sep)) throw new InvalidArgumentError(`output path '${relPath}' leaves the output folder`);
+    return file;
   }
 
   private async closeAll(): Promise<void> {
@@ -147,4 +158,15 @@ class NodeStagedOutput implements StagedOutput {
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
   return new RegExp(`^${escaped}$`);
+}
+
+/** Size and SHA-256 of a file, streamed. */
+export async function hashFile(file: string): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).byteLength;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
