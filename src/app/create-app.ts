@@ -10,7 +10,8 @@ import { DuckDbTripReader } from '../data/adapters/duckdb-trip-reader.js';
 import { NodeLocalFiles } from '../data/adapters/node-local-files.js';
 import { ZoneFileLoader } from '../data/adapters/zone-file-loader.js';
 import { DuckDbTripFileWriter } from '../data/adapters/duckdb-trip-file-writer.js';
-import { GenerateService, PrepareService, type DatasetStore } from '../data/index.js';
+import { HttpDownloader } from '../data/adapters/http-downloader.js';
+import { GenerateService, NycFetchService, PrepareService, type DatasetStore } from '../data/index.js';
 import { openMetadataStore } from '../store/index.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -20,6 +21,7 @@ export interface App {
   readonly artifacts: ArtifactStore;
   readonly prepare: PrepareService;
   readonly generate: GenerateService;
+  readonly fetchNyc: NycFetchService;
   close(): Promise<void>;
 }
 
@@ -48,9 +50,11 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     logger,
   });
   const generate = new GenerateService({ writer: new DuckDbTripFileWriter(), files, datasets: metadata.datasets, clock, ids, logger });
+  const fetchNyc = new NycFetchService({ downloader: new HttpDownloader(), files, datasets: metadata.datasets, clock, ids, logger });
   return {
     config,
     generate,
+    fetchNyc,
     datasets: metadata.datasets,
     artifacts,
     prepare,

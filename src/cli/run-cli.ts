@@ -39,12 +39,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--home <dir>', 'home folder for the embedded database and artifacts (env DRIFTLINE_HOME, default ./.driftline)')
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--log-level <level>', 'structured log level on stderr: debug, info, warn, error, silent')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(`driftline: ${s.replace(/^error: /, '').trimEnd()}\n`),
+      outputError: (s, write) => write(`driftline: ${oneLine(s.replace(/^error: /, ''))} (see --help)\n`),
     });
   registerDataCommands(program, ctx);
   registerQuickstartCommand(program, ctx);

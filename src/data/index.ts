@@ -8,3 +8,5 @@ export { geoDistanceKm } from './geo-distance.js';
 export type { TripFileWriter, TripFileFormat } from './trip-file-writer.js';
 export { GenerateService, GENERATED_ZONES_FILE, type GenerateDeps, type GenerateRequest, type GenerateReport } from './generate/generate-service.js';
 export { DRIFT_PRESETS, DRIFT_DESCRIPTIONS, type DriftPreset } from './generate/drift-presets.js';
+export type { Downloader } from './downloader.js';
+export { NycFetchService, TLC_BASE_URL, FLEETS, FETCH_MANIFEST, type Fleet, type FetchedFile, type FetchRequest } from './fetch/nyc-fetch-service.js';

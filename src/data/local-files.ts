@@ -40,6 +40,10 @@ export interface LocalFileInfo {
 export interface LocalFiles {
   expand(patterns: readonly string[], extensions: readonly string[]): Promise<string[]>;
   describe(file: string): Promise<LocalFileInfo>;
+  /** The text of a file, or undefined when it does not exist. */
+  readText(file: string): Promise<string | undefined>;
+  /** Writes a whole text file atomically (temporary sibling, then rename), creating folders. */
+  writeText(file: string, text: string): Promise<void>;
   /** Removes a folder that a committed stage wrote (used to undo a commit when recording it failed). */
   remove(dir: string): Promise<void>;
   stage(dir: string, options: { replace: boolean }): Promise<StagedOutput>;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { CLEANING_RULES, DRIFT_DESCRIPTIONS, DRIFT_PRESETS, PREPARED_FILES, type DriftPreset, type PrepareReport } from '../../data/index.js';
+import { CLEANING_RULES, TLC_BASE_URL, type Fleet, DRIFT_DESCRIPTIONS, DRIFT_PRESETS, PREPARED_FILES, type DriftPreset, type PrepareReport } from '../../data/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num, table } from '../output.js';
 
@@ -71,6 +71,33 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
           `generated dataset ${dataset.id} in ${report.seconds.toFixed(1)} s -> ${opts.out} (drift: ${report.drift})`,
           ...report.months.map((m) => `  ${m.file}  ${num(m.rows)} trips`),
           `  ${report.zonesFile}`,
+        ].join('\n'),
+      );
+    });
+
+  data
+    .command('fetch-nyc')
+    .description("download TLC monthly trip files and taxi_zones.zip (skips files already complete)")
+    .requiredOption('--months <list>', 'comma-separated YYYY-MM months, e.g. 2021-01,2021-02')
+    .requiredOption('--out <dir>', 'download folder')
+    .option('--fleet <fleet>', 'green or yellow', 'green')
+    .option('--base-url <url>', 'download location (a mirror)', TLC_BASE_URL)
+    .action(async (opts: { months: string; out: string; fleet: string; baseUrl: string }) => {
+      const app = await ctx.app();
+      const { dataset, files } = await app.fetchNyc.fetch({
+        months: opts.months.split(','),
+        fleet: opts.fleet as Fleet,
+        out: opts.out,
+        baseUrl: opts.baseUrl,
+        progress: ctx.progress(),
+      });
+      emit(ctx.io, ctx.json(), { datasetId: dataset.id, out: opts.out, files }, () =>
+        [
+          `fetched into ${opts.out} (dataset ${dataset.id})`,
+          table(
+            ['FILE', 'BYTES', 'SHA256', 'STATUS'],
+            files.map((f) => [f.name, num(f.bytes), f.sha256.slice(0, 12), f.skipped ? 'already complete' : 'downloaded']),
+          ),
         ].join('\n'),
       );
     });

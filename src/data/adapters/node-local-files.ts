@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +45,27 @@ export class NodeLocalFiles implements LocalFiles {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', file, { cause: err });
       throw new UnavailableError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async readText(file: string): Promise<string | undefined> {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new UnavailableError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async writeText(file: string, text: string): Promise<void> {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    const tmp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
+    try {
+      await writeFile(tmp, text);
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw new UnavailableError(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
     }
   }
 
