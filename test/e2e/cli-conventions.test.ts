@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ERROR_CODES } from '../../src/core/errors.js';
+import { EXIT_CODES } from '../../src/cli/exit-codes.js';
+import { VERSION } from '../../src/cli/version.js';
+import { cli } from '../support/cli-runner.js';
+import { tmpDir } from '../support/tmp-dir.js';
+
+const COMMANDS = [[], ['data'], ['data', 'prepare'], ['data', 'generate'], ['data', 'fetch-nyc'], ['data', 'list'], ['data', 'show'], ['quickstart']];
+
+describe('CLI conventions', () => {
+  for (const command of COMMANDS) {
+    it(`'${['driftline', ...command].join(' ')} --help' prints usage and exits 0`, async () => {
+      const run = await cli([...command, '--help']);
+      assert.equal(run.code, 0);
+      assert.match(run.stdout, /^Usage: driftline/);
+      assert.match(run.stdout, /--help/);
+    });
+  }
+
+  it('offers --json and --home on every command', async () => {
+    const run = await cli(['--help']);
+    assert.match(run.stdout, /--json/);
+    assert.match(run.stdout, /--home <dir>/);
+  });
+
+  it('prints the version', async () => {
+    const run = await cli(['--version']);
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout.trim(), VERSION);
+  });
+
+  it('answers an unknown command or option with one line and exit code 2', async () => {
+    for (const argv of [['bogus'], ['data', 'prepare', '--bogus']]) {
+      const run = await cli(argv);
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
+      assert.match(run.stderr, /^driftline: /);
+    }
+  });
+
+  it('maps every error code to a distinct non-zero exit code', () => {
+    const codes = ERROR_CODES.map((c) => EXIT_CODES[c]);
+    assert.ok(codes.every((c) => c > 0));
+    assert.equal(new Set(codes).size, codes.length);
+  });
+
+  it('reports invalid configuration with every problem on one line', async () => {
+    const run = await cli(['data', 'list'], { env: { DRIFTLINE_LOG_LEVEL: 'loud', DRIFTLINE_METADATA_URI: 'mysql://x' } });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /invalid configuration: .*mysql.*loud/);
+  });
+
+  it('lists nothing on a new home, then shows the datasets of a quickstart run', async () => {
+    const home = await tmpDir();
+    const empty = await cli(['data', 'list'], { home });
+    assert.equal(empty.code, 0);
+    assert.match(empty.stdout, /no datasets yet/);
+    const quick = await cli(['--json', 'quickstart', '--rows', '2000'], { home });
+    assert.equal(quick.code, 0, quick.stderr);
+    const { generated, prepared } = quick.json<{ generated: string; prepared: string }>();
+    const list = await cli(['data', 'list'], { home });
+    assert.match(list.stdout, new RegExp(`${prepared}\\s+prepared`));
+    assert.match(list.stdout, new RegExp(`${generated}\\s+generated`));
+    const missing = await cli(['data', 'show', 'ds_nope'], { home });
+    assert.equal(missing.code, 3);
+    assert.equal(missing.stderr, "driftline: dataset 'ds_nope' not found\n");
+  });
+});
