@@ -40,8 +40,9 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const metadata = await openMetadataStore(config.metadataUri);
   const artifacts = openArtifactStore(config.artifactUri);
   const files = new NodeLocalFiles();
+  const trips = new DuckDbTripReader();
   const prepare = new PrepareService({
-    trips: new DuckDbTripReader(),
+    trips,
     zones: new ZoneFileLoader(),
     files,
     datasets: metadata.datasets,
@@ -58,6 +59,9 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     datasets: metadata.datasets,
     artifacts,
     prepare,
-    close: () => metadata.close(),
+    close: async () => {
+      trips.close();
+      await metadata.close();
+    },
   };
 }

@@ -18,7 +18,6 @@ import {
   type Dataset,
   type DatasetFile,
   type PrepareReport,
-  type ZoneCentroid,
 } from './types.js';
 import type { ZoneLoader } from './zone-loader.js';
 
@@ -80,7 +79,7 @@ export class PrepareService {
     const progress = req.progress ?? noopProgress;
     const inputs = await this.deps.files.expand(req.trips, ['.parquet', '.csv', '.csv.gz']);
     const zoneFile = await this.deps.zones.load(req.zones);
-    const centroids = new Map<number, ZoneCentroid>(zoneFile.zones.map((z) => [z.locationId, z]));
+    const zoneIndex = new Map<number, number>(zoneFile.zones.map((z, i) => [z.locationId, i]));
 
     const described = [];
     for (const file of inputs) {
@@ -89,9 +88,21 @@ export class PrepareService {
     }
     const totalRows = described.reduce((s, d) => s + d.rows, 0);
 
-    const table = new FeatureTable();
+    const table = new FeatureTable(zoneFile.zones);
+    const zones = zoneFile.zones;
     const dropped = Object.fromEntries(CLEANING_RULES.map((r) => [r, 0])) as Record<CleaningRule, number>;
     let rowsRead = 0;
+    // Distances between zone centroids, computed once per pair.
+    const pairKm = new Float64Array(zones.length * zones.length).fill(NaN);
+    const distance = (a: number, b: number): number => {
+      const k = a * zones.length + b;
+      let d = pairKm[k]!;
+      if (Number.isNaN(d)) {
+        d = geoDistanceKm(zones[a]!.latitude, zones[a]!.longitude, zones[b]!.latitude, zones[b]!.longitude);
+        pairKm[k] = d;
+      }
+      return d;
+    };
     progress.start('reading trips', totalRows);
     const candidate: TripCandidate = {
       fareAmount: 0, passengerCount: 0, pickupZone: 0, dropoffZone: 0, hour: 0, weekday: 0, month: 0,
@@ -108,20 +119,19 @@ export class PrepareService {
           candidate.weekday = batch.weekday[i]!;
           candidate.month = batch.month[i]!;
           candidate.durationMinutes = batch.durationMinutes[i]!;
-          const pu = centroids.get(candidate.pickupZone);
-          const dz = centroids.get(candidate.dropoffZone);
-          candidate.zonesKnown = pu !== undefined && dz !== undefined;
-          candidate.geoDistance = pu && dz ? geoDistanceKm(pu.latitude, pu.longitude, dz.latitude, dz.longitude) : NaN;
+          const puIndex = zoneIndex.get(candidate.pickupZone);
+          const dzIndex = zoneIndex.get(candidate.dropoffZone);
+          candidate.zonesKnown = puIndex !== undefined && dzIndex !== undefined;
+          candidate.geoDistance = candidate.zonesKnown ? distance(puIndex!, dzIndex!) : NaN;
           const failed = firstFailedRule(candidate);
           if (failed) {
             dropped[failed]++;
             continue;
           }
-          table.push([
-            candidate.fareAmount, candidate.passengerCount,
-            pu!.latitude, pu!.longitude, dz!.latitude, dz!.longitude,
+          table.push(
+            candidate.fareAmount, candidate.passengerCount, puIndex!, dzIndex!,
             candidate.geoDistance, candidate.hour, candidate.weekday, candidate.month,
-          ]);
+          );
         }
         rowsRead += batch.length;
         progress.tick(batch.length);
@@ -141,12 +151,12 @@ export class PrepareService {
     let outputs: DatasetFile[];
     let report: PrepareReport;
     try {
-      progress.start('writing splits', table.rows * 2 + split.validation.length + split.test.length);
+      progress.start('writing splits', table.rows);
       const header = FEATURE_COLUMNS.join(',');
-      await writeRows(staged, PREPARED_FILES.train, undefined, split.train, table, progress);
-      await writeRows(staged, PREPARED_FILES.validation, undefined, split.validation, table, progress);
-      await writeRows(staged, PREPARED_FILES.test, header, split.test, table, progress);
-      await writeRows(staged, PREPARED_FILES.baseline, header, split.train, table, progress);
+      // Baseline is the training rows with a header: format them once, write them twice.
+      await writeRows(staged, [{ path: PREPARED_FILES.train }, { path: PREPARED_FILES.baseline, header }], split.train, table, progress);
+      await writeRows(staged, [{ path: PREPARED_FILES.validation }], split.validation, table, progress);
+      await writeRows(staged, [{ path: PREPARED_FILES.test, header }], split.test, table, progress);
       progress.stop();
       report = {
         inputs: described.map((d) => ({ file: d.info.path, rows: d.rows, schema: d.schema, sha256: d.info.sha256 })),
@@ -200,27 +210,29 @@ export class PrepareService {
   }
 }
 
+/** Writes the rows `rows` of `table` to every target (each with its optional header line). */
 async function writeRows(
   staged: StagedOutput,
-  relPath: string,
-  header: string | undefined,
+  targets: readonly { path: string; header?: string }[],
   rows: Uint32Array,
   table: FeatureTable,
   progress: Progress,
 ): Promise<void> {
-  const sink = await staged.open(relPath);
-  let buffer = header === undefined ? '' : `${header}\n`;
+  const sinks = await Promise.all(targets.map((t) => staged.open(t.path)));
+  const headers = targets.map((t) => (t.header === undefined ? '' : `${t.header}\n`));
+  let buffer = '';
   let pending = 0;
+  const flush = async () => {
+    await Promise.all(sinks.map((sink, k) => sink.write(headers[k] + buffer)));
+    headers.fill('');
+    progress.tick(pending);
+    buffer = '';
+    pending = 0;
+  };
   for (let i = 0; i < rows.length; i++) {
     buffer += `${table.formatRow(rows[i]!)}\n`;
     pending++;
-    if (buffer.length > 1 << 20) {
-      await sink.write(buffer);
-      progress.tick(pending);
-      buffer = '';
-      pending = 0;
-    }
+    if (buffer.length > 1 << 20) await flush();
   }
-  if (buffer.length > 0) await sink.write(buffer);
-  progress.tick(pending);
+  await flush();
 }

@@ -7,7 +7,21 @@ const REQUIRED = ['fare_amount', 'passenger_count', 'pulocationid', 'dolocationi
 
 /** Reads TLC Parquet and CSV trip files with DuckDB, green or yellow, zone ids as numbers or strings. */
 export class DuckDbTripReader implements TripReader {
+  private instance: Promise<DuckDBInstance> | undefined;
+
   constructor(private readonly options: { threads?: number } = {}) {}
+
+  /** Releases the DuckDB instance (created on first use and shared by every read). */
+  close(): void {
+    const pending = this.instance;
+    this.instance = undefined;
+    void pending?.then((i) => i.closeSync());
+  }
+
+  private connect(): Promise<DuckDBConnection> {
+    this.instance ??= DuckDBInstance.create(':memory:', { threads: String(this.options.threads ?? 2) });
+    return this.instance.then((i) => i.connect());
+  }
 
   async inspect(file: string): Promise<{ schema: TripSchema; rows: number }> {
     await mustExist(file);
@@ -34,8 +48,7 @@ export class DuckDbTripReader implements TripReader {
   }
 
   async *read(file: string, schema: TripSchema): AsyncIterable<TripBatch> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: String(this.options.threads ?? 2) });
-    const con = await instance.connect();
+    const con = await this.connect();
     try {
       const p = schema === 'green' ? 'lpep' : 'tpep';
       const sql = `
@@ -91,18 +104,15 @@ export class DuckDbTripReader implements TripReader {
       }
     } finally {
       con.closeSync();
-      instance.closeSync();
     }
   }
 
   private async withConnection<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: String(this.options.threads ?? 2) });
-    const con = await instance.connect();
+    const con = await this.connect();
     try {
       return await fn(con);
     } finally {
       con.closeSync();
-      instance.closeSync();
     }
   }
 }
