@@ -4,6 +4,7 @@ import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { noopProgress, type Progress } from '../core/progress.js';
 import { createRandom } from '../core/random.js';
+import { recordOrRemove } from './record-dataset.js';
 import type { DatasetStore } from './dataset-store.js';
 import { FeatureTable } from './feature-table.js';
 import { geoDistanceKm } from './geo-distance.js';
@@ -198,13 +199,7 @@ export class PrepareService {
       ],
       details: { ...report },
     };
-    try {
-      await this.deps.datasets.create(dataset);
-    } catch (err) {
-      // Nothing half-done stays behind: without its record the output would be an orphan.
-      await this.deps.files.remove(staged.dir);
-      throw err;
-    }
+    await recordOrRemove(this.deps, dataset, staged.dir);
     this.logger.info('dataset prepared', { datasetId: id, rowsRead, rowsKept: table.rows, seconds: report.seconds });
     return { dataset, report };
   }

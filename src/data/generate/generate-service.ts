@@ -4,6 +4,7 @@ import type { IdGenerator } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import { noopProgress, type Progress } from '../../core/progress.js';
 import { createRandom } from '../../core/random.js';
+import { recordOrRemove } from '../record-dataset.js';
 import type { DatasetStore } from '../dataset-store.js';
 import type { LocalFiles } from '../local-files.js';
 import type { TripFileFormat, TripFileWriter } from '../trip-file-writer.js';
@@ -123,12 +124,7 @@ export class GenerateService {
       }),
       details: { ...report },
     };
-    try {
-      await this.deps.datasets.create(dataset);
-    } catch (err) {
-      await this.deps.files.remove(staged.dir);
-      throw err;
-    }
+    await recordOrRemove(this.deps, dataset, staged.dir);
     return { dataset, report };
   }
 }
