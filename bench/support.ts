@@ -13,12 +13,15 @@ export interface Measured {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Runs `bench/children/<child>.ts` in a fresh Node process and reads back its measurement. */
+/** Runs `bench/children/<child>.ts` (or `.py`, with Debian's python3) in a fresh process and reads back its measurement. */
 export function runChild(child: string, args: readonly string[]): Measured {
   const resultFile = path.join(os.tmpdir(), `driftline-bench-${process.pid}-${child}-${Date.now()}.json`);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'children', `${child}.ts`), resultFile, ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const python = child.endsWith('.py');
+  const res = python
+    ? spawnSync('/usr/bin/python3', [path.join(here, 'children', child), resultFile, ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
+    : spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'children', `${child}.ts`), resultFile, ...args], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
   if (res.status !== 0) throw new Error(`${child} failed with exit code ${res.status}`);
   return JSON.parse(readFileSync(resultFile, 'utf8')) as Measured;
 }

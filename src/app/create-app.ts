@@ -12,7 +12,10 @@ import { ZoneFileLoader } from '../data/adapters/zone-file-loader.js';
 import { DuckDbTripFileWriter } from '../data/adapters/duckdb-trip-file-writer.js';
 import { HttpDownloader } from '../data/adapters/http-downloader.js';
 import { GenerateService, NycFetchService, PrepareService, type DatasetStore } from '../data/index.js';
+import { CsvMatrixReader } from '../ml/adapters/csv-matrix-reader.js';
+import { TrainingService } from '../ml/index.js';
 import { openMetadataStore } from '../store/index.js';
+import os from 'node:os';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -22,6 +25,9 @@ export interface App {
   readonly prepare: PrepareService;
   readonly generate: GenerateService;
   readonly fetchNyc: NycFetchService;
+  readonly training: TrainingService;
+  /** Writes a whole text file atomically (CLI outputs). */
+  writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,8 +58,11 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   const generate = new GenerateService({ writer: new DuckDbTripFileWriter(), files, datasets: metadata.datasets, clock, ids, logger });
   const fetchNyc = new NycFetchService({ downloader: new HttpDownloader(), files, datasets: metadata.datasets, clock, ids, logger });
+  const training = new TrainingService({ reader: new CsvMatrixReader(), files, logger, threads: os.availableParallelism() });
   return {
     config,
+    training,
+    writeText: (file, text) => files.writeText(file, text),
     generate,
     fetchNyc,
     datasets: metadata.datasets,

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { CliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
 import { registerDataCommands } from './commands/data-command.js';
+import { registerMlCommands } from './commands/ml-command.js';
 import { registerQuickstartCommand } from './commands/quickstart-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
@@ -46,6 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       outputError: (s, write) => write(`driftline: ${oneLine(s.replace(/^error: /, ''))} (see --help)\n`),
     });
   registerDataCommands(program, ctx);
+  registerMlCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
 
   try {

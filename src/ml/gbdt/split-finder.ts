@@ -1,0 +1,84 @@
+import type { FeatureCuts } from './quantile-cuts.js';
+import { nodeGain, type SplitParams } from './split-math.js';
+
+/** The best split of a node, or none. */
+export interface Split {
+  /** The loss reduction (XGBoost's loss_chg). */
+  gain: number;
+  feature: number;
+  /** Bins 0..bin go left; -1 means only missing values go left. */
+  bin: number;
+  defaultLeft: boolean;
+  /** `x < threshold` goes left (a float32 value). */
+  threshold: number;
+  leftG: number;
+  leftH: number;
+  rightG: number;
+  rightH: number;
+}
+
+const RT_EPS = 1e-6;
+
+/**
+ * Finds the best split of a node from its gradient histogram (`hist[2 * bin]` = gradient sum,
+ * `hist[2 * bin + 1]` = hessian sum, bins laid out by `cuts.offsets`), as XGBoost's hist evaluator:
+ * for each feature, a forward scan with missing values going right, then, when the node has missing
+ * values, a backward scan with them going left; a candidate replaces the best only when strictly
+ * better, so ties keep the lower feature and the right default. Returns undefined when no split
+ * gains more than `gamma` (and a tiny epsilon) with both children heavy enough.
+ */
+export function findBestSplit(
+  hist: Float64Array,
+  cuts: FeatureCuts,
+  features: ArrayLike<number>,
+  g: number,
+  h: number,
+  p: SplitParams,
+): Split | undefined {
+  const parentGain = nodeGain(g, h, p);
+  let best: Split | undefined;
+  let bestGain = -Infinity;
+  const consider = (feature: number, bin: number, defaultLeft: boolean, lg: number, lh: number, threshold: number) => {
+    const rg = g - lg;
+    const rh = h - lh;
+    if (lh < p.minChildWeight || rh < p.minChildWeight) return;
+    const gain = nodeGain(lg, lh, p) + nodeGain(rg, rh, p) - parentGain;
+    if (gain > bestGain) {
+      bestGain = gain;
+      best = { gain, feature, bin, defaultLeft, threshold, leftG: lg, leftH: lh, rightG: rg, rightH: rh };
+    }
+  };
+  for (let i = 0; i < features.length; i++) {
+    const f = features[i]!;
+    const begin = cuts.offsets[f]!;
+    const end = cuts.offsets[f + 1]!;
+    const nb = end - begin;
+    let sh = 0;
+    for (let b = 0; b < nb; b++) sh += hist[2 * (begin + b) + 1]!;
+    const missingH = h - sh;
+    const hasMissing = missingH > 1e-9 * Math.max(1, h);
+    // Forward: left = bins 0..b, missing right.
+    let lg = 0;
+    let lh = 0;
+    for (let b = 0; b < nb; b++) {
+      lg += hist[2 * (begin + b)]!;
+      lh += hist[2 * (begin + b) + 1]!;
+      if (b === nb - 1 && !hasMissing) break;
+      consider(f, b, false, lg, lh, cuts.values[begin + b]!);
+    }
+    if (!hasMissing) continue;
+    // Backward: right = bins b+1..nb-1, missing left (b = -1: only the missing values go left).
+    let rg = 0;
+    let rh = 0;
+    for (let b = nb - 1; b >= 0; b--) {
+      rg += hist[2 * (begin + b)]!;
+      rh += hist[2 * (begin + b) + 1]!;
+      const leftG = g - rg;
+      const leftH = h - rh;
+      const bin = b - 1;
+      consider(f, bin, true, leftG, leftH, bin < 0 ? cuts.minValues[f]! : cuts.values[begin + bin]!);
+    }
+  }
+  if (!best || !(bestGain > RT_EPS) || bestGain < p.gamma) return undefined;
+  return best;
+}

@@ -1,0 +1,239 @@
+import { InvalidArgumentError } from '../core/errors.js';
+import { createRandom, type Random } from '../core/random.js';
+import { defaultMetric, evaluate, maximizes } from './eval-metrics.js';
+import { featureImportance } from './feature-importance.js';
+import { binMatrix, type BinnedMatrix } from './gbdt/binned-matrix.js';
+import { SerialHistogramBuilder, type HistogramBuilder } from './gbdt/histogram-builder.js';
+import { computeCuts, type FeatureCuts } from './gbdt/quantile-cuts.js';
+import { sampleFeatures, TreeGrower, type GrownTree } from './gbdt/tree-grower.js';
+import type { Hyperparameters } from './hyperparameters.js';
+import { objectiveFor, type ObjectiveFunction } from './objectives.js';
+import type { RoundMetrics, TrainingReport } from './training-report.js';
+import type { GbdtModel, Tree } from './types.js';
+
+/** A data set: row-major features (NaN = missing) and labels. */
+export interface TrainingSet {
+  readonly data: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly label: Float64Array;
+}
+
+/** Options besides the hyperparameters. */
+export interface TrainOptions {
+  readonly validation?: TrainingSet;
+  readonly featureNames?: readonly string[];
+  /** Called after each round (progress bars). */
+  readonly onRound?: (metrics: RoundMetrics, total: number) => void;
+  /** Makes the histogram builder (worker threads); default: in this thread. */
+  readonly histogramBuilder?: (matrix: BinnedMatrix, cuts: FeatureCuts) => HistogramBuilder;
+  readonly threads?: number;
+  /** Milliseconds, for the phase timings. */
+  readonly now?: () => number;
+}
+
+/**
+ * Trains gradient-boosted trees like XGBoost's `hist` method (depth-wise growth, histogram
+ * subtraction, learned default directions for missing values). Deterministic for a given seed.
+ * With early stopping, the model is cut at the best iteration, which it records.
+ */
+export async function train(trainSet: TrainingSet, hp: Hyperparameters, options: TrainOptions = {}): Promise<{ model: GbdtModel; report: TrainingReport }> {
+  const now = options.now ?? (() => performance.now());
+  const t0 = now();
+  checkSet('training', trainSet);
+  if (options.validation) {
+    checkSet('validation', options.validation);
+    if (options.validation.cols !== trainSet.cols) {
+      throw new InvalidArgumentError(`validation data has ${options.validation.cols} features, training data ${trainSet.cols}`);
+    }
+  }
+  const maxDeltaStep = hp.max_delta_step ?? (hp.objective === 'count:poisson' ? 0.7 : 0);
+  const objective = objectiveFor(hp.objective, hp.huber_slope, maxDeltaStep);
+  for (const set of [trainSet, options.validation]) {
+    const problem = set && objective.checkLabels(set.label);
+    if (problem) throw new InvalidArgumentError(problem);
+  }
+  const metric = hp.eval_metric ?? defaultMetric(hp.objective);
+  const featureNames = options.featureNames ?? Array.from({ length: trainSet.cols }, (_, i) => `f${i}`);
+  const timings = { binning: 0, gradients: 0, grow: 0, update: 0, evaluate: 0, total: 0 };
+
+  let t = now();
+  const cuts = computeCuts(trainSet.data, trainSet.rows, trainSet.cols, hp.max_bin);
+  const matrix = binMatrix(trainSet.data, trainSet.rows, trainSet.cols, cuts);
+  const validMatrix = options.validation ? binMatrix(options.validation.data, options.validation.rows, options.validation.cols, cuts) : undefined;
+  timings.binning = now() - t;
+
+  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(matrix, cuts.offsets);
+  const grower = new TreeGrower(matrix, cuts, builder, {
+    lambda: hp.lambda,
+    alpha: hp.alpha,
+    minChildWeight: hp.min_child_weight,
+    gamma: hp.gamma,
+    maxDeltaStep,
+    eta: hp.eta,
+    maxDepth: hp.max_depth,
+    colsampleBylevel: hp.colsample_bylevel,
+  });
+  const random = createRandom(hp.seed);
+  const baseScore = hp.base_score ?? 0.5;
+  const baseMargin = objective.baseMargin(baseScore);
+  const n = trainSet.rows;
+  const margin = new Float64Array(n).fill(baseMargin);
+  const validMargin = new Float64Array(options.validation?.rows ?? 0).fill(baseMargin);
+  const { grad, hess, rowIndex } = builder.createBuffers(n);
+  const pred = new Float64Array(n);
+  const validPred = new Float64Array(validMargin.length);
+  const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
+  const inSample = new Uint8Array(n);
+  const trees: Tree[] = [];
+  const rounds: RoundMetrics[] = [];
+  let best = { iteration: 0, score: maximizes(metric) ? -Infinity : Infinity };
+  let stoppedEarly = false;
+
+  try {
+    for (let round = 0; round < hp.num_round; round++) {
+      t = now();
+      objective.gradients(margin, trainSet.label, grad, hess);
+      const sampled = sampleRows(rowIndex, n, hp.subsample, random);
+      const treeFeatures = sampleFeatures(allFeatures, hp.colsample_bytree, random);
+      timings.gradients += now() - t;
+
+      t = now();
+      const grown = await grower.grow(grad, hess, rowIndex.subarray(0, sampled), treeFeatures, random);
+      if (objective.refreshLeaves) refreshLeavesWithMedian(grown, rowIndex, trainSet.label, margin, hp.eta);
+      trees.push(grown.tree);
+      timings.grow += now() - t;
+
+      t = now();
+      addTreeToSampledRows(grown, rowIndex, margin);
+      if (sampled < n) addTreeToOtherRows(grown, matrix, rowIndex, sampled, inSample, margin);
+      if (validMatrix) addTree(grown, validMatrix, validMargin);
+      timings.update += now() - t;
+
+      t = now();
+      const trainScore = evaluate(metric, transform(objective, margin, pred), trainSet.label);
+      const validScore = options.validation ? evaluate(metric, transform(objective, validMargin, validPred), options.validation.label) : undefined;
+      const metrics: RoundMetrics = validScore === undefined ? { round, train: trainScore } : { round, train: trainScore, validation: validScore };
+      rounds.push(metrics);
+      timings.evaluate += now() - t;
+      options.onRound?.(metrics, hp.num_round);
+
+      const watched = validScore ?? trainScore;
+      const improved = maximizes(metric) ? watched > best.score : watched < best.score;
+      if (improved) best = { iteration: round, score: watched };
+      if (hp.early_stopping_rounds > 0 && options.validation && round - best.iteration >= hp.early_stopping_rounds) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  } finally {
+    await builder.close();
+  }
+
+  const earlyStopping = hp.early_stopping_rounds > 0 && options.validation !== undefined;
+  const kept = earlyStopping ? trees.slice(0, best.iteration + 1) : trees;
+  const bestIteration = earlyStopping ? best.iteration : trees.length - 1;
+  const model: GbdtModel = {
+    objective: hp.objective,
+    baseScore,
+    numFeature: trainSet.cols,
+    trees: kept,
+    bestIteration,
+    featureNames,
+    ...(hp.objective === 'reg:pseudohubererror' ? { huberSlope: hp.huber_slope } : {}),
+  };
+  let maxPerFeature = 0;
+  for (let f = 0; f < trainSet.cols; f++) maxPerFeature = Math.max(maxPerFeature, cuts.offsets[f + 1]! - cuts.offsets[f]!);
+  timings.total = now() - t0;
+  const report: TrainingReport = {
+    metric,
+    rounds,
+    bestIteration,
+    bestScore: earlyStopping ? best.score : (rounds[rounds.length - 1]?.validation ?? rounds[rounds.length - 1]?.train ?? NaN),
+    stoppedEarly,
+    numTrees: kept.length,
+    rows: { train: n, validation: options.validation?.rows ?? 0 },
+    features: trainSet.cols,
+    bins: { total: cuts.values.length, maxPerFeature, storage: matrix.bins instanceof Uint8Array ? 'uint8' : 'uint16' },
+    importance: featureImportance(kept, featureNames),
+    timings,
+    threads: options.threads ?? 1,
+  };
+  return { model, report };
+}
+
+function checkSet(name: string, set: TrainingSet): void {
+  if (set.rows < 1) throw new InvalidArgumentError(`${name} data has no rows`);
+  if (set.data.length !== set.rows * set.cols || set.label.length !== set.rows) {
+    throw new InvalidArgumentError(`${name} data: ${set.rows} rows x ${set.cols} columns do not match its arrays`);
+  }
+  for (let i = 0; i < set.label.length; i++) {
+    if (!Number.isFinite(set.label[i]!)) throw new InvalidArgumentError(`${name} data: label of row ${i + 1} is missing or not a number`);
+  }
+}
+
+/** Fills rowIndex with the rows of this round's sample (Bernoulli, as XGBoost) and returns how many. */
+function sampleRows(rowIndex: Uint32Array, n: number, subsample: number, random: Random): number {
+  let k = 0;
+  if (subsample >= 1) {
+    for (let i = 0; i < n; i++) rowIndex[i] = i;
+    return n;
+  }
+  for (let i = 0; i < n; i++) if (random.next() < subsample) rowIndex[k++] = i;
+  if (k === 0) rowIndex[k++] = random.int(n);
+  return k;
+}
+
+/** The rows that grew the tree sit in its leaves' ranges: add each leaf's value to them directly. */
+function addTreeToSampledRows(grown: GrownTree, rowIndex: Uint32Array, margin: Float64Array): void {
+  const values = grown.tree.splitConditions;
+  for (const leaf of grown.leaves) {
+    const v = values[leaf.node]!;
+    for (let i = leaf.begin; i < leaf.end; i++) margin[rowIndex[i]!]! += v;
+  }
+}
+
+/** Rows left out by subsampling walk the tree; `rowIndex[0..sampled)` are the sampled ones. */
+function addTreeToOtherRows(grown: GrownTree, matrix: BinnedMatrix, rowIndex: Uint32Array, sampled: number, inSample: Uint8Array, margin: Float64Array): void {
+  inSample.fill(0);
+  for (let i = 0; i < sampled; i++) inSample[rowIndex[i]!] = 1;
+  addTree(grown, matrix, margin, inSample);
+}
+
+/** Adds the new tree's leaf values to each row's margin (skipping rows marked in `skip`), walking the tree on bin indices. */
+function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array, skip?: Uint8Array): void {
+  const { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft } = grown.tree;
+  const { splitBins } = grown;
+  const { bins, rows, missing } = matrix;
+  for (let r = 0; r < rows; r++) {
+    if (skip && skip[r] === 1) continue;
+    let node = 0;
+    while (leftChildren[node] !== -1) {
+      const b = bins[splitIndices[node]! * rows + r]!;
+      const goLeft = b === missing ? defaultLeft[node] === 1 : b <= splitBins[node]!;
+      node = goLeft ? leftChildren[node]! : rightChildren[node]!;
+    }
+    margin[r]! += splitConditions[node]!;
+  }
+}
+
+function transform(objective: ObjectiveFunction, margin: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < margin.length; i++) out[i] = objective.transform(margin[i]!);
+  return out;
+}
+
+/** reg:absoluteerror: each leaf's value becomes eta × the median residual of its rows, as XGBoost does. */
+function refreshLeavesWithMedian(grown: GrownTree, rowIndex: Uint32Array, label: Float64Array, margin: Float64Array, eta: number): void {
+  const values = grown.tree.splitConditions as Float64Array;
+  const weights = grown.tree.baseWeights as Float64Array;
+  for (const leaf of grown.leaves) {
+    const residuals = new Float64Array(leaf.end - leaf.begin);
+    for (let i = leaf.begin; i < leaf.end; i++) residuals[i - leaf.begin] = label[rowIndex[i]!]! - margin[rowIndex[i]!]!;
+    residuals.sort();
+    const m = residuals.length;
+    if (m === 0) continue;
+    const median = m % 2 === 1 ? residuals[(m - 1) / 2]! : (residuals[m / 2 - 1]! + residuals[m / 2]!) / 2;
+    values[leaf.node] = eta * median;
+    weights[leaf.node] = eta * median;
+  }
+}

@@ -1,0 +1,110 @@
+import type { LocalFiles } from '../data/index.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { BinnedMatrix } from './gbdt/binned-matrix.js';
+import type { HistogramBuilder } from './gbdt/histogram-builder.js';
+import type { FeatureCuts } from './gbdt/quantile-cuts.js';
+import { parseHyperparameters } from './hyperparameters.js';
+import type { MatrixReader } from './matrix-reader.js';
+import { Predictor } from './predictor.js';
+import { train } from './trainer.js';
+import type { RoundMetrics, TrainingReport } from './training-report.js';
+import type { GbdtModel } from './types.js';
+import { modelFromXgboostJson, modelToXgboostJson } from './xgboost-json.js';
+
+/** What the training service needs from the outside. */
+export interface TrainingDeps {
+  readonly reader: MatrixReader;
+  readonly files: Pick<LocalFiles, 'readText' | 'writeText'>;
+  readonly logger: Logger;
+  /** Threads for histogram building (1 = in this thread). */
+  readonly threads: number;
+  /** Makes a multi-threaded histogram builder; absent: serial. */
+  readonly histogramBuilder?: (matrix: BinnedMatrix, cuts: FeatureCuts, threads: number) => HistogramBuilder;
+}
+
+/** One training request, as `driftline train` takes it. */
+export interface TrainRequest {
+  readonly train: string;
+  readonly validation?: string;
+  /** The model file (XGBoost JSON); the report goes beside it as `<name>.report.json` unless given. */
+  readonly out: string;
+  readonly report?: string;
+  readonly hyperparameters: Readonly<Record<string, string>>;
+  readonly onRound?: (metrics: RoundMetrics, total: number) => void;
+}
+
+/** Trains models from CSV files in SageMaker's built-in XGBoost layout and predicts with saved models. */
+export class TrainingService {
+  constructor(private readonly deps: TrainingDeps) {}
+
+  async train(req: TrainRequest): Promise<{ model: GbdtModel; report: TrainingReport; modelFile: string; reportFile: string }> {
+    const hp = parseHyperparameters(req.hyperparameters);
+    const trainSet = await this.deps.reader.read(req.train, { labelFirst: true, header: false });
+    const validation = req.validation ? await this.deps.reader.read(req.validation, { labelFirst: true, header: false }) : undefined;
+    if (hp.early_stopping_rounds > 0 && !validation) {
+      throw new InvalidArgumentError('early_stopping_rounds needs a validation set (--validation)');
+    }
+    const threads = hp.nthread > 0 ? hp.nthread : this.deps.threads;
+    const factory = this.deps.histogramBuilder;
+    const { model, report } = await train(
+      { data: trainSet.data, rows: trainSet.rows, cols: trainSet.cols, label: trainSet.label! },
+      hp,
+      {
+        ...(validation ? { validation: { data: validation.data, rows: validation.rows, cols: validation.cols, label: validation.label! } } : {}),
+        ...(req.onRound ? { onRound: req.onRound } : {}),
+        ...(factory && threads > 1 ? { histogramBuilder: (m: BinnedMatrix, c: FeatureCuts) => factory(m, c, threads) } : {}),
+        threads: factory && threads > 1 ? threads : 1,
+      },
+    );
+    const reportFile = req.report ?? req.out.replace(/(\.json)?$/, '.report.json');
+    await this.deps.files.writeText(req.out, modelToXgboostJson(model));
+    await this.deps.files.writeText(reportFile, `${JSON.stringify({ hyperparameters: hp, ...report }, null, 2)}\n`);
+    this.deps.logger.info('model trained', { out: req.out, trees: report.numTrees, metric: report.metric, bestScore: report.bestScore });
+    return { model, report, modelFile: req.out, reportFile };
+  }
+
+  /** Loads an XGBoost JSON model (driftline's or XGBoost's). */
+  async loadModel(file: string): Promise<GbdtModel> {
+    const text = await this.deps.files.readText(file);
+    if (text === undefined) throw new InvalidArgumentError(`model file '${file}' does not exist`);
+    return modelFromXgboostJson(text);
+  }
+
+  /**
+   * Predicts every row of a CSV. Columns: exactly the model's features, or one more (a label first,
+   * dropped); with a header that names the model's features, columns are picked by name.
+   */
+  async predict(modelFile: string, input: string, header: boolean): Promise<{ predictions: Float64Array; rows: number; droppedLabel: boolean }> {
+    const model = await this.loadModel(modelFile);
+    const table = await this.deps.reader.read(input, { labelFirst: false, header });
+    const { data, droppedLabel } = selectFeatures(table.data, table.rows, table.cols, table.columns, model, input);
+    const predictions = new Predictor(model).predictBatch(data, table.rows, model.numFeature);
+    return { predictions, rows: table.rows, droppedLabel };
+  }
+}
+
+function selectFeatures(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  columns: readonly string[] | undefined,
+  model: GbdtModel,
+  file: string,
+): { data: Float64Array; droppedLabel: boolean } {
+  const want = model.numFeature;
+  const names = model.featureNames;
+  let pick: number[] | undefined;
+  if (columns && names && names.every((n) => columns.includes(n)) && !names.every((n, i) => n === `f${i}`)) {
+    pick = names.map((n) => columns.indexOf(n));
+  } else if (cols === want) {
+    return { data, droppedLabel: false };
+  } else if (cols === want + 1) {
+    pick = Array.from({ length: want }, (_, i) => i + 1);
+  } else {
+    throw new InvalidArgumentError(`${file}: rows have ${cols} columns but the model expects ${want} features (or ${want + 1} with a label first)`);
+  }
+  const out = new Float64Array(rows * want);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < want; c++) out[r * want + c] = data[r * cols + pick[c]!]!;
+  return { data: out, droppedLabel: cols === want + 1 && pick.length === want };
+}
