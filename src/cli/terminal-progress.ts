@@ -11,17 +11,17 @@ export function createTerminalProgress(stream: NodeJS.WritableStream | undefined
       bar = new cliProgress.SingleBar(
         {
           stream: stream as NodeJS.WriteStream,
-          format: `${label.padEnd(16)} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+          format: `${label.padEnd(16)} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} {status}`,
           hideCursor: true,
           clearOnComplete: false,
           etaBuffer: 50,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(Math.max(total, 1), 0);
+      bar.start(Math.max(total, 1), 0, { status: '' });
     },
-    tick(units) {
-      bar?.increment(units);
+    tick(units, status) {
+      bar?.increment(units, status === undefined ? undefined : { status });
     },
     stop() {
       bar?.stop();

@@ -139,7 +139,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     numFeature: trainSet.cols,
     trees: kept,
     bestIteration,
-    featureNames,
+    ...(options.featureNames ? { featureNames: options.featureNames } : {}),
     ...(hp.objective === 'reg:pseudohubererror' ? { huberSlope: hp.huber_slope } : {}),
   };
   let maxPerFeature = 0;

@@ -36,7 +36,7 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
             progress.start('boosting', total);
             started = true;
           }
-          progress.tick(1);
+          progress.tick(1, `train ${m.train.toFixed(4)}${m.validation === undefined ? '' : ` validation ${m.validation.toFixed(4)}`}`);
         },
       });
       progress.stop();
