@@ -3,8 +3,8 @@ import type { Objective } from './types.js';
 /** What boosting needs from an objective. Margins are raw scores; predictions are in output space. */
 export interface ObjectiveFunction {
   readonly name: Objective;
-  /** Fills grad and hess for each row from the current margins. */
-  gradients(margin: Float64Array, label: Float64Array, grad: Float64Array, hess: Float64Array): void;
+  /** Fills the gradient pairs (`gpair[2i]` = gradient, `gpair[2i+1]` = hessian) of each row from the current margins. */
+  gradients(margin: Float64Array, label: Float64Array, gpair: Float64Array): void;
   /** Margin → output space. */
   transform(margin: number): number;
   /** base_score (output space) → margin. */
@@ -26,10 +26,10 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'reg:squarederror':
       return {
         name,
-        gradients(m, y, g, h) {
+        gradients(m, y, gh) {
           for (let i = 0; i < m.length; i++) {
-            g[i] = m[i]! - y[i]!;
-            h[i] = 1;
+            gh[2 * i] = m[i]! - y[i]!;
+            gh[2 * i + 1] = 1;
           }
         },
         transform: identity,
@@ -41,11 +41,11 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'reg:absoluteerror':
       return {
         name,
-        gradients(m, y, g, h) {
+        gradients(m, y, gh) {
           for (let i = 0; i < m.length; i++) {
             const d = m[i]! - y[i]!;
-            g[i] = d > 0 ? 1 : d < 0 ? -1 : 0;
-            h[i] = 1;
+            gh[2 * i] = d > 0 ? 1 : d < 0 ? -1 : 0;
+            gh[2 * i + 1] = 1;
           }
         },
         transform: identity,
@@ -57,14 +57,14 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'reg:pseudohubererror':
       return {
         name,
-        gradients(m, y, g, h) {
+        gradients(m, y, gh) {
           const s2 = huberSlope * huberSlope;
           for (let i = 0; i < m.length; i++) {
             const z = m[i]! - y[i]!;
             const scale = 1 + (z * z) / s2;
             const sq = Math.sqrt(scale);
-            g[i] = z / sq;
-            h[i] = 1 / (scale * sq);
+            gh[2 * i] = z / sq;
+            gh[2 * i + 1] = 1 / (scale * sq);
           }
         },
         transform: identity,
@@ -76,11 +76,11 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'binary:logistic':
       return {
         name,
-        gradients(m, y, g, h) {
+        gradients(m, y, gh) {
           for (let i = 0; i < m.length; i++) {
             const p = sigmoid(m[i]!);
-            g[i] = p - y[i]!;
-            h[i] = Math.max(p * (1 - p), 1e-16);
+            gh[2 * i] = p - y[i]!;
+            gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
           }
         },
         transform: sigmoid,
@@ -92,11 +92,11 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'count:poisson':
       return {
         name,
-        gradients(m, y, g, h) {
+        gradients(m, y, gh) {
           for (let i = 0; i < m.length; i++) {
             const p = Math.exp(m[i]!);
-            g[i] = p - y[i]!;
-            h[i] = Math.exp(m[i]! + maxDeltaStep);
+            gh[2 * i] = p - y[i]!;
+            gh[2 * i + 1] = Math.exp(m[i]! + maxDeltaStep);
           }
         },
         transform: Math.exp,

@@ -80,7 +80,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const n = trainSet.rows;
   const margin = new Float64Array(n).fill(baseMargin);
   const validMargin = new Float64Array(options.validation?.rows ?? 0).fill(baseMargin);
-  const { grad, hess, rowIndex } = builder.createBuffers(n);
+  const { gpair, rowIndex } = builder.createBuffers(n);
   const pred = new Float64Array(n);
   const validPred = new Float64Array(validMargin.length);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
@@ -93,13 +93,13 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   try {
     for (let round = 0; round < hp.num_round; round++) {
       t = now();
-      objective.gradients(margin, trainSet.label, grad, hess);
+      objective.gradients(margin, trainSet.label, gpair);
       const sampled = sampleRows(rowIndex, n, hp.subsample, random);
       const treeFeatures = sampleFeatures(allFeatures, hp.colsample_bytree, random);
       timings.gradients += now() - t;
 
       t = now();
-      const grown = await grower.grow(grad, hess, rowIndex.subarray(0, sampled), treeFeatures, random);
+      const grown = await grower.grow(gpair, rowIndex.subarray(0, sampled), treeFeatures, random);
       if (objective.refreshLeaves) refreshLeavesWithMedian(grown, rowIndex, trainSet.label, margin, hp.eta);
       trees.push(grown.tree);
       timings.grow += now() - t;

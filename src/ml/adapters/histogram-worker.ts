@@ -12,8 +12,7 @@ const d = workerData as {
   cols: number;
   missing: number;
   offsets: Int32Array;
-  grad: Float64Array;
-  hess: Float64Array;
+  gpair: Float64Array;
   rowIndex: Uint32Array;
   control: Int32Array;
   features: Int32Array;
@@ -38,7 +37,7 @@ for (;;) {
     const slot = c[CONTROL.tasks + t * TASK_WORDS + 2]!;
     const out = d.arena.subarray(slot * d.histLength, (slot + 1) * d.histLength);
     for (let i = d.share; i < featureCount; i += d.shares) {
-      buildFeature(matrix, d.offsets, d.features[i]!, d.grad, d.hess, d.rowIndex, begin, end, out);
+      buildFeature(matrix, d.offsets, d.features[i]!, d.gpair, d.rowIndex, begin, end, out);
     }
   }
   Atomics.add(c, CONTROL.done, 1);

@@ -31,11 +31,10 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   private used = 0;
   private ready = false;
   private failed = false;
-  private grad: Float64Array = new Float64Array(0);
-  private hess: Float64Array = new Float64Array(0);
+  private gpair: Float64Array = new Float64Array(0);
   private rowIndex: Uint32Array = new Uint32Array(0);
   private readonly sharedBins: Uint8Array | Uint16Array;
-  private buffers: { grad: Float64Array; hess: Float64Array; rowIndex: Uint32Array } | undefined;
+  private buffers: { gpair: Float64Array; rowIndex: Uint32Array } | undefined;
 
   constructor(
     private readonly matrix: BinnedMatrix,
@@ -56,10 +55,9 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   private readonly threadCount: number;
 
-  createBuffers(rows: number): { grad: Float64Array; hess: Float64Array; rowIndex: Uint32Array } {
+  createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array } {
     this.buffers = {
-      grad: new Float64Array(new SharedArrayBuffer(8 * rows)),
-      hess: new Float64Array(new SharedArrayBuffer(8 * rows)),
+      gpair: new Float64Array(new SharedArrayBuffer(16 * rows)),
       rowIndex: new Uint32Array(new SharedArrayBuffer(4 * rows)),
     };
     this.startWorkers();
@@ -74,9 +72,8 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     return new Float64Array(length);
   }
 
-  beginTree(grad: Float64Array, hess: Float64Array, rowIndex: Uint32Array): void {
-    this.grad = grad;
-    this.hess = hess;
+  beginTree(gpair: Float64Array, rowIndex: Uint32Array): void {
+    this.gpair = gpair;
     this.rowIndex = rowIndex;
   }
 
@@ -87,7 +84,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     for (const t of tasks) (useWorkers && this.slotOf(t.out) >= 0 ? shared : local).push(t);
     for (const t of local) {
       t.out.fill(0);
-      for (let i = 0; i < features.length; i++) buildFeature(this.matrix, this.cuts.offsets, features[i]!, this.grad, this.hess, this.rowIndex, t.begin, t.end, t.out);
+      for (let i = 0; i < features.length; i++) buildFeature(this.matrix, this.cuts.offsets, features[i]!, this.gpair, this.rowIndex, t.begin, t.end, t.out);
     }
     for (let start = 0; start < shared.length; start += MAX_TASKS) this.dispatch(shared.slice(start, start + MAX_TASKS), features);
   }
@@ -117,7 +114,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     const shares = this.workers.length + 1;
     for (const t of tasks) {
       for (let i = 0; i < features.length; i += shares) {
-        buildFeature(this.matrix, this.cuts.offsets, features[i]!, this.grad, this.hess, this.rowIndex, t.begin, t.end, t.out);
+        buildFeature(this.matrix, this.cuts.offsets, features[i]!, this.gpair, this.rowIndex, t.begin, t.end, t.out);
       }
     }
     for (;;) {
@@ -169,8 +166,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
           cols: this.matrix.cols,
           missing: this.matrix.missing,
           offsets: this.cuts.offsets,
-          grad: this.buffers.grad,
-          hess: this.buffers.hess,
+          gpair: this.buffers.gpair,
           rowIndex: this.buffers.rowIndex,
           control: this.control,
           features: this.featureList,

@@ -13,19 +13,18 @@ export interface HistogramTask {
  */
 export interface HistogramBuilder {
   /** Arrays for gradients, hessians and row order that the builder can read (shared memory for workers). */
-  createBuffers(rows: number): { grad: Float64Array; hess: Float64Array; rowIndex: Uint32Array };
+  createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array };
   /** A zeroed histogram of `length` doubles that the builder can write to. */
   createHistogram(length: number): Float64Array;
   /** Sets the gradients and the row order for the tree about to grow (shared with the builder). */
-  beginTree(grad: Float64Array, hess: Float64Array, rowIndex: Uint32Array): void;
+  beginTree(gpair: Float64Array, rowIndex: Uint32Array): void;
   build(tasks: readonly HistogramTask[], features: Int32Array): Promise<void> | void;
   close(): Promise<void> | void;
 }
 
 /** Builds histograms in the calling thread. */
 export class SerialHistogramBuilder implements HistogramBuilder {
-  private grad: Float64Array = new Float64Array(0);
-  private hess: Float64Array = new Float64Array(0);
+  private gpair: Float64Array = new Float64Array(0);
   private rowIndex: Uint32Array = new Uint32Array(0);
 
   constructor(
@@ -33,24 +32,23 @@ export class SerialHistogramBuilder implements HistogramBuilder {
     private readonly offsets: Int32Array,
   ) {}
 
-  createBuffers(rows: number): { grad: Float64Array; hess: Float64Array; rowIndex: Uint32Array } {
-    return { grad: new Float64Array(rows), hess: new Float64Array(rows), rowIndex: new Uint32Array(rows) };
+  createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array } {
+    return { gpair: new Float64Array(2 * rows), rowIndex: new Uint32Array(rows) };
   }
 
   createHistogram(length: number): Float64Array {
     return new Float64Array(length);
   }
 
-  beginTree(grad: Float64Array, hess: Float64Array, rowIndex: Uint32Array): void {
-    this.grad = grad;
-    this.hess = hess;
+  beginTree(gpair: Float64Array, rowIndex: Uint32Array): void {
+    this.gpair = gpair;
     this.rowIndex = rowIndex;
   }
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
     for (const task of tasks) {
       task.out.fill(0);
-      for (let i = 0; i < features.length; i++) buildFeature(this.matrix, this.offsets, features[i]!, this.grad, this.hess, this.rowIndex, task.begin, task.end, task.out);
+      for (let i = 0; i < features.length; i++) buildFeature(this.matrix, this.offsets, features[i]!, this.gpair, this.rowIndex, task.begin, task.end, task.out);
     }
   }
 
@@ -62,8 +60,7 @@ export function buildFeature(
   matrix: BinnedMatrix,
   offsets: Int32Array,
   f: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  gpair: Float64Array,
   rowIndex: Uint32Array,
   begin: number,
   end: number,
@@ -78,7 +75,7 @@ export function buildFeature(
     const b = bins[base + r]!;
     if (b === missing) continue;
     const k = off + 2 * b;
-    out[k]! += grad[r]!;
-    out[k + 1]! += hess[r]!;
+    out[k]! += gpair[2 * r]!;
+    out[k + 1]! += gpair[2 * r + 1]!;
   }
 }

@@ -47,9 +47,9 @@ export class TreeGrower {
     private readonly params: GrowParams,
   ) {}
 
-  async grow(grad: Float64Array, hess: Float64Array, rowIndex: Uint32Array, treeFeatures: Int32Array, random: Random): Promise<GrownTree> {
+  async grow(gpair: Float64Array, rowIndex: Uint32Array, treeFeatures: Int32Array, random: Random): Promise<GrownTree> {
     const p = this.params;
-    this.builder.beginTree(grad, hess, rowIndex);
+    this.builder.beginTree(gpair, rowIndex);
     if (this.scratch.length < rowIndex.length) this.scratch = new Uint32Array(rowIndex.length);
     const left: number[] = [];
     const right: number[] = [];
@@ -86,8 +86,9 @@ export class TreeGrower {
     let g = 0;
     let h = 0;
     for (let i = 0; i < rowIndex.length; i++) {
-      g += grad[rowIndex[i]!]!;
-      h += hess[rowIndex[i]!]!;
+      const r = rowIndex[i]!;
+      g += gpair[2 * r]!;
+      h += gpair[2 * r + 1]!;
     }
     const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: rowIndex.length, g, h, hist: this.acquire(), depth: 0 };
     await this.builder.build([{ begin: 0, end: rowIndex.length, out: root.hist }], treeFeatures);
