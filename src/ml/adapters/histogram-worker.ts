@@ -1,7 +1,7 @@
 // A histogram-building worker: waits on the shared control block, builds its share of the features
 // for every task of the level, reports done. See WorkerHistogramBuilder for the protocol.
 import { workerData } from 'node:worker_threads';
-import { buildFeature } from '../gbdt/histogram-builder.js';
+import { buildFeatures } from '../gbdt/histogram-builder.js';
 import { CONTROL, TASK_WORDS } from './worker-histogram-builder.js';
 
 const d = workerData as {
@@ -36,9 +36,7 @@ for (;;) {
     const end = c[CONTROL.tasks + t * TASK_WORDS + 1]!;
     const slot = c[CONTROL.tasks + t * TASK_WORDS + 2]!;
     const out = d.arena.subarray(slot * d.histLength, (slot + 1) * d.histLength);
-    for (let i = d.share; i < featureCount; i += d.shares) {
-      buildFeature(matrix, d.offsets, d.features[i]!, d.gpair, d.rowIndex, begin, end, out);
-    }
+    buildFeatures(matrix, d.offsets, d.features.subarray(0, featureCount), d.share, d.shares, d.gpair, d.rowIndex, begin, end, out);
   }
   Atomics.add(c, CONTROL.done, 1);
   Atomics.notify(c, CONTROL.done);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
-import { buildFeature, type HistogramBuilder, type HistogramTask } from '../gbdt/histogram-builder.js';
+import { buildFeatures, type HistogramBuilder, type HistogramTask } from '../gbdt/histogram-builder.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
 /** Control block layout (Int32 slots) shared with the workers. */
@@ -84,7 +84,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     for (const t of tasks) (useWorkers && this.slotOf(t.out) >= 0 ? shared : local).push(t);
     for (const t of local) {
       t.out.fill(0);
-      for (let i = 0; i < features.length; i++) buildFeature(this.matrix, this.cuts.offsets, features[i]!, this.gpair, this.rowIndex, t.begin, t.end, t.out);
+      buildFeatures(this.matrix, this.cuts.offsets, features, 0, 1, this.gpair, this.rowIndex, t.begin, t.end, t.out);
     }
     for (let start = 0; start < shared.length; start += MAX_TASKS) this.dispatch(shared.slice(start, start + MAX_TASKS), features);
   }
@@ -112,11 +112,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     Atomics.notify(c, CONTROL.seq);
     // This thread builds share 0 of the features.
     const shares = this.workers.length + 1;
-    for (const t of tasks) {
-      for (let i = 0; i < features.length; i += shares) {
-        buildFeature(this.matrix, this.cuts.offsets, features[i]!, this.gpair, this.rowIndex, t.begin, t.end, t.out);
-      }
-    }
+    for (const t of tasks) buildFeatures(this.matrix, this.cuts.offsets, features, 0, shares, this.gpair, this.rowIndex, t.begin, t.end, t.out);
     for (;;) {
       const done = Atomics.load(c, CONTROL.done);
       if (done >= this.workers.length) break;
