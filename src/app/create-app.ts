@@ -13,9 +13,9 @@ import { DuckDbTripFileWriter } from '../data/adapters/duckdb-trip-file-writer.j
 import { HttpDownloader } from '../data/adapters/http-downloader.js';
 import { GenerateService, NycFetchService, PrepareService, type DatasetStore } from '../data/index.js';
 import { CsvMatrixReader } from '../ml/adapters/csv-matrix-reader.js';
+import { WorkerHistogramBuilder } from '../ml/adapters/worker-histogram-builder.js';
 import { TrainingService } from '../ml/index.js';
 import { openMetadataStore } from '../store/index.js';
-import os from 'node:os';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -58,7 +58,8 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   const generate = new GenerateService({ writer: new DuckDbTripFileWriter(), files, datasets: metadata.datasets, clock, ids, logger });
   const fetchNyc = new NycFetchService({ downloader: new HttpDownloader(), files, datasets: metadata.datasets, clock, ids, logger });
-  const training = new TrainingService({ reader: new CsvMatrixReader(), files, logger, threads: os.availableParallelism() });
+  // One thread by default: on 2 vCPUs the worker-thread histograms do not pay off yet (see bench:train); --hp nthread=N opts in.
+  const training = new TrainingService({ reader: new CsvMatrixReader(), files, logger, threads: 1, histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t) });
   return {
     config,
     training,

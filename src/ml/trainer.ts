@@ -172,14 +172,24 @@ function checkSet(name: string, set: TrainingSet): void {
   }
 }
 
-/** Fills rowIndex with the rows of this round's sample (Bernoulli, as XGBoost) and returns how many. */
+/**
+ * Fills rowIndex with the rows of this round's sample (Bernoulli, as XGBoost) and returns how many.
+ * A xorshift stream seeded from `random` draws the coin flips inline: one call per round, not per row.
+ */
 function sampleRows(rowIndex: Uint32Array, n: number, subsample: number, random: Random): number {
   let k = 0;
   if (subsample >= 1) {
     for (let i = 0; i < n; i++) rowIndex[i] = i;
     return n;
   }
-  for (let i = 0; i < n; i++) if (random.next() < subsample) rowIndex[k++] = i;
+  const threshold = Math.floor(subsample * 4294967296);
+  let x = (random.int(2147483647) + 1) | 0;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    if (x >>> 0 < threshold) rowIndex[k++] = i;
+  }
   if (k === 0) rowIndex[k++] = random.int(n);
   return k;
 }

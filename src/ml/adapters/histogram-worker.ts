@@ -1,8 +1,8 @@
-// A histogram-building worker: waits on the shared control block, builds its share of the features
-// for every task of the level, reports done. See WorkerHistogramBuilder for the protocol.
+// A histogram-building worker: waits on the shared control block, builds its slice of the rows of
+// every shared task into its scratch histograms, reports done. See WorkerHistogramBuilder.
 import { workerData } from 'node:worker_threads';
 import { buildFeatures } from '../gbdt/histogram-builder.js';
-import { CONTROL, TASK_WORDS } from './worker-histogram-builder.js';
+import { CONTROL, scratchSlot, sliceBounds, TASK_WORDS } from './worker-histogram-builder.js';
 
 const d = workerData as {
   share: number;
@@ -16,12 +16,12 @@ const d = workerData as {
   rowIndex: Uint32Array;
   control: Int32Array;
   features: Int32Array;
-  arena: Float64Array;
+  scratch: Float64Array;
   histLength: number;
 };
 const matrix = { rows: d.rows, cols: d.cols, bins: d.bins, missing: d.missing };
 const c = d.control;
-// The control block starts at seq 0: a dispatch made before this worker started is not missed.
+// The control block starts at seq 0: a hand-off made before this worker started is not missed.
 let seen = 0;
 Atomics.add(c, CONTROL.ready, 1);
 Atomics.notify(c, CONTROL.ready);
@@ -30,13 +30,14 @@ for (;;) {
   seen = Atomics.load(c, CONTROL.seq);
   if (Atomics.load(c, CONTROL.stop) === 1) break;
   const taskCount = c[CONTROL.taskCount]!;
-  const featureCount = c[CONTROL.featureCount]!;
+  const features = d.features.subarray(0, c[CONTROL.featureCount]!);
   for (let t = 0; t < taskCount; t++) {
-    const begin = c[CONTROL.tasks + t * TASK_WORDS]!;
-    const end = c[CONTROL.tasks + t * TASK_WORDS + 1]!;
-    const slot = c[CONTROL.tasks + t * TASK_WORDS + 2]!;
-    const out = d.arena.subarray(slot * d.histLength, (slot + 1) * d.histLength);
-    buildFeatures(matrix, d.offsets, d.features.subarray(0, featureCount), d.share, d.shares, d.gpair, d.rowIndex, begin, end, out);
+    if (c[CONTROL.tasks + t * TASK_WORDS + 2] !== 1) continue;
+    const [lo, hi] = sliceBounds(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, d.share, d.shares);
+    const base = scratchSlot(t, d.share, d.shares) * d.histLength;
+    const out = d.scratch.subarray(base, base + d.histLength);
+    out.fill(0);
+    buildFeatures(matrix, d.offsets, features, 0, 1, d.gpair, d.rowIndex, lo, hi, out);
   }
   Atomics.add(c, CONTROL.done, 1);
   Atomics.notify(c, CONTROL.done);

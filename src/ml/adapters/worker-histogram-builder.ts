@@ -8,27 +8,30 @@ import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
 /** Control block layout (Int32 slots) shared with the workers. */
 export const CONTROL = { seq: 0, done: 1, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
-/** How long the first dispatch waits for workers to start before building in this thread instead. */
-const STARTUP_TIMEOUT_MS = 15_000;
-/** Per task: begin, end, histogram slot. */
+/** Per task: begin, end, 1 when the workers share it (else the calling thread builds it alone). */
 export const TASK_WORDS = 3;
-const MAX_TASKS = 4096;
+/** Tasks per hand-off; each shared task has one scratch histogram per worker. */
+export const MAX_TASKS = 512;
 const MAX_FEATURES = 4096;
+/** Tasks with fewer rows are not worth splitting. */
+const MIN_SHARED_ROWS = 4096;
+/** How long the first hand-off waits for workers to start before building in this thread instead. */
+const STARTUP_TIMEOUT_MS = 15_000;
 
 /**
- * Builds histograms with worker threads over shared memory. Features are dealt round-robin: the
- * calling thread takes share 0 and each worker one other share, so a level's histograms are built
- * with one hand-off (Atomics.notify / Atomics.wait), without messages or copies. Histograms live in
- * a shared arena; any histogram outside it (arena full) is built in the calling thread.
+ * Builds histograms with worker threads over shared memory. Each large task's rows are cut into
+ * equal slices: the calling thread builds slice 0 into the node's histogram, each worker builds its
+ * slice into a scratch histogram that is then added in. A level's tasks go out in one hand-off
+ * (Atomics.notify / Atomics.wait), without messages or copies. Results are identical to the serial
+ * builder's up to floating-point summation order, and deterministic for a given thread count.
  */
 export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly workers: Worker[] = [];
   private readonly control: Int32Array;
   private readonly featureList: Int32Array;
-  private readonly arena: Float64Array;
+  private readonly scratch: Float64Array;
   private readonly histLength: number;
-  private readonly capacity: number;
-  private used = 0;
+  private readonly threadCount: number;
   private ready = false;
   private failed = false;
   private gpair: Float64Array = new Float64Array(0);
@@ -40,20 +43,16 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     private readonly matrix: BinnedMatrix,
     private readonly cuts: FeatureCuts,
     threads: number = os.availableParallelism(),
-    maxHistograms = 1100,
   ) {
+    this.threadCount = Math.max(1, threads);
     const binsBuffer = new SharedArrayBuffer(matrix.bins.byteLength);
     this.sharedBins = matrix.bins instanceof Uint8Array ? new Uint8Array(binsBuffer) : new Uint16Array(binsBuffer);
     this.sharedBins.set(matrix.bins);
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
     this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
     this.histLength = 2 * cuts.values.length;
-    this.capacity = maxHistograms;
-    this.arena = new Float64Array(new SharedArrayBuffer(8 * this.histLength * this.capacity));
-    this.threadCount = Math.max(1, threads);
+    this.scratch = new Float64Array(new SharedArrayBuffer(8 * this.histLength * MAX_TASKS * Math.max(1, this.threadCount - 1)));
   }
-
-  private readonly threadCount: number;
 
   createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array } {
     this.buffers = {
@@ -65,10 +64,6 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   }
 
   createHistogram(length: number): Float64Array {
-    if (length === this.histLength && this.used < this.capacity) {
-      const slot = this.used++;
-      return this.arena.subarray(slot * length, (slot + 1) * length);
-    }
     return new Float64Array(length);
   }
 
@@ -78,15 +73,14 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   }
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
-    const useWorkers = this.workersReady();
-    const shared: HistogramTask[] = [];
-    const local: HistogramTask[] = [];
-    for (const t of tasks) (useWorkers && this.slotOf(t.out) >= 0 ? shared : local).push(t);
-    for (const t of local) {
-      t.out.fill(0);
-      buildFeatures(this.matrix, this.cuts.offsets, features, 0, 1, this.gpair, this.rowIndex, t.begin, t.end, t.out);
+    if (!this.workersReady() || !tasks.some((t) => t.end - t.begin >= MIN_SHARED_ROWS)) {
+      for (const t of tasks) {
+        t.out.fill(0);
+        buildFeatures(this.matrix, this.cuts.offsets, features, 0, 1, this.gpair, this.rowIndex, t.begin, t.end, t.out);
+      }
+      return;
     }
-    for (let start = 0; start < shared.length; start += MAX_TASKS) this.dispatch(shared.slice(start, start + MAX_TASKS), features);
+    for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features);
   }
 
   close(): Promise<void> {
@@ -98,11 +92,11 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   private dispatch(tasks: readonly HistogramTask[], features: Int32Array): void {
     const c = this.control;
+    const shares = this.workers.length + 1;
     tasks.forEach((t, i) => {
-      t.out.fill(0);
       c[CONTROL.tasks + i * TASK_WORDS] = t.begin;
       c[CONTROL.tasks + i * TASK_WORDS + 1] = t.end;
-      c[CONTROL.tasks + i * TASK_WORDS + 2] = this.slotOf(t.out);
+      c[CONTROL.tasks + i * TASK_WORDS + 2] = t.end - t.begin >= MIN_SHARED_ROWS ? 1 : 0;
     });
     this.featureList.set(features);
     c[CONTROL.taskCount] = tasks.length;
@@ -110,14 +104,27 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     Atomics.store(c, CONTROL.done, 0);
     Atomics.add(c, CONTROL.seq, 1);
     Atomics.notify(c, CONTROL.seq);
-    // This thread builds share 0 of the features.
-    const shares = this.workers.length + 1;
-    for (const t of tasks) buildFeatures(this.matrix, this.cuts.offsets, features, 0, shares, this.gpair, this.rowIndex, t.begin, t.end, t.out);
+    // This thread builds slice 0 of each shared task, and all of each small one.
+    tasks.forEach((t, i) => {
+      t.out.fill(0);
+      const end = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1 ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end;
+      buildFeatures(this.matrix, this.cuts.offsets, features, 0, 1, this.gpair, this.rowIndex, t.begin, end, t.out);
+    });
     for (;;) {
       const done = Atomics.load(c, CONTROL.done);
       if (done >= this.workers.length) break;
       Atomics.wait(c, CONTROL.done, done, 1000);
     }
+    const len = this.histLength;
+    tasks.forEach((t, i) => {
+      if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
+      for (let w = 1; w < shares; w++) {
+        const base = scratchSlot(i, w, shares) * len;
+        const out = t.out;
+        const s = this.scratch;
+        for (let k = 0; k < len; k++) out[k]! += s[base + k]!;
+      }
+    });
   }
 
   /** True once every worker has started; the first call waits for them, and gives up (serial from then on) on timeout or error. */
@@ -135,11 +142,6 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
       }
       Atomics.wait(this.control, CONTROL.ready, ready, Math.min(left, 100));
     }
-  }
-
-  private slotOf(out: Float64Array): number {
-    if (out.buffer !== this.arena.buffer) return -1;
-    return out.byteOffset / (8 * this.histLength);
   }
 
   private startWorkers(): void {
@@ -166,7 +168,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
           rowIndex: this.buffers.rowIndex,
           control: this.control,
           features: this.featureList,
-          arena: this.arena,
+          scratch: this.scratch,
           histLength: this.histLength,
         },
       });
@@ -177,4 +179,15 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
       this.workers.push(worker);
     }
   }
+}
+
+/** Rows [lo, hi) of slice `share` of `shares` equal slices of [begin, end). */
+export function sliceBounds(begin: number, end: number, share: number, shares: number): [number, number] {
+  const len = end - begin;
+  return [begin + Math.floor((len * share) / shares), begin + Math.floor((len * (share + 1)) / shares)];
+}
+
+/** The scratch histogram of task `task` for worker `share` (1-based). */
+export function scratchSlot(task: number, share: number, shares: number): number {
+  return task * (shares - 1) + (share - 1);
 }

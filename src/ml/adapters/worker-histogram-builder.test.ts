@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRandom } from '../../core/random.js';
+import { binMatrix } from '../gbdt/binned-matrix.js';
+import { SerialHistogramBuilder } from '../gbdt/histogram-builder.js';
+import { computeCuts } from '../gbdt/quantile-cuts.js';
+import { parseHyperparameters } from '../hyperparameters.js';
+import { train } from '../trainer.js';
+import { WorkerHistogramBuilder } from './worker-histogram-builder.js';
+
+function dataset(rows: number, cols: number) {
+  const r = createRandom(11);
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = r.next() < 0.05 ? NaN : Math.floor(r.next() * 1000) / 7;
+  const label = Float64Array.from({ length: rows }, (_, i) => (data[i * cols]! || 0) * 0.3 + r.next());
+  return { data, rows, cols, label };
+}
+
+describe('WorkerHistogramBuilder', () => {
+  it('builds the same histograms as the serial builder, with tasks big and small', async () => {
+    const set = dataset(30_000, 6);
+    const cuts = computeCuts(set.data, set.rows, set.cols, 64);
+    const matrix = binMatrix(set.data, set.rows, set.cols, cuts);
+    const serial = new SerialHistogramBuilder(matrix, cuts.offsets);
+    const workers = new WorkerHistogramBuilder(matrix, cuts, 2);
+    const features = Int32Array.of(0, 1, 2, 3, 4, 5);
+    const results = [];
+    for (const builder of [serial, workers]) {
+      const { gpair, rowIndex } = builder.createBuffers(set.rows);
+      const r = createRandom(3);
+      for (let i = 0; i < gpair.length; i++) gpair[i] = r.next() - 0.3;
+      for (let i = 0; i < set.rows; i++) rowIndex[i] = set.rows - 1 - i;
+      builder.beginTree(gpair, rowIndex);
+      const outs = [0, 1, 2].map(() => builder.createHistogram(2 * cuts.values.length));
+      builder.build([{ begin: 0, end: 20_000, out: outs[0]! }, { begin: 20_000, end: 20_100, out: outs[1]! }, { begin: 20_100, end: 30_000, out: outs[2]! }], features);
+      results.push(outs.map((o) => Array.from(o)));
+      await builder.close();
+    }
+    const [a, b] = results as number[][][];
+    for (let t = 0; t < 3; t++) {
+      for (let k = 0; k < a[t]!.length; k++) assert.ok(Math.abs(a[t]![k]! - b[t]![k]!) <= 1e-9 * Math.max(1, Math.abs(a[t]![k]!)), `task ${t} bin ${k}`);
+    }
+  });
+
+  it('trains with two threads to the same quality, deterministically', async () => {
+    const set = dataset(20_000, 4);
+    const hp = parseHyperparameters({ num_round: '15', max_depth: '5', subsample: '0.8', nthread: '2' });
+    const run = () => train(set, hp, { threads: 2, histogramBuilder: (m, c) => new WorkerHistogramBuilder(m, c, 2) });
+    const first = await run();
+    const second = await run();
+    const serial = await train(set, hp);
+    assert.deepEqual(first.report.rounds, second.report.rounds);
+    const last = (r: typeof first) => r.report.rounds.at(-1)!.train;
+    assert.ok(Math.abs(last(first) - last(serial)) / last(serial) < 1e-3);
+  });
+});
