@@ -36,7 +36,8 @@ describe('WorkerHistogramBuilder', () => {
       results.push(outs.map((o) => Array.from(o)));
       await builder.close();
     }
-    const [a, b] = results as number[][][];
+    const a = results[0]!;
+    const b = results[1]!;
     for (let t = 0; t < 3; t++) {
       for (let k = 0; k < a[t]!.length; k++) assert.ok(Math.abs(a[t]![k]! - b[t]![k]!) <= 1e-9 * Math.max(1, Math.abs(a[t]![k]!)), `task ${t} bin ${k}`);
     }
