@@ -28,7 +28,8 @@ interface NodeState {
   end: number;
   g: number;
   h: number;
-  hist: Float64Array;
+  /** Undefined for nodes that cannot be split (too deep or too light): they need no histogram. */
+  hist: Float64Array | undefined;
   depth: number;
 }
 
@@ -80,7 +81,7 @@ export class TreeGrower {
       conditions[n.id] = w;
       baseWeights[n.id] = w;
       leaves.push({ node: n.id, begin: n.begin, end: n.end });
-      this.release(n.hist);
+      if (n.hist) this.release(n.hist);
     };
 
     let g = 0;
@@ -90,8 +91,9 @@ export class TreeGrower {
       g += gpair[2 * r]!;
       h += gpair[2 * r + 1]!;
     }
-    const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: rowIndex.length, g, h, hist: this.acquire(), depth: 0 };
-    await this.builder.build([{ begin: 0, end: rowIndex.length, out: root.hist }], treeFeatures);
+    const rootHist = this.acquire();
+    const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: rowIndex.length, g, h, hist: rootHist, depth: 0 };
+    await this.builder.build([{ begin: 0, end: rowIndex.length, out: rootHist }], treeFeatures);
 
     let level: NodeState[] = [root];
     while (level.length > 0) {
@@ -100,14 +102,15 @@ export class TreeGrower {
       const derive: { parent: Float64Array; built: Float64Array; other: Float64Array }[] = [];
       const levelFeatures = sampleFeatures(treeFeatures, p.colsampleBylevel, random);
       for (const node of level) {
-        const split: Split | undefined = node.depth < p.maxDepth ? findBestSplit(node.hist, this.cuts, levelFeatures, node.g, node.h, p) : undefined;
+        const split: Split | undefined = node.hist ? findBestSplit(node.hist, this.cuts, levelFeatures, node.g, node.h, p) : undefined;
         if (!split) {
           makeLeaf(node);
           continue;
         }
         const mid = this.partition(rowIndex, node.begin, node.end, split);
-        const l: NodeState = { id: addNode(node.id, split.leftG, split.leftH), begin: node.begin, end: mid, g: split.leftG, h: split.leftH, hist: this.acquire(), depth: node.depth + 1 };
-        const r: NodeState = { id: addNode(node.id, split.rightG, split.rightH), begin: mid, end: node.end, g: split.rightG, h: split.rightH, hist: this.acquire(), depth: node.depth + 1 };
+        const depth = node.depth + 1;
+        const l: NodeState = { id: addNode(node.id, split.leftG, split.leftH), begin: node.begin, end: mid, g: split.leftG, h: split.leftH, hist: undefined, depth };
+        const r: NodeState = { id: addNode(node.id, split.rightG, split.rightH), begin: mid, end: node.end, g: split.rightG, h: split.rightH, hist: undefined, depth };
         left[node.id] = l.id;
         right[node.id] = r.id;
         splitIndices[node.id] = split.feature;
@@ -115,10 +118,17 @@ export class TreeGrower {
         defaultLeft[node.id] = split.defaultLeft ? 1 : 0;
         lossChanges[node.id] = split.gain;
         splitBins[node.id] = split.bin;
-        const [small, large] = l.end - l.begin <= r.end - r.begin ? [l, r] : [r, l];
-        toBuild.push({ begin: small.begin, end: small.end, out: small.hist });
-        derive.push({ parent: node.hist, built: small.hist, other: large.hist });
         next.push(l, r);
+        // Children that cannot split need no histogram; when one can, build the smaller and derive the other.
+        if (!this.canSplit(l) && !this.canSplit(r)) {
+          this.release(node.hist!);
+          continue;
+        }
+        l.hist = this.acquire();
+        r.hist = this.acquire();
+        const [small, large] = l.end - l.begin <= r.end - r.begin ? [l, r] : [r, l];
+        toBuild.push({ begin: small.begin, end: small.end, out: small.hist! });
+        derive.push({ parent: node.hist!, built: small.hist!, other: large.hist! });
       }
       if (toBuild.length > 0) await this.builder.build(toBuild, treeFeatures);
       for (const d of derive) {
@@ -142,6 +152,11 @@ export class TreeGrower {
       splitBins: Int32Array.from(splitBins),
       leaves,
     };
+  }
+
+  /** A node can be split only above the depth limit and with hessian enough for two children. */
+  private canSplit(n: NodeState): boolean {
+    return n.depth < this.params.maxDepth && n.end - n.begin >= 2 && n.h >= 2 * this.params.minChildWeight;
   }
 
   /** Stable in-place partition of rowIndex[begin..end) by the split; returns where the right part starts. */
