@@ -84,7 +84,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const pred = new Float64Array(n);
   const validPred = new Float64Array(validMargin.length);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
-  const inSample = new Uint8Array(n);
+  const others = new Uint32Array(n);
   const trees: Tree[] = [];
   const rounds: RoundMetrics[] = [];
   let best = { iteration: 0, score: maximizes(metric) ? -Infinity : Infinity };
@@ -94,7 +94,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     for (let round = 0; round < hp.num_round; round++) {
       t = now();
       objective.gradients(margin, trainSet.label, gpair);
-      const sampled = sampleRows(rowIndex, n, hp.subsample, random);
+      const sampled = sampleRows(rowIndex, others, n, hp.subsample, random);
       const treeFeatures = sampleFeatures(allFeatures, hp.colsample_bytree, random);
       timings.gradients += now() - t;
 
@@ -106,7 +106,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
 
       t = now();
       addTreeToSampledRows(grown, rowIndex, margin);
-      if (sampled < n) addTreeToOtherRows(grown, matrix, rowIndex, sampled, inSample, margin);
+      if (sampled < n) addTree(grown, matrix, margin, others, n - sampled);
       if (validMatrix) addTree(grown, validMatrix, validMargin);
       timings.update += now() - t;
 
@@ -173,24 +173,27 @@ function checkSet(name: string, set: TrainingSet): void {
 }
 
 /**
- * Fills rowIndex with the rows of this round's sample (Bernoulli, as XGBoost) and returns how many.
- * A xorshift stream seeded from `random` draws the coin flips inline: one call per round, not per row.
+ * Splits the rows into this round's sample (Bernoulli, as XGBoost) in `rowIndex` and the others in
+ * `others`; returns the sample size. A xorshift stream seeded from `random` draws the coin flips
+ * inline: one call per round, not per row.
  */
-function sampleRows(rowIndex: Uint32Array, n: number, subsample: number, random: Random): number {
-  let k = 0;
+function sampleRows(rowIndex: Uint32Array, others: Uint32Array, n: number, subsample: number, random: Random): number {
   if (subsample >= 1) {
     for (let i = 0; i < n; i++) rowIndex[i] = i;
     return n;
   }
   const threshold = Math.floor(subsample * 4294967296);
   let x = (random.int(2147483647) + 1) | 0;
+  let k = 0;
+  let o = 0;
   for (let i = 0; i < n; i++) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
     if (x >>> 0 < threshold) rowIndex[k++] = i;
+    else others[o++] = i;
   }
-  if (k === 0) rowIndex[k++] = random.int(n);
+  if (k === 0) rowIndex[k++] = others[--o]!;
   return k;
 }
 
@@ -203,20 +206,13 @@ function addTreeToSampledRows(grown: GrownTree, rowIndex: Uint32Array, margin: F
   }
 }
 
-/** Rows left out by subsampling walk the tree; `rowIndex[0..sampled)` are the sampled ones. */
-function addTreeToOtherRows(grown: GrownTree, matrix: BinnedMatrix, rowIndex: Uint32Array, sampled: number, inSample: Uint8Array, margin: Float64Array): void {
-  inSample.fill(0);
-  for (let i = 0; i < sampled; i++) inSample[rowIndex[i]!] = 1;
-  addTree(grown, matrix, margin, inSample);
-}
-
-/** Adds the new tree's leaf values to each row's margin (skipping rows marked in `skip`), walking the tree on bin indices. */
-function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array, skip?: Uint8Array): void {
+/** Adds the new tree's leaf values to the margins of the given rows (all rows when omitted), walking the tree on bin indices. */
+function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array, rowList?: Uint32Array, count = matrix.rows): void {
   const { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft } = grown.tree;
   const { splitBins } = grown;
   const { bins, rows, missing } = matrix;
-  for (let r = 0; r < rows; r++) {
-    if (skip && skip[r] === 1) continue;
+  for (let i = 0; i < count; i++) {
+    const r = rowList ? rowList[i]! : i;
     let node = 0;
     while (leftChildren[node] !== -1) {
       const b = bins[splitIndices[node]! * rows + r]!;
