@@ -13,13 +13,18 @@ export interface Measured {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Runs `bench/children/<child>.ts` (or `.py`, with Debian's python3) in a fresh process and reads back its measurement. */
+/**
+ * Runs `bench/children/<child>.ts` in a fresh process and reads back its measurement; `<child>.py`
+ * runs with Debian's python3 and `<child>.mjs` with plain node (for children that use dist/).
+ */
 export function runChild(child: string, args: readonly string[]): Measured {
   const resultFile = path.join(os.tmpdir(), `driftline-bench-${process.pid}-${child}-${Date.now()}.json`);
-  const python = child.endsWith('.py');
-  const res = python
-    ? spawnSync('/usr/bin/python3', [path.join(here, 'children', child), resultFile, ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
-    : spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'children', `${child}.ts`), resultFile, ...args], {
+  const script = path.join(here, 'children', child);
+  const res = child.endsWith('.py')
+    ? spawnSync('/usr/bin/python3', [script, resultFile, ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
+    : child.endsWith('.mjs')
+      ? spawnSync(process.execPath, [script, resultFile, ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
+      : spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'children', `${child}.ts`), resultFile, ...args], {
         stdio: ['ignore', 'ignore', 'inherit'],
       });
   if (res.status !== 0) throw new Error(`${child} failed with exit code ${res.status}`);

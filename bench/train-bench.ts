@@ -52,7 +52,7 @@ console.log(`${'rows'.padStart(9)} ${'threads'.padStart(7)} | ${'driftline s'.pa
 for (const size of sizes) {
   const trainCsv = replicate(size);
   for (const t of threads) {
-    const ours: Measured = runChild('train-ours', [trainCsv, validCsv, String(t), JSON.stringify(hp)]);
+    const ours: Measured = runChild('train-ours.mjs', [trainCsv, validCsv, String(t), JSON.stringify(hp)]);
     const ref: Measured = runChild('train_xgboost.py', [trainCsv, validCsv, String(t), JSON.stringify(hp)]);
     const rows = Number(ours.extra['rows']);
     console.log(

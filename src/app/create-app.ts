@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import os from 'node:os';
 import { openArtifactStore } from '../artifacts/index.js';
 import type { ArtifactStore } from '../core/artifact-store.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -58,8 +59,13 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   const generate = new GenerateService({ writer: new DuckDbTripFileWriter(), files, datasets: metadata.datasets, clock, ids, logger });
   const fetchNyc = new NycFetchService({ downloader: new HttpDownloader(), files, datasets: metadata.datasets, clock, ids, logger });
-  // One thread by default: on 2 vCPUs the worker-thread histograms do not pay off yet (see bench:train); --hp nthread=N opts in.
-  const training = new TrainingService({ reader: new CsvMatrixReader(), files, logger, threads: 1, histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t) });
+  const training = new TrainingService({
+    reader: new CsvMatrixReader(),
+    files,
+    logger,
+    threads: os.availableParallelism(),
+    histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
+  });
   return {
     config,
     training,

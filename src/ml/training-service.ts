@@ -12,12 +12,18 @@ import type { RoundMetrics, TrainingReport } from './training-report.js';
 import type { GbdtModel } from './types.js';
 import { modelFromXgboostJson, modelToXgboostJson } from './xgboost-json.js';
 
+/**
+ * With nthread unset, training uses every core only from this many rows: below it, starting workers
+ * and sharing memory cost more than the parallel histograms save (see docs/benchmarks.md).
+ */
+export const PARALLEL_MIN_ROWS = 100_000;
+
 /** What the training service needs from the outside. */
 export interface TrainingDeps {
   readonly reader: MatrixReader;
   readonly files: Pick<LocalFiles, 'readText' | 'writeText'>;
   readonly logger: Logger;
-  /** Threads for histogram building (1 = in this thread). */
+  /** The machine's cores: `nthread` 0 (the default) uses them all on data large enough to gain from it. */
   readonly threads: number;
   /** Makes a multi-threaded histogram builder; absent: serial. */
   readonly histogramBuilder?: (matrix: BinnedMatrix, cuts: FeatureCuts, threads: number) => HistogramBuilder;
@@ -45,7 +51,7 @@ export class TrainingService {
     if (hp.early_stopping_rounds > 0 && !validation) {
       throw new InvalidArgumentError('early_stopping_rounds needs a validation set (--validation)');
     }
-    const threads = hp.nthread > 0 ? hp.nthread : this.deps.threads;
+    const threads = hp.nthread > 0 ? hp.nthread : trainSet.rows >= PARALLEL_MIN_ROWS ? this.deps.threads : 1;
     const factory = this.deps.histogramBuilder;
     const { model, report } = await train(
       { data: trainSet.data, rows: trainSet.rows, cols: trainSet.cols, label: trainSet.label! },

@@ -1,0 +1,23 @@
+// Trains with driftline's compiled build (dist/, as users run it) on label-first CSVs and reports
+// training time (binning included), RMSE and peak RSS. Run by bench/train-bench.ts after `npm run build`.
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { CsvMatrixReader } from '../../dist/ml/adapters/csv-matrix-reader.js';
+import { WorkerHistogramBuilder } from '../../dist/ml/adapters/worker-histogram-builder.js';
+import { parseHyperparameters, train } from '../../dist/ml/index.js';
+
+const [resultFile, trainCsv, validCsv, threadsArg, hpJson] = process.argv.slice(2);
+const reader = new CsvMatrixReader();
+const tr = await reader.read(trainCsv, { labelFirst: true, header: false });
+const va = await reader.read(validCsv, { labelFirst: true, header: false });
+const threads = Number(threadsArg);
+const hp = parseHyperparameters({ ...JSON.parse(hpJson), nthread: String(threads) });
+const started = performance.now();
+const { report: r } = await train(tr, hp, {
+  validation: va,
+  threads,
+  ...(threads > 1 ? { histogramBuilder: (m, c) => new WorkerHistogramBuilder(m, c, threads) } : {}),
+});
+const seconds = (performance.now() - started) / 1000;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+writeFileSync(resultFile, JSON.stringify({ seconds, peakRssMb, extra: { rmse: r.bestScore, trees: r.numTrees, rows: tr.rows, timings: r.timings } }));
