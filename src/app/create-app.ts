@@ -16,6 +16,8 @@ import { GenerateService, NycFetchService, PrepareService, type DatasetStore } f
 import { CsvMatrixReader } from '../ml/adapters/csv-matrix-reader.js';
 import { WorkerHistogramBuilder } from '../ml/adapters/worker-histogram-builder.js';
 import { TrainingService } from '../ml/index.js';
+import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
+import { BaselineService } from '../monitor/index.js';
 import { openMetadataStore } from '../store/index.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -27,6 +29,7 @@ export interface App {
   readonly generate: GenerateService;
   readonly fetchNyc: NycFetchService;
   readonly training: TrainingService;
+  readonly baselines: BaselineService;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -66,9 +69,11 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     threads: os.availableParallelism(),
     histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
   });
+  const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
   return {
     config,
     training,
+    baselines,
     writeText: (file, text) => files.writeText(file, text),
     generate,
     fetchNyc,

@@ -7,6 +7,7 @@ import type { CliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
 import { registerDataCommands } from './commands/data-command.js';
 import { registerMlCommands } from './commands/ml-command.js';
+import { registerMonitorCommands } from './commands/monitor-command.js';
 import { registerQuickstartCommand } from './commands/quickstart-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   registerDataCommands(program, ctx);
   registerMlCommands(program, ctx);
+  registerMonitorCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
 
   try {

@@ -1,0 +1,62 @@
+import type { LocalFiles } from '../data/index.js';
+import { FailedPreconditionError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { noopProgress, type Progress } from '../core/progress.js';
+import { DatasetProfile } from './dataset-profile.js';
+import { toStatistics } from './statistics.js';
+import { suggestConstraints } from './suggest-constraints.js';
+import type { TableReader } from './table-reader.js';
+import type { ConstraintsFile, StatisticsFile } from './types.js';
+
+/** What the baseline service needs from the outside. */
+export interface BaselineDeps {
+  readonly reader: TableReader;
+  readonly files: Pick<LocalFiles, 'stage'>;
+  readonly logger: Logger;
+}
+
+/** Profiles datasets in one pass and suggests Model Monitor baselines. */
+export class BaselineService {
+  constructor(private readonly deps: BaselineDeps) {}
+
+  /** Profiles a CSV or Parquet file (one pass, bounded memory). */
+  async profile(file: string, options: { header: boolean; progress?: Progress }): Promise<DatasetProfile> {
+    const progress = options.progress ?? noopProgress;
+    const { columns, batches } = await this.deps.reader.open(file, { header: options.header });
+    const profile = new DatasetProfile(columns);
+    progress.start('profiling rows', 0);
+    for await (const batch of batches) {
+      profile.itemCount += batch.length;
+      batch.columns.forEach((chunk, c) => {
+        const col = profile.columns[c]!;
+        if (chunk.kind === 'text') for (let i = 0; i < batch.length; i++) col.add(chunk.values[i]!);
+        else for (let i = 0; i < batch.length; i++) col.add(chunk.values[i]!, chunk.kind);
+      });
+      progress.tick(batch.length);
+    }
+    progress.stop();
+    return profile;
+  }
+
+  /**
+   * `suggest-baseline`: statistics.json and constraints.json for a dataset, written together into
+   * `out` (both or neither).
+   */
+  async suggestBaseline(file: string, out: string, options: { header: boolean; replace?: boolean; progress?: Progress }): Promise<{ statistics: StatisticsFile; constraints: ConstraintsFile }> {
+    const profile = await this.profile(file, options);
+    if (profile.itemCount === 0) throw new FailedPreconditionError(`${file}: the dataset has no rows to baseline`);
+    const statistics = toStatistics(profile);
+    const constraints = suggestConstraints(statistics);
+    const staged = await this.deps.files.stage(out, { replace: options.replace ?? false });
+    try {
+      await (await staged.open('statistics.json')).write(`${JSON.stringify(statistics, null, 2)}\n`);
+      await (await staged.open('constraints.json')).write(`${JSON.stringify(constraints, null, 2)}\n`);
+      await staged.commit();
+    } catch (err) {
+      await staged.abort();
+      throw err;
+    }
+    this.deps.logger.info('baseline suggested', { file, rows: profile.itemCount, features: statistics.features.length });
+    return { statistics, constraints };
+  }
+}

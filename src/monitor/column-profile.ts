@@ -1,0 +1,145 @@
+import { KllSketch } from './kll-sketch.js';
+
+/** How many distinct string values are counted exactly before the profile keeps only the most frequent. */
+export const MAX_TRACKED_CATEGORIES = 1000;
+
+const INTEGRAL = /^[+-]?\d+$/;
+
+/**
+ * A one-pass, mergeable profile of one column: counts by type, moments (Welford/Chan), extremes,
+ * a KLL sketch of the numeric values, and bounded category counts of the string values.
+ * Memory is bounded whatever the row count.
+ */
+export class ColumnProfile {
+  present = 0;
+  missing = 0;
+  integral = 0;
+  fractional = 0;
+  strings = 0;
+  mean = 0;
+  m2 = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  readonly sketch = new KllSketch();
+  readonly categories = new Map<string, number>();
+  /** True once categories were dropped to stay bounded: string counts are then approximate. */
+  categoriesTruncated = false;
+
+  constructor(readonly name: string) {}
+
+  /** Adds one raw cell: null/empty is missing; numbers from typed sources carry their own kind. */
+  add(value: string | number | null, numericKind?: 'integral' | 'fractional'): void {
+    if (value === null || value === '') {
+      this.missing++;
+      return;
+    }
+    this.present++;
+    let x: number;
+    if (typeof value === 'number') {
+      if (Number.isNaN(value)) {
+        this.present--;
+        this.missing++;
+        return;
+      }
+      x = value;
+      if ((numericKind ?? (Number.isInteger(value) ? 'integral' : 'fractional')) === 'integral') this.integral++;
+      else this.fractional++;
+    } else {
+      const text = value.trim();
+      x = text === '' ? NaN : Number(text);
+      if (!Number.isFinite(x)) {
+        this.strings++;
+        this.countCategory(value);
+        return;
+      }
+      if (INTEGRAL.test(text)) this.integral++;
+      else this.fractional++;
+      // Numeric text is counted as a category only while cheap: it matters only if the column turns out String.
+      if (this.strings > 0 || this.categories.size < MAX_TRACKED_CATEGORIES || this.categories.has(value)) this.countCategory(value);
+      else this.categoriesTruncated = true;
+    }
+    this.addNumber(x);
+  }
+
+  private addNumber(x: number): void {
+    const n = this.integral + this.fractional;
+    const delta = x - this.mean;
+    this.mean += delta / n;
+    this.m2 += delta * (x - this.mean);
+    this.sum += x;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    this.sketch.update(x);
+  }
+
+  private countCategory(value: string): void {
+    const seen = this.categories.get(value);
+    if (seen !== undefined) {
+      this.categories.set(value, seen + 1);
+      return;
+    }
+    if (this.categories.size >= MAX_TRACKED_CATEGORIES) {
+      this.categoriesTruncated = true;
+      this.dropRarest();
+    }
+    this.categories.set(value, 1);
+  }
+
+  private dropRarest(): void {
+    // Misra–Gries style: decrement every counter, dropping the ones that reach zero.
+    for (const [k, v] of this.categories) {
+      if (v <= 1) this.categories.delete(k);
+      else this.categories.set(k, v - 1);
+    }
+  }
+
+  /** Numeric values counted (integral + fractional). */
+  get numeric(): number {
+    return this.integral + this.fractional;
+  }
+
+  /** The arithmetic mean as Model Monitor reports it: sum / count (the running `mean` serves the variance). */
+  get average(): number {
+    return this.numeric > 0 ? this.sum / this.numeric : NaN;
+  }
+
+  /** Population standard deviation of the numeric values. */
+  get stdDev(): number {
+    const n = this.numeric;
+    return n > 0 ? Math.sqrt(this.m2 / n) : NaN;
+  }
+
+  /** Adds another shard's profile of the same column (Chan's parallel moments). */
+  merge(other: ColumnProfile): void {
+    const n1 = this.numeric;
+    const n2 = other.numeric;
+    if (n2 > 0) {
+      const n = n1 + n2;
+      const delta = other.mean - this.mean;
+      this.mean = n1 === 0 ? other.mean : this.mean + (delta * n2) / n;
+      this.m2 = this.m2 + other.m2 + (delta * delta * n1 * n2) / n;
+      this.sum += other.sum;
+      this.min = Math.min(this.min, other.min);
+      this.max = Math.max(this.max, other.max);
+      this.sketch.merge(other.sketch);
+    }
+    this.present += other.present;
+    this.missing += other.missing;
+    this.integral += other.integral;
+    this.fractional += other.fractional;
+    this.strings += other.strings;
+    this.categoriesTruncated ||= other.categoriesTruncated;
+    for (const [k, v] of other.categories) {
+      const seen = this.categories.get(k);
+      if (seen !== undefined) this.categories.set(k, seen + v);
+      else {
+        if (this.categories.size >= MAX_TRACKED_CATEGORIES) {
+          this.categoriesTruncated = true;
+          this.dropRarest();
+        }
+        this.categories.set(k, v);
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import { createRandom, type Random } from '../core/random.js';
+
+/** The sketch parameters SageMaker's analyzer writes. */
+export const KLL_DEFAULTS = { k: 2048, c: 0.64 } as const;
+
+/**
+ * A KLL quantile sketch (Karnin, Lang, Liberty), the structure Model Monitor stores in
+ * `statistics.json` (`distribution.kll.sketch`): compactor levels where an item of level h stands
+ * for 2^h values. Level capacities shrink geometrically by `c` from the top level down. Exact
+ * (one level holding every value) until the first compaction. Mergeable; compaction coin flips
+ * come from a seeded generator, so a sketch is deterministic for its input order.
+ */
+export class KllSketch {
+  private levels: number[][] = [[]];
+  private size = 0;
+  private n = 0;
+  private readonly random: Random;
+
+  constructor(
+    readonly k: number = KLL_DEFAULTS.k,
+    readonly c: number = KLL_DEFAULTS.c,
+    seed = 0x6b6c6c,
+  ) {
+    this.random = createRandom(seed);
+  }
+
+  /** Rebuilds a sketch from the `data` levels of a statistics file. */
+  static fromLevels(data: readonly (readonly number[])[], k: number = KLL_DEFAULTS.k, c: number = KLL_DEFAULTS.c): KllSketch {
+    const sketch = new KllSketch(k, c);
+    sketch.levels = data.length === 0 ? [[]] : data.map((level) => level.map(Number));
+    sketch.size = sketch.levels.reduce((s, l) => s + l.length, 0);
+    sketch.n = sketch.levels.reduce((s, l, h) => s + l.length * 2 ** h, 0);
+    return sketch;
+  }
+
+  /** How many values the sketch stands for. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** The compactor levels, lowest first (what statistics.json stores as `data`). */
+  toLevels(): number[][] {
+    return this.levels.map((l) => [...l]);
+  }
+
+  update(value: number): void {
+    this.levels[0]!.push(value);
+    this.size++;
+    this.n++;
+    if (this.size >= this.maxSize()) this.compress();
+  }
+
+  /** Adds another sketch's values to this one. */
+  merge(other: KllSketch): void {
+    while (this.levels.length < other.levels.length) this.levels.push([]);
+    other.levels.forEach((level, h) => {
+      for (const v of level) this.levels[h]!.push(v);
+    });
+    this.size = this.levels.reduce((s, l) => s + l.length, 0);
+    this.n += other.n;
+    while (this.size >= this.maxSize()) this.compress();
+  }
+
+  /** The cumulative distribution: sorted distinct values and the weight of items <= each. */
+  cdf(): { values: Float64Array; cumulative: Float64Array; total: number } {
+    const items: { v: number; w: number }[] = [];
+    this.levels.forEach((level, h) => {
+      const w = 2 ** h;
+      for (const v of level) items.push({ v, w });
+    });
+    items.sort((a, b) => a.v - b.v);
+    const values: number[] = [];
+    const cumulative: number[] = [];
+    let acc = 0;
+    for (const it of items) {
+      acc += it.w;
+      if (values.length > 0 && values[values.length - 1] === it.v) cumulative[cumulative.length - 1] = acc;
+      else {
+        values.push(it.v);
+        cumulative.push(acc);
+      }
+    }
+    return { values: Float64Array.from(values), cumulative: Float64Array.from(cumulative), total: acc };
+  }
+
+  /** The weight of items < x (or <= x with `inclusive`). */
+  weightBelow(x: number, inclusive = false): number {
+    let w = 0;
+    this.levels.forEach((level, h) => {
+      let k = 0;
+      for (const v of level) if (v < x || (inclusive && v === x)) k++;
+      w += k * 2 ** h;
+    });
+    return w;
+  }
+
+  /** The value at normalised rank q in [0, 1]. */
+  quantile(q: number): number {
+    const { values, cumulative, total } = this.cdf();
+    if (values.length === 0) return NaN;
+    const target = q * total;
+    for (let i = 0; i < values.length; i++) if (cumulative[i]! >= target) return values[i]!;
+    return values[values.length - 1]!;
+  }
+
+  /**
+   * A bound on the normalised rank error with high probability: 0 while exact, else the
+   * empirical KLL bound 2.296 / k^0.9723 used by Apache DataSketches.
+   */
+  get rankErrorBound(): number {
+    return this.levels.length === 1 ? 0 : 2.296 / this.k ** 0.9723;
+  }
+
+  private capacity(h: number): number {
+    const depth = this.levels.length - h - 1;
+    return Math.max(2, Math.ceil(this.k * this.c ** depth));
+  }
+
+  private maxSize(): number {
+    let s = 0;
+    for (let h = 0; h < this.levels.length; h++) s += this.capacity(h);
+    return s;
+  }
+
+  private compress(): void {
+    for (let h = 0; h < this.levels.length; h++) {
+      const level = this.levels[h]!;
+      if (level.length >= this.capacity(h)) {
+        if (h + 1 >= this.levels.length) this.levels.push([]);
+        level.sort((a, b) => a - b);
+        // An odd item stays behind; of the rest, every other one (random start) moves up a level.
+        const keep = level.length % 2 === 1 ? [level.pop()!] : [];
+        const offset = this.random.next() < 0.5 ? 0 : 1;
+        const up = this.levels[h + 1]!;
+        for (let i = offset; i < level.length; i += 2) up.push(level[i]!);
+        this.levels[h] = keep;
+        this.size = this.levels.reduce((s, l) => s + l.length, 0);
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * The largest gap between the two CDFs (inclusive ranks) over every value either sketch holds:
+ * Model Monitor's `Simple` distance, the two-sample KS statistic when both sketches are exact.
+ */
+export function ksDistance(a: KllSketch, b: KllSketch): number {
+  const A = a.cdf();
+  const B = b.cdf();
+  if (A.total === 0 || B.total === 0) return NaN;
+  let i = 0;
+  let j = 0;
+  let fa = 0;
+  let fb = 0;
+  let gap = 0;
+  while (i < A.values.length || j < B.values.length) {
+    const va = i < A.values.length ? A.values[i]! : Infinity;
+    const vb = j < B.values.length ? B.values[j]! : Infinity;
+    const x = Math.min(va, vb);
+    if (va === x) fa = A.cumulative[i++]! / A.total;
+    if (vb === x) fb = B.cumulative[j++]! / B.total;
+    gap = Math.max(gap, Math.abs(fa - fb));
+  }
+  return gap;
+}
+
+/** Model Monitor's `Robust` distance: the KS statistic less the two-sample critical value at c_alpha = 1.8. */
+export function robustDistance(simple: number, n: number, m: number, cAlpha = 1.8): number {
+  return Math.max(0, simple - cAlpha * Math.sqrt((n + m) / (n * m)));
+}
