@@ -17,7 +17,7 @@ import { CsvMatrixReader } from '../ml/adapters/csv-matrix-reader.js';
 import { WorkerHistogramBuilder } from '../ml/adapters/worker-histogram-builder.js';
 import { TrainingService } from '../ml/index.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
-import { BaselineService } from '../monitor/index.js';
+import { AnalysisService, BaselineService } from '../monitor/index.js';
 import { openMetadataStore } from '../store/index.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -30,6 +30,7 @@ export interface App {
   readonly fetchNyc: NycFetchService;
   readonly training: TrainingService;
   readonly baselines: BaselineService;
+  readonly analyses: AnalysisService;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -70,10 +71,12 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
   });
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
+  const analyses = new AnalysisService({ baselines, files, logger });
   return {
     config,
     training,
     baselines,
+    analyses,
     writeText: (file, text) => files.writeText(file, text),
     generate,
     fetchNyc,

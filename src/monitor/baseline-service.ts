@@ -20,10 +20,12 @@ export class BaselineService {
   constructor(private readonly deps: BaselineDeps) {}
 
   /** Profiles a CSV or Parquet file (one pass, bounded memory). */
-  async profile(file: string, options: { header: boolean; progress?: Progress }): Promise<DatasetProfile> {
+  async profile(file: string, options: { header: boolean; progress?: Progress; names?: readonly string[] }): Promise<DatasetProfile> {
     const progress = options.progress ?? noopProgress;
     const { columns, batches } = await this.deps.reader.open(file, { header: options.header });
-    const profile = new DatasetProfile(columns);
+    // Columns are matched by position: the first ones take the given names (the baseline's), as the analyzer does.
+    const names = options.names ? columns.map((c, i) => options.names![i] ?? `_c${i}`) : columns;
+    const profile = new DatasetProfile(names);
     progress.start('profiling rows', 0);
     for await (const batch of batches) {
       profile.itemCount += batch.length;

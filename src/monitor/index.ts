@@ -7,3 +7,8 @@ export { suggestConstraints } from './suggest-constraints.js';
 export type { TableReader, TableBatch, ColumnChunk } from './table-reader.js';
 export { BaselineService, type BaselineDeps } from './baseline-service.js';
 export { parseStatistics, parseConstraints, effectiveConfig } from './monitor-files.js';
+export { analyze } from './analyze.js';
+export { AnalysisService, ANALYSIS_RESULT_FILE, type AnalyzeRequest, type AnalysisDeps } from './analysis-service.js';
+export * from './analysis-types.js';
+export { chiSquaredPValue } from './chi-squared.js';
+export { psiAndJs, wasserstein, lInfinity } from './distances.js';

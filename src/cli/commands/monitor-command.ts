@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { FailedPreconditionError, InvalidArgumentError } from '../../core/errors.js';
+import type { FeatureSettings } from '../../monitor/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num, table } from '../output.js';
 
@@ -35,4 +37,80 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         ].join('\n'),
       );
     });
+
+  monitor
+    .command('analyze')
+    .description('check a dataset against a baseline: statistics.json, constraint_violations.json and drift distances')
+    .requiredOption('--statistics <file>', 'baseline statistics.json')
+    .requiredOption('--constraints <file>', 'baseline constraints.json')
+    .requiredOption('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by position)')
+    .option('--header', 'the CSV has a header row (default)', true)
+    .option('--no-header', 'the CSV has no header')
+    .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --force)')
+    .option('--exclude <features...>', 'measure these features but never flag their drift (e.g. month)', [])
+    .option('--threshold <feature=value...>', 'a drift threshold for one feature', [])
+    .option('--method <feature=Simple|Robust...>', 'the numeric drift method for one feature', [])
+    .option('--force', 'replace a non-empty output folder')
+    .addHelpText(
+      'after',
+      '\nPer-feature settings can also live in constraints.json: "monitoringConfigOverrides": {"exclude": true} or\n' +
+        '{"comparison_threshold": 0.3, "comparison_method": "Simple"}. The command line wins.\n' +
+        'Exit code 0 for Completed and CompletedWithViolations; 5 when the run Failed (e.g. no data).',
+    )
+    .action(async (opts: { statistics: string; constraints: string; dataset: string; header: boolean; out: string; exclude: string[]; threshold: string[]; method: string[]; force?: boolean }) => {
+      const settings: Record<string, FeatureSettings> = {};
+      const set = (feature: string, patch: FeatureSettings) => {
+        settings[feature] = { ...settings[feature], ...patch };
+      };
+      for (const f of opts.exclude) set(f, { exclude: true });
+      for (const kv of opts.threshold) {
+        const [f, v] = splitSetting('--threshold', kv);
+        const t = Number(v);
+        if (!Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`--threshold ${kv}: the threshold must be a number >= 0`);
+        set(f, { threshold: t });
+      }
+      for (const kv of opts.method) {
+        const [f, v] = splitSetting('--method', kv);
+        if (v !== 'Simple' && v !== 'Robust') throw new InvalidArgumentError(`--method ${kv}: the method must be Simple or Robust`);
+        set(f, { method: v });
+      }
+      const app = await ctx.app();
+      const outcome = await app.analyses.analyze({
+        statistics: opts.statistics,
+        constraints: opts.constraints,
+        dataset: opts.dataset,
+        header: opts.header,
+        out: opts.out,
+        settings,
+        replace: Boolean(opts.force),
+        progress: ctx.progress(),
+      });
+      const { statistics: _omit, ...result } = outcome;
+      emit(ctx.io, ctx.json(), { out: opts.out, ...result }, () =>
+        [
+          `${outcome.exitMessage} -> ${opts.out}`,
+          ...outcome.violations.map((v) => `  ${v.constraint_check_type.padEnd(26)} ${v.feature_name}: ${v.description}`),
+          table(
+            ['FEATURE', 'METHOD', 'DISTANCE', 'THRESHOLD', 'PSI', 'JS', 'W/STD', 'FLAG'],
+            outcome.drift.map((d) => [
+              d.feature,
+              d.method,
+              d.distance.toFixed(4),
+              String(d.threshold),
+              d.psi === undefined ? '' : d.psi.toFixed(4),
+              d.jensenShannon === undefined ? '' : d.jensenShannon.toFixed(4),
+              d.wassersteinNormalized === undefined ? '' : d.wassersteinNormalized.toFixed(4),
+              d.excluded ? 'excluded' : d.exceeded ? 'DRIFT' : '',
+            ]),
+          ),
+        ].join('\n'),
+      );
+      if (outcome.status === 'Failed') throw new FailedPreconditionError(`analysis failed: ${outcome.failureReason ?? 'unknown reason'}`);
+    });
+}
+
+function splitSetting(flag: string, kv: string): [string, string] {
+  const eq = kv.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`${flag} expects feature=value, got '${kv}'`);
+  return [kv.slice(0, eq), kv.slice(eq + 1)];
 }

@@ -1,0 +1,61 @@
+import type { StatisticsFile } from './types.js';
+
+/** The six check types of constraint_violations.json. */
+export const CHECK_TYPES = ['data_type_check', 'completeness_check', 'baseline_drift_check', 'missing_column_check', 'extra_column_check', 'categorical_values_check'] as const;
+export type CheckType = (typeof CHECK_TYPES)[number];
+
+/** One entry of constraint_violations.json. */
+export interface Violation {
+  readonly feature_name: string;
+  readonly constraint_check_type: CheckType;
+  readonly description: string;
+}
+
+/** Per-feature settings that win over constraints.json (from the command line). */
+export interface FeatureSettings {
+  readonly exclude?: boolean;
+  readonly threshold?: number;
+  readonly method?: 'Simple' | 'Robust';
+}
+
+/** Every distance driftline measures for a feature, so a team can pick the measure it trusts. */
+export interface FeatureDrift {
+  readonly feature: string;
+  readonly type: string;
+  /** The method whose value is compared with the threshold (Simple/Robust, LInfinity/ChiSquared). */
+  readonly method: string;
+  /** The value compared with the threshold and published as feature_baseline_drift_<f>. */
+  readonly distance: number;
+  readonly threshold: number;
+  readonly exceeded: boolean;
+  /** Excluded features are measured and reported, never raise a violation. */
+  readonly excluded: boolean;
+  readonly simple?: number;
+  readonly robust?: number;
+  /** Normalised rank error bound of the two sketches: the KS value is within this of the exact one. */
+  readonly sketchErrorBound?: number;
+  readonly psi?: number;
+  readonly jensenShannon?: number;
+  /** Wasserstein-1 distance divided by the baseline's standard deviation. */
+  readonly wassersteinNormalized?: number;
+}
+
+/** A metric value a monitoring run emits (SageMaker's names). */
+export interface EmittedMetric {
+  readonly name: string;
+  readonly value: number;
+}
+
+/** Model Monitor's execution statuses for a finished run. */
+export type AnalysisStatus = 'Completed' | 'CompletedWithViolations' | 'Failed';
+
+/** What an analysis produced. */
+export interface AnalysisOutcome {
+  readonly status: AnalysisStatus;
+  readonly exitMessage: string;
+  readonly failureReason?: string;
+  readonly statistics?: StatisticsFile;
+  readonly violations: readonly Violation[];
+  readonly drift: readonly FeatureDrift[];
+  readonly metrics: readonly EmittedMetric[];
+}
