@@ -17,6 +17,7 @@ import { CsvMatrixReader } from '../ml/adapters/csv-matrix-reader.js';
 import { WorkerHistogramBuilder } from '../ml/adapters/worker-histogram-builder.js';
 import { TrainingService } from '../ml/index.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
+import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
 import { AnalysisService, BaselineService } from '../monitor/index.js';
 import { openMetadataStore } from '../store/index.js';
 
@@ -71,7 +72,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
   });
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
-  const analyses = new AnalysisService({ baselines, files, logger });
+  const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger });
   return {
     config,
     training,

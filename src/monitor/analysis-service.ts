@@ -1,25 +1,30 @@
 import type { LocalFiles } from '../data/index.js';
-import { FailedPreconditionError } from '../core/errors.js';
+import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Progress } from '../core/progress.js';
 import { analyze } from './analyze.js';
 import type { AnalysisOutcome, FeatureSettings } from './analysis-types.js';
 import type { BaselineService } from './baseline-service.js';
+import { collectLine, type CaptureSummary, type OutputPosition } from './capture-rows.js';
+import type { CaptureSource } from './capture-source.js';
+import { DatasetProfile } from './dataset-profile.js';
 import { parseConstraints, parseStatistics } from './monitor-files.js';
 
 /** What the analysis service needs. */
 export interface AnalysisDeps {
   readonly baselines: BaselineService;
+  readonly capture: CaptureSource;
   readonly files: Pick<LocalFiles, 'stage' | 'readText'>;
   readonly logger: Logger;
 }
 
-/** One `monitor analyze` request. */
+/** One `monitor analyze` request: a dataset file, or captured endpoint traffic in a time window. */
 export interface AnalyzeRequest {
   readonly statistics: string;
   readonly constraints: string;
-  readonly dataset: string;
-  readonly header: boolean;
+  readonly dataset?: string;
+  readonly header?: boolean;
+  readonly capture?: { readonly dir: string; readonly fromMs: number; readonly toMs: number; readonly outputPosition?: OutputPosition };
   readonly out: string;
   readonly settings?: Readonly<Record<string, FeatureSettings>>;
   readonly replace?: boolean;
@@ -45,15 +50,24 @@ export class AnalysisService {
     if (constraintsText === undefined) throw new FailedPreconditionError(`baseline constraints '${req.constraints}' not found`);
     const baseline = parseStatistics(statsText, req.statistics);
     const constraints = parseConstraints(constraintsText, req.constraints);
-    const profile = await this.deps.baselines.profile(req.dataset, {
-      header: req.header,
-      names: constraints.features.map((f) => f.name),
-      ...(req.progress ? { progress: req.progress } : {}),
-    });
+    const names = constraints.features.map((f) => f.name);
+    let profile: DatasetProfile | undefined;
+    let capture: CaptureSummary | undefined;
+    let source: string;
+    if (req.capture) {
+      ({ profile, summary: capture } = await this.profileCapture(req.capture, names));
+      source = `captured data in ${req.capture.dir} between ${new Date(req.capture.fromMs).toISOString()} and ${new Date(req.capture.toMs).toISOString()}`;
+    } else if (req.dataset) {
+      profile = await this.deps.baselines.profile(req.dataset, { header: req.header ?? true, names, ...(req.progress ? { progress: req.progress } : {}) });
+      source = req.dataset;
+    } else {
+      throw new InvalidArgumentError('analyze needs a dataset or a capture folder with a time window');
+    }
     const outcome: AnalysisOutcome =
-      profile.itemCount === 0
-        ? { status: 'Failed', exitMessage: 'Failed: no data to analyse.', failureReason: `no data to analyse: ${req.dataset} has no rows`, violations: [], drift: [], metrics: [] }
+      !profile || profile.itemCount === 0
+        ? { status: 'Failed', exitMessage: 'Failed: no data to analyse.', failureReason: `no data to analyse: no rows in ${source}`, violations: [], drift: [], metrics: [] }
         : analyze(baseline, constraints, profile, req.settings);
+    if (capture) (outcome as { capture?: CaptureSummary }).capture = capture;
     const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
     try {
       if (outcome.statistics) {
@@ -68,7 +82,34 @@ export class AnalysisService {
       await staged.abort();
       throw err;
     }
-    this.deps.logger.info('analysis finished', { dataset: req.dataset, status: outcome.status, violations: outcome.violations.length });
+    this.deps.logger.info('analysis finished', { source, status: outcome.status, violations: outcome.violations.length });
     return outcome;
+  }
+
+  /** Builds the monitored dataset from capture files (output columns first by default) and profiles it. */
+  private async profileCapture(
+    capture: NonNullable<AnalyzeRequest['capture']>,
+    names: readonly string[],
+  ): Promise<{ profile: DatasetProfile | undefined; summary: CaptureSummary }> {
+    if (!(capture.toMs > capture.fromMs)) throw new InvalidArgumentError('the capture window is empty: --to must be after --from');
+    const summary: CaptureSummary = { files: 0, records: 0, rows: 0, outsideWindow: 0, shadowSkipped: 0, malformed: 0, malformedExamples: [] };
+    const files = new Set<string>();
+    let profile: DatasetProfile | undefined;
+    for await (const line of this.deps.capture.lines(capture.dir, capture.fromMs, capture.toMs)) {
+      files.add(line.file);
+      for (const row of collectLine(line, summary, capture.fromMs, capture.toMs, capture.outputPosition ?? 'START')) {
+        profile ??= new DatasetProfile(row.map((_, i) => names[i] ?? `_c${i}`));
+        if (row.length !== profile.columns.length) {
+          summary.malformed++;
+          if (summary.malformedExamples.length < 5) summary.malformedExamples.push(`${line.file}:${line.line}: ${row.length} fields, expected ${profile.columns.length}`);
+          continue;
+        }
+        profile.itemCount++;
+        summary.rows++;
+        row.forEach((cell, c) => profile!.columns[c]!.add(cell));
+      }
+    }
+    summary.files = files.size;
+    return { profile, summary };
   }
 }

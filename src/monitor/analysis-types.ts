@@ -58,4 +58,14 @@ export interface AnalysisOutcome {
   readonly violations: readonly Violation[];
   readonly drift: readonly FeatureDrift[];
   readonly metrics: readonly EmittedMetric[];
+  /** For captured traffic: files, records, rows, and malformed lines (counted, never fatal). */
+  readonly capture?: {
+    readonly files: number;
+    readonly records: number;
+    readonly rows: number;
+    readonly outsideWindow: number;
+    readonly shadowSkipped: number;
+    readonly malformed: number;
+    readonly malformedExamples: readonly string[];
+  };
 }

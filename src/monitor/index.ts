@@ -12,3 +12,5 @@ export { AnalysisService, ANALYSIS_RESULT_FILE, type AnalyzeRequest, type Analys
 export * from './analysis-types.js';
 export { chiSquaredPValue } from './chi-squared.js';
 export { psiAndJs, wasserstein, lInfinity } from './distances.js';
+export type { CaptureSource, CaptureLine } from './capture-source.js';
+export { recordToRows, type OutputPosition, type CaptureSummary } from './capture-rows.js';

@@ -43,7 +43,11 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .description('check a dataset against a baseline: statistics.json, constraint_violations.json and drift distances')
     .requiredOption('--statistics <file>', 'baseline statistics.json')
     .requiredOption('--constraints <file>', 'baseline constraints.json')
-    .requiredOption('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by position)')
+    .option('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by position)')
+    .option('--capture <dir>', 'data-capture folder of an endpoint variant (<dir>/yyyy/mm/dd/hh/*.jsonl)')
+    .option('--from <time>', 'start of the capture window (ISO-8601, inclusive)')
+    .option('--to <time>', 'end of the capture window (ISO-8601, exclusive)')
+    .option('--output-position <START|END>', 'where the endpoint output columns go in a monitored row', 'START')
     .option('--header', 'the CSV has a header row (default)', true)
     .option('--no-header', 'the CSV has no header')
     .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --force)')
@@ -57,7 +61,16 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         '{"comparison_threshold": 0.3, "comparison_method": "Simple"}. The command line wins.\n' +
         'Exit code 0 for Completed and CompletedWithViolations; 5 when the run Failed (e.g. no data).',
     )
-    .action(async (opts: { statistics: string; constraints: string; dataset: string; header: boolean; out: string; exclude: string[]; threshold: string[]; method: string[]; force?: boolean }) => {
+    .action(async (opts: { statistics: string; constraints: string; dataset?: string; capture?: string; from?: string; to?: string; outputPosition: string; header: boolean; out: string; exclude: string[]; threshold: string[]; method: string[]; force?: boolean }) => {
+      if (Boolean(opts.dataset) === Boolean(opts.capture)) throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
+      let capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
+      if (opts.capture) {
+        const fromMs = Date.parse(opts.from ?? '');
+        const toMs = Date.parse(opts.to ?? '');
+        if (Number.isNaN(fromMs) || Number.isNaN(toMs)) throw new InvalidArgumentError('--capture needs --from and --to as ISO-8601 times, e.g. 2024-05-01T12:00:00Z');
+        if (opts.outputPosition !== 'START' && opts.outputPosition !== 'END') throw new InvalidArgumentError(`--output-position must be START or END, got '${opts.outputPosition}'`);
+        capture = { dir: opts.capture, fromMs, toMs, outputPosition: opts.outputPosition };
+      }
       const settings: Record<string, FeatureSettings> = {};
       const set = (feature: string, patch: FeatureSettings) => {
         settings[feature] = { ...settings[feature], ...patch };
@@ -78,7 +91,8 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
       const outcome = await app.analyses.analyze({
         statistics: opts.statistics,
         constraints: opts.constraints,
-        dataset: opts.dataset,
+        ...(opts.dataset ? { dataset: opts.dataset } : {}),
+        ...(capture ? { capture } : {}),
         header: opts.header,
         out: opts.out,
         settings,
@@ -89,6 +103,9 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
       emit(ctx.io, ctx.json(), { out: opts.out, ...result }, () =>
         [
           `${outcome.exitMessage} -> ${opts.out}`,
+          ...(outcome.capture
+            ? [`  capture: ${outcome.capture.files} files, ${outcome.capture.records} records, ${outcome.capture.rows} rows, ${outcome.capture.malformed} malformed, ${outcome.capture.outsideWindow} outside the window`]
+            : []),
           ...outcome.violations.map((v) => `  ${v.constraint_check_type.padEnd(26)} ${v.feature_name}: ${v.description}`),
           table(
             ['FEATURE', 'METHOD', 'DISTANCE', 'THRESHOLD', 'PSI', 'JS', 'W/STD', 'FLAG'],
