@@ -72,7 +72,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
   });
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
-  const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger });
+  const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
   return {
     config,
     training,

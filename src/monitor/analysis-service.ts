@@ -1,5 +1,6 @@
 import type { LocalFiles } from '../data/index.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Progress } from '../core/progress.js';
 import { analyze } from './analyze.js';
@@ -8,14 +9,16 @@ import type { BaselineService } from './baseline-service.js';
 import { collectLine, type CaptureSummary, type OutputPosition } from './capture-rows.js';
 import type { CaptureSource } from './capture-source.js';
 import { DatasetProfile } from './dataset-profile.js';
+import { renderHtmlReport } from './html-report.js';
 import { parseConstraints, parseStatistics } from './monitor-files.js';
 
 /** What the analysis service needs. */
 export interface AnalysisDeps {
   readonly baselines: BaselineService;
   readonly capture: CaptureSource;
-  readonly files: Pick<LocalFiles, 'stage' | 'readText'>;
+  readonly files: Pick<LocalFiles, 'stage' | 'readText' | 'writeText'>;
   readonly logger: Logger;
+  readonly clock: Clock;
 }
 
 /** One `monitor analyze` request: a dataset file, or captured endpoint traffic in a time window. */
@@ -27,6 +30,8 @@ export interface AnalyzeRequest {
   readonly capture?: { readonly dir: string; readonly fromMs: number; readonly toMs: number; readonly outputPosition?: OutputPosition };
   readonly out: string;
   readonly settings?: Readonly<Record<string, FeatureSettings>>;
+  /** Also write a self-contained HTML report to this file. */
+  readonly report?: string;
   readonly replace?: boolean;
   readonly progress?: Progress;
 }
@@ -81,6 +86,16 @@ export class AnalysisService {
     } catch (err) {
       await staged.abort();
       throw err;
+    }
+    if (req.report) {
+      const html = renderHtmlReport({
+        title: `driftline data-quality report: ${source}`,
+        baseline,
+        ...(outcome.statistics ? { current: outcome.statistics } : {}),
+        outcome,
+        generatedAt: new Date(this.deps.clock.now()).toISOString(),
+      });
+      await this.deps.files.writeText(req.report, html);
     }
     this.deps.logger.info('analysis finished', { source, status: outcome.status, violations: outcome.violations.length });
     return outcome;

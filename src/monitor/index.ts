@@ -14,3 +14,4 @@ export { chiSquaredPValue } from './chi-squared.js';
 export { psiAndJs, wasserstein, lInfinity } from './distances.js';
 export type { CaptureSource, CaptureLine } from './capture-source.js';
 export { recordToRows, type OutputPosition, type CaptureSummary } from './capture-rows.js';
+export { renderHtmlReport } from './html-report.js';

@@ -38,6 +38,16 @@ describe('monitor analyze on real months', { skip: SKIP_WITHOUT_NYC }, () => {
     console.log(`# 2021-01 vs 2021-02 drift: ${r.drift.map((d) => `${d.feature}=${d.distance.toFixed(4)} (simple ${d.simple?.toFixed(4)}, psi ${d.psi?.toFixed(4)}, js ${d.jensenShannon?.toFixed(4)}, w/std ${d.wassersteinNormalized?.toFixed(4)})`).join('; ')}`);
   });
 
+  it('writes a self-contained HTML report on request', async () => {
+    const report = path.join(dir, 'report.html');
+    const run = await cli(['monitor', 'analyze', ...base(), '--dataset', path.join(dir, '2021-02', 'baseline', 'baseline.csv'), '--out', path.join(dir, 'feb-report'), '--report', report], { home: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const html = await readFile(report, 'utf8');
+    assert.doesNotMatch(html, /<script|https?:\/\//);
+    for (const name of ['fare_amount', 'geo_distance', 'month']) assert.match(html, new RegExp(`<h3>${name} `));
+    assert.match(html, /<td>month<\/td><td>baseline_drift_check<\/td>/);
+  });
+
   it('excluding month (command line) completes without violations but still measures it', async () => {
     const run = await cli(['--json', 'monitor', 'analyze', ...base(), '--dataset', path.join(dir, '2021-02', 'baseline', 'baseline.csv'), '--out', path.join(dir, 'feb-excl'), '--exclude', 'month'], { home: dir });
     assert.equal(run.code, 0, run.stderr);

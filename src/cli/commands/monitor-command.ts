@@ -54,6 +54,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .option('--exclude <features...>', 'measure these features but never flag their drift (e.g. month)', [])
     .option('--threshold <feature=value...>', 'a drift threshold for one feature', [])
     .option('--method <feature=Simple|Robust...>', 'the numeric drift method for one feature', [])
+    .option('--report <file.html>', 'also write a self-contained HTML report')
     .option('--force', 'replace a non-empty output folder')
     .addHelpText(
       'after',
@@ -61,7 +62,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         '{"comparison_threshold": 0.3, "comparison_method": "Simple"}. The command line wins.\n' +
         'Exit code 0 for Completed and CompletedWithViolations; 5 when the run Failed (e.g. no data).',
     )
-    .action(async (opts: { statistics: string; constraints: string; dataset?: string; capture?: string; from?: string; to?: string; outputPosition: string; header: boolean; out: string; exclude: string[]; threshold: string[]; method: string[]; force?: boolean }) => {
+    .action(async (opts: { statistics: string; constraints: string; dataset?: string; capture?: string; from?: string; to?: string; outputPosition: string; header: boolean; out: string; exclude: string[]; threshold: string[]; method: string[]; report?: string; force?: boolean }) => {
       if (Boolean(opts.dataset) === Boolean(opts.capture)) throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
       let capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
       if (opts.capture) {
@@ -96,6 +97,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         header: opts.header,
         out: opts.out,
         settings,
+        ...(opts.report ? { report: opts.report } : {}),
         replace: Boolean(opts.force),
         progress: ctx.progress(),
       });

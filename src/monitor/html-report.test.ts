@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { analyze } from './analyze.js';
+import { DatasetProfile } from './dataset-profile.js';
+import { renderHtmlReport } from './html-report.js';
+import { toStatistics } from './statistics.js';
+import { suggestConstraints } from './suggest-constraints.js';
+
+function profile(values: (v: number) => string[], n: number): DatasetProfile {
+  const p = new DatasetProfile(['x', 'kind']);
+  for (let i = 0; i < n; i++) {
+    p.itemCount++;
+    values(i).forEach((cell, c) => p.columns[c]!.add(cell));
+  }
+  return p;
+}
+
+it('renders one self-contained page: status, violations, a chart and a distance per feature, escaped', () => {
+  const base = profile((i) => [String(i % 10), i % 2 ? 'a' : '<b>'], 500);
+  const cur = profile((i) => [String((i % 10) + 8), i % 2 ? 'a' : '<b>'], 500);
+  const stats = toStatistics(base);
+  const outcome = analyze(stats, suggestConstraints(stats), cur);
+  const html = renderHtmlReport({ title: 'drift <check>', baseline: stats, current: outcome.statistics!, outcome, generatedAt: '2026-11-30T00:00:00.000Z' });
+  assert.match(html, /^<!doctype html>/);
+  assert.doesNotMatch(html, /<script|https?:\/\/|<link /);
+  assert.match(html, /CompletedWithViolations/);
+  assert.match(html, /<td>x<\/td><td>baseline_drift_check<\/td>/);
+  assert.equal((html.match(/<svg /g) ?? []).length, 2);
+  assert.match(html, /drift &lt;check&gt;/);
+  assert.match(html, /&lt;b&gt;/);
+  assert.doesNotMatch(html, /<b>&lt;|<title><b>/);
+});

@@ -1,0 +1,116 @@
+import type { AnalysisOutcome, FeatureDrift } from './analysis-types.js';
+import { binCounts } from './distances.js';
+import { KllSketch } from './kll-sketch.js';
+import type { FeatureStatistics, StatisticsFile } from './types.js';
+
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : Number(x.toPrecision(4)).toString());
+
+/**
+ * One self-contained HTML page (inline CSS and SVG, no script, no network) for an analysis: the
+ * status, the violations table, and per feature the baseline-vs-current distribution and the drift
+ * distance against its threshold.
+ */
+export function renderHtmlReport(input: { title: string; baseline: StatisticsFile; current?: StatisticsFile; outcome: AnalysisOutcome; generatedAt: string }): string {
+  const { baseline, current, outcome } = input;
+  const driftByName = new Map(outcome.drift.map((d) => [d.feature, d]));
+  const sections = baseline.features.map((b) => {
+    const c = current?.features.find((f) => f.name === b.name);
+    const d = driftByName.get(b.name);
+    return `<section class="feature${d?.exceeded && !d.excluded ? ' flagged' : ''}">
+<h3>${esc(b.name)} <small>${esc(b.inferred_type)}</small></h3>
+${chart(b, c)}
+${distanceBar(d)}
+</section>`;
+  });
+  const violations =
+    outcome.violations.length === 0
+      ? '<p>No violations.</p>'
+      : `<table><thead><tr><th>Feature</th><th>Check</th><th>Description</th></tr></thead><tbody>${outcome.violations
+          .map((v) => `<tr><td>${esc(v.feature_name)}</td><td>${esc(v.constraint_check_type)}</td><td>${esc(v.description)}</td></tr>`)
+          .join('')}</tbody></table>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(input.title)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
+h1{font-size:20px} h2{font-size:16px;margin-top:28px} h3{font-size:14px;margin:0 0 6px}
+small{color:#777;font-weight:normal}
+.status{display:inline-block;padding:2px 8px;border-radius:4px;color:#fff;background:#2e7d32}
+.status.CompletedWithViolations{background:#c62828} .status.Failed{background:#555}
+table{border-collapse:collapse;width:100%} td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}
+.feature{border:1px solid #ddd;border-radius:6px;padding:10px} .feature.flagged{border-color:#c62828}
+.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
+</style></head><body>
+<h1>${esc(input.title)}</h1>
+<p><span class="status ${esc(outcome.status)}">${esc(outcome.status)}</span> ${esc(outcome.exitMessage)}${outcome.failureReason ? ` — ${esc(outcome.failureReason)}` : ''}</p>
+<p>Baseline rows: ${baseline.dataset.item_count}${current ? `, current rows: ${current.dataset.item_count}` : ''}. Generated ${esc(input.generatedAt)}.</p>
+<h2>Violations</h2>
+${violations}
+<h2>Features</h2>
+<p class="legend"><span style="background:#90a4ae"></span>baseline<span style="background:#ef6c00"></span>current</p>
+<div class="grid">
+${sections.join('\n')}
+</div>
+</body></html>
+`;
+}
+
+/** Side-by-side bars: the baseline's ten buckets and the current data's share in the same bins, or category shares. */
+function chart(b: FeatureStatistics, c: FeatureStatistics | undefined): string {
+  let labels: string[] = [];
+  let base: number[] = [];
+  let cur: number[] = [];
+  const bn = b.numerical_statistics;
+  if (bn?.distribution?.kll?.buckets) {
+    const buckets = bn.distribution.kll.buckets;
+    labels = buckets.map((x) => fmt(x.lower_bound));
+    base = buckets.map((x) => x.count);
+    const ck = c?.numerical_statistics?.distribution?.kll;
+    if (ck) {
+      const sketch = KllSketch.fromLevels(ck.sketch.data, ck.sketch.parameters.k, ck.sketch.parameters.c);
+      cur = binCounts(sketch, [bn.min, ...buckets.slice(0, -1).map((x) => x.upper_bound), bn.max]);
+    }
+  } else if (b.string_statistics) {
+    const top = b.string_statistics.distribution.categorical.buckets.slice(0, 10);
+    labels = top.map((x) => String(x.value));
+    base = top.map((x) => x.count);
+    const counts = new Map((c?.string_statistics?.distribution.categorical.buckets ?? []).map((x) => [String(x.value), x.count]));
+    cur = top.map((x) => counts.get(String(x.value)) ?? 0);
+  }
+  if (labels.length === 0) return '<p>No distribution.</p>';
+  const share = (xs: number[]) => {
+    const t = xs.reduce((s, v) => s + v, 0);
+    return xs.map((v) => (t > 0 ? v / t : 0));
+  };
+  const pb = share(base);
+  const pc = share(cur);
+  const max = Math.max(...pb, ...pc, 1e-9);
+  const w = 340;
+  const h = 120;
+  const slot = w / labels.length;
+  const bars = labels
+    .map((label, i) => {
+      const x = i * slot;
+      const hb = (pb[i]! / max) * h;
+      const hc = ((pc[i] ?? 0) / max) * h;
+      return `<rect x="${(x + 2).toFixed(1)}" y="${(h - hb).toFixed(1)}" width="${(slot / 2 - 2).toFixed(1)}" height="${hb.toFixed(1)}" fill="#90a4ae"><title>${esc(label)}: baseline ${(pb[i]! * 100).toFixed(1)}%</title></rect>` +
+        (cur.length ? `<rect x="${(x + slot / 2).toFixed(1)}" y="${(h - hc).toFixed(1)}" width="${(slot / 2 - 2).toFixed(1)}" height="${hc.toFixed(1)}" fill="#ef6c00"><title>${esc(label)}: current ${((pc[i] ?? 0) * 100).toFixed(1)}%</title></rect>` : '') +
+        `<text x="${(x + slot / 2).toFixed(1)}" y="${h + 12}" font-size="9" text-anchor="middle">${esc(label.length > 8 ? `${label.slice(0, 7)}…` : label)}</text>`;
+    })
+    .join('');
+  return `<svg viewBox="0 0 ${w} ${h + 16}" width="100%" role="img" aria-label="distribution">${bars}</svg>`;
+}
+
+/** The drift distance against its threshold. */
+function distanceBar(d: FeatureDrift | undefined): string {
+  if (!d) return '<p>No drift comparison.</p>';
+  const scale = Math.max(d.threshold * 2, d.distance, 1e-9);
+  const pct = (x: number) => `${Math.min(100, (x / scale) * 100).toFixed(1)}%`;
+  const colour = d.excluded ? '#9e9e9e' : d.exceeded ? '#c62828' : '#2e7d32';
+  return `<div style="position:relative;height:12px;background:#eee;border-radius:3px;margin:6px 0">
+<div style="width:${pct(Number.isNaN(d.distance) ? 0 : d.distance)};height:100%;background:${colour};border-radius:3px"></div>
+<div style="position:absolute;left:${pct(d.threshold)};top:-3px;width:2px;height:18px;background:#000" title="threshold"></div></div>
+<p>${esc(d.method)} distance <b>${fmt(d.distance)}</b> vs threshold ${fmt(d.threshold)}${d.excluded ? ' (excluded)' : d.exceeded ? ' — <b>drift</b>' : ''}.
+${d.simple !== undefined ? `Simple ${fmt(d.simple)}, robust ${fmt(d.robust)}, sketch error ≤ ${fmt(d.sketchErrorBound)}, PSI ${fmt(d.psi)}, Jensen–Shannon ${fmt(d.jensenShannon)}, Wasserstein/σ ${fmt(d.wassersteinNormalized)}.` : ''}</p>`;
+}
