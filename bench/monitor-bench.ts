@@ -2,7 +2,7 @@
  * bench:monitor — driftline's suggest-baseline and analyze against DuckDB's SUMMARIZE on the same
  * generated Parquet files: 10M rows x 10 numeric columns, and 100k rows x 1,000 columns.
  * Prints seconds, rows/s, peak RSS and the time ratio.
- *   npm run bench:monitor [-- --rows 10000000]
+ *   npm run bench:monitor [-- --rows 10000000 --only tall,wide]
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const tallRows = Number(arg('--rows', '10000000'));
+const only = arg('--only', 'tall,wide').split(',');
 const work = path.join(os.tmpdir(), 'driftline-bench-monitor');
 mkdirSync(work, { recursive: true });
 
@@ -34,7 +35,12 @@ async function generate(file: string, rows: number, cols: number): Promise<void>
 
 console.log(`bench:monitor (${os.cpus().length} cores, Node ${process.version})`);
 console.log(`${'dataset'.padEnd(22)} ${'step'.padEnd(16)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(12)} ${'peak MB'.padStart(8)} ${'vs DuckDB'.padStart(10)}`);
-for (const [name, rows, cols] of [[`${tallRows / 1e6}M x 10`, tallRows, 10], ['100k x 1000', 100_000, 1000]] as const) {
+const cases = [
+  ['tall', `${tallRows / 1e6}M x 10`, tallRows, 10],
+  ['wide', '100k x 1000', 100_000, 1000],
+] as const;
+for (const [key, name, rows, cols] of cases) {
+  if (!only.includes(key)) continue;
   const file = path.join(work, `data-${rows}x${cols}.parquet`);
   await generate(file, rows, cols);
   const ref = runChild('monitor-duckdb', [file]);

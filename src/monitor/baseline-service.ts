@@ -32,7 +32,7 @@ export class BaselineService {
       batch.columns.forEach((chunk, c) => {
         const col = profile.columns[c]!;
         if (chunk.kind === 'text') for (let i = 0; i < batch.length; i++) col.add(chunk.values[i]!);
-        else for (let i = 0; i < batch.length; i++) col.add(chunk.values[i]!, chunk.kind);
+        else col.addNumbers(chunk.values, batch.length, chunk.kind);
       });
       progress.tick(batch.length);
     }

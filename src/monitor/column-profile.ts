@@ -62,6 +62,21 @@ export class ColumnProfile {
     this.addNumber(x);
   }
 
+  /** Adds a chunk of typed numbers (NaN = missing) of one kind: the fast path for Parquet columns. */
+  addNumbers(values: Float64Array, count: number, kind: 'integral' | 'fractional'): void {
+    let present = 0;
+    for (let i = 0; i < count; i++) {
+      const x = values[i]!;
+      if (x !== x) continue;
+      present++;
+      if (kind === 'integral') this.integral++;
+      else this.fractional++;
+      this.addNumber(x);
+    }
+    this.present += present;
+    this.missing += count - present;
+  }
+
   private addNumber(x: number): void {
     const n = this.integral + this.fractional;
     const delta = x - this.mean;
