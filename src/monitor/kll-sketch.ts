@@ -15,6 +15,9 @@ export class KllSketch {
   private size = 0;
   /** Sum of the level capacities; it changes only when a level is added, so it is cached. */
   private limit = -1;
+  /** New values wait here and enter level 0 a thousand at a time (fewer, larger compactions). */
+  private readonly buffer = new Float64Array(1024);
+  private buffered = 0;
   private n = 0;
   private readonly random: Random;
 
@@ -29,7 +32,7 @@ export class KllSketch {
   /** Rebuilds a sketch from the `data` levels of a statistics file. */
   static fromLevels(data: readonly (readonly number[])[], k: number = KLL_DEFAULTS.k, c: number = KLL_DEFAULTS.c): KllSketch {
     const sketch = new KllSketch(k, c);
-    sketch.levels = data.length === 0 ? [[]] : data.map((level) => level.map(Number));
+    sketch.levels = data.length === 0 ? [[]] : data.map((level) => Array.from(Float64Array.from(level.map(Number)).sort()));
     sketch.size = sketch.levels.reduce((s, l) => s + l.length, 0);
     sketch.n = sketch.levels.reduce((s, l, h) => s + l.length * 2 ** h, 0);
     sketch.limit = -1;
@@ -43,22 +46,33 @@ export class KllSketch {
 
   /** The compactor levels, lowest first (what statistics.json stores as `data`). */
   toLevels(): number[][] {
+    this.flush();
     return this.levels.map((l) => [...l]);
   }
 
   update(value: number): void {
-    this.levels[0]!.push(value);
-    this.size++;
+    this.buffer[this.buffered++] = value;
     this.n++;
-    if (this.size >= (this.limit < 0 ? this.maxSize() : this.limit)) this.compress();
+    if (this.buffered === this.buffer.length) this.flush();
+  }
+
+  /** Moves buffered values into level 0 and compacts as needed. */
+  private flush(): void {
+    if (this.buffered === 0) return;
+    this.levels[0] = mergeSorted(this.levels[0]!, this.buffer.subarray(0, this.buffered).sort());
+    this.size += this.buffered;
+    this.buffered = 0;
+    while (this.size >= (this.limit < 0 ? this.maxSize() : this.limit)) this.compress();
   }
 
   /** Adds another sketch's values to this one. */
   merge(other: KllSketch): void {
+    this.flush();
+    other.flush();
     while (this.levels.length < other.levels.length) this.levels.push([]);
     this.limit = -1;
     other.levels.forEach((level, h) => {
-      for (const v of level) this.levels[h]!.push(v);
+      this.levels[h] = mergeSorted(this.levels[h]!, level);
     });
     this.size = this.levels.reduce((s, l) => s + l.length, 0);
     this.n += other.n;
@@ -67,6 +81,7 @@ export class KllSketch {
 
   /** The cumulative distribution: sorted distinct values and the weight of items <= each. */
   cdf(): { values: Float64Array; cumulative: Float64Array; total: number } {
+    this.flush();
     const items: { v: number; w: number }[] = [];
     this.levels.forEach((level, h) => {
       const w = 2 ** h;
@@ -89,6 +104,7 @@ export class KllSketch {
 
   /** The weight of items < x (or <= x with `inclusive`). */
   weightBelow(x: number, inclusive = false): number {
+    this.flush();
     let w = 0;
     this.levels.forEach((level, h) => {
       let k = 0;
@@ -112,6 +128,7 @@ export class KllSketch {
    * empirical KLL bound 2.296 / k^0.9723 used by Apache DataSketches.
    */
   get rankErrorBound(): number {
+    this.flush();
     return this.levels.length === 1 ? 0 : 2.296 / this.k ** 0.9723;
   }
 
@@ -135,21 +152,31 @@ export class KllSketch {
           this.levels.push([]);
           this.limit = -1;
         }
-        // Native numeric sort of a typed copy: far faster than Array#sort with a comparator.
-        const sorted = new Float64Array(level);
-        sorted.sort();
-        // An odd item stays behind; of the rest, every other one (random start) moves up a level.
-        const even = sorted.length - (sorted.length % 2);
-        const keep = sorted.length % 2 === 1 ? [sorted[even]!] : [];
+        // Levels are kept sorted, so compaction needs no sort: the promoted items merge into the next level.
+        const even = level.length - (level.length % 2);
+        const keep = level.length % 2 === 1 ? [level[even]!] : [];
         const offset = this.random.next() < 0.5 ? 0 : 1;
-        const up = this.levels[h + 1]!;
-        for (let i = offset; i < even; i += 2) up.push(sorted[i]!);
+        const promoted: number[] = [];
+        for (let i = offset; i < even; i += 2) promoted.push(level[i]!);
+        this.levels[h + 1] = mergeSorted(this.levels[h + 1]!, promoted);
         this.levels[h] = keep;
         this.size -= even / 2;
         return;
       }
     }
   }
+}
+
+/** Merges two ascending sequences into a new ascending array. */
+function mergeSorted(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 /**
