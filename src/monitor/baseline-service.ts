@@ -28,13 +28,15 @@ export class BaselineService {
     const profile = new DatasetProfile(names);
     progress.start('profiling rows', 0);
     for await (const batch of batches) {
-      profile.itemCount += batch.length;
+      if (batch.countsRows) {
+        profile.itemCount += batch.length;
+        progress.tick(batch.length);
+      }
       batch.columns.forEach((chunk, c) => {
-        const col = profile.columns[c]!;
+        const col = profile.columns[batch.firstColumn + c]!;
         if (chunk.kind === 'text') for (let i = 0; i < batch.length; i++) col.add(chunk.values[i]!);
         else col.addNumbers(chunk.values, batch.length, chunk.kind);
       });
-      progress.tick(batch.length);
     }
     progress.stop();
     return profile;

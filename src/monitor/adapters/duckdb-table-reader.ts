@@ -5,6 +5,8 @@ import type { ColumnChunk, TableBatch, TableReader } from '../table-reader.js';
 
 const INTEGRAL_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
 const FRACTIONAL_TYPES = /^(FLOAT|DOUBLE|REAL|DECIMAL.*)$/;
+/** Parquet columns read per pass: bounds memory on wide files (a column chunk per column in flight). */
+const COLUMN_GROUP = 100;
 
 /** Reads CSV and Parquet files with DuckDB, streaming 2048-row chunks. */
 export class DuckDbTableReader implements TableReader {
@@ -32,34 +34,41 @@ export class DuckDbTableReader implements TableReader {
     }
     const kinds = described.map((d) => (INTEGRAL_TYPES.test(d.type) ? 'integral' : FRACTIONAL_TYPES.test(d.type) ? 'fractional' : 'text'));
     const columns = options.header || lower.endsWith('.parquet') ? described.map((d) => d.name) : described.map((_, i) => `_c${i}`);
-    const select = described
-      .map((d, i) => (kinds[i] === 'text' ? `CAST("${d.name.replaceAll('"', '""')}" AS VARCHAR)` : `CAST("${d.name.replaceAll('"', '""')}" AS DOUBLE)`))
-      .join(', ');
+    const expr = (i: number) => {
+      const quoted = `"${described[i]!.name.replaceAll('"', '""')}"`;
+      return kinds[i] === 'text' ? `CAST(${quoted} AS VARCHAR)` : `CAST(${quoted} AS DOUBLE)`;
+    };
+    const groupSize = lower.endsWith('.parquet') ? COLUMN_GROUP : described.length;
     async function* batches(): AsyncIterable<TableBatch> {
       try {
-        const result = await con.stream(`SELECT ${select} FROM ${source}`);
-        for (;;) {
-          const chunk = await result.fetchChunk();
-          if (!chunk || chunk.rowCount === 0) break;
-          const n = chunk.rowCount;
-          const cols: ColumnChunk[] = kinds.map((kind, c) => {
-            const vector = chunk.getColumnVector(c);
-            if (kind === 'text') {
-              const values: (string | null)[] = new Array(n);
+        for (let first = 0; first < described.length; first += groupSize) {
+          const last = Math.min(described.length, first + groupSize);
+          const groupKinds = kinds.slice(first, last);
+          const select = groupKinds.map((_, j) => expr(first + j)).join(', ');
+          const result = await con.stream(`SELECT ${select} FROM ${source}`);
+          for (;;) {
+            const chunk = await result.fetchChunk();
+            if (!chunk || chunk.rowCount === 0) break;
+            const n = chunk.rowCount;
+            const cols: ColumnChunk[] = groupKinds.map((kind, c) => {
+              const vector = chunk.getColumnVector(c);
+              if (kind === 'text') {
+                const values: (string | null)[] = new Array(n);
+                for (let i = 0; i < n; i++) {
+                  const v = vector.getItem(i);
+                  values[i] = v === null ? null : String(v);
+                }
+                return { kind: 'text', values };
+              }
+              const values = new Float64Array(n);
               for (let i = 0; i < n; i++) {
                 const v = vector.getItem(i);
-                values[i] = v === null ? null : String(v);
+                values[i] = v === null ? NaN : Number(v);
               }
-              return { kind: 'text', values };
-            }
-            const values = new Float64Array(n);
-            for (let i = 0; i < n; i++) {
-              const v = vector.getItem(i);
-              values[i] = v === null ? NaN : Number(v);
-            }
-            return { kind: kind as 'integral' | 'fractional', values };
-          });
-          yield { length: n, columns: cols };
+              return { kind: kind as 'integral' | 'fractional', values };
+            });
+            yield { length: n, firstColumn: first, countsRows: first === 0, columns: cols };
+          }
         }
       } catch (err) {
         throw new InvalidArgumentError(`${file}: cannot read the dataset: ${oneLine(err)}`, { cause: err });
