@@ -9,6 +9,7 @@ import type { BaselineService } from './baseline-service.js';
 import { collectLine, type CaptureSummary, type OutputPosition } from './capture-rows.js';
 import type { CaptureSource } from './capture-source.js';
 import { DatasetProfile } from './dataset-profile.js';
+import { writeJson } from './json-text.js';
 import { renderHtmlReport } from './html-report.js';
 import { parseConstraints, parseStatistics } from './monitor-files.js';
 
@@ -76,12 +77,12 @@ export class AnalysisService {
     const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
     try {
       if (outcome.statistics) {
-        await (await staged.open('statistics.json')).write(`${JSON.stringify(outcome.statistics, null, 2)}\n`);
-        await (await staged.open('constraints.json')).write(`${JSON.stringify(constraints, null, 2)}\n`);
-        await (await staged.open('constraint_violations.json')).write(`${JSON.stringify({ violations: outcome.violations }, null, 2)}\n`);
+        await writeJson(await staged.open('statistics.json'), outcome.statistics);
+        await writeJson(await staged.open('constraints.json'), constraints);
+        await writeJson(await staged.open('constraint_violations.json'), { violations: outcome.violations });
       }
       const { statistics: _omit, ...result } = outcome;
-      await (await staged.open(ANALYSIS_RESULT_FILE)).write(`${JSON.stringify(result, null, 2)}\n`);
+      await writeJson(await staged.open(ANALYSIS_RESULT_FILE), result);
       await staged.commit();
     } catch (err) {
       await staged.abort();

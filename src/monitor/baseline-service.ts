@@ -3,6 +3,7 @@ import { FailedPreconditionError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { noopProgress, type Progress } from '../core/progress.js';
 import { DatasetProfile } from './dataset-profile.js';
+import { writeJson } from './json-text.js';
 import { toStatistics } from './statistics.js';
 import { suggestConstraints } from './suggest-constraints.js';
 import type { TableReader } from './table-reader.js';
@@ -53,8 +54,8 @@ export class BaselineService {
     const constraints = suggestConstraints(statistics);
     const staged = await this.deps.files.stage(out, { replace: options.replace ?? false });
     try {
-      await (await staged.open('statistics.json')).write(`${JSON.stringify(statistics, null, 2)}\n`);
-      await (await staged.open('constraints.json')).write(`${JSON.stringify(constraints, null, 2)}\n`);
+      await writeJson(await staged.open('statistics.json'), statistics);
+      await writeJson(await staged.open('constraints.json'), constraints);
       await staged.commit();
     } catch (err) {
       await staged.abort();

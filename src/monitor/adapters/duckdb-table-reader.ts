@@ -21,7 +21,8 @@ export class DuckDbTableReader implements TableReader {
     const source = lower.endsWith('.parquet')
       ? `read_parquet(${literal})`
       : `read_csv(${literal}, header = ${options.header ? 'true' : 'false'}, all_varchar = true, auto_detect = true)`;
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    // A memory cap keeps wide files from holding whole row groups in memory.
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '256MB' });
     const con = await instance.connect();
     let described: { name: string; type: string }[];
     try {
