@@ -50,12 +50,9 @@ export class AnalysisService {
   constructor(private readonly deps: AnalysisDeps) {}
 
   async analyze(req: AnalyzeRequest): Promise<AnalysisOutcome> {
-    const statsText = await this.deps.files.readText(req.statistics);
-    if (statsText === undefined) throw new FailedPreconditionError(`baseline statistics '${req.statistics}' not found`);
-    const constraintsText = await this.deps.files.readText(req.constraints);
-    if (constraintsText === undefined) throw new FailedPreconditionError(`baseline constraints '${req.constraints}' not found`);
-    const baseline = parseStatistics(statsText, req.statistics);
-    const constraints = parseConstraints(constraintsText, req.constraints);
+    // Parsed in their own calls so that the (possibly large) file texts can be freed at once.
+    const baseline = await this.readBaselineFile(req.statistics, 'statistics', parseStatistics);
+    const constraints = await this.readBaselineFile(req.constraints, 'constraints', parseConstraints);
     const names = constraints.features.map((f) => f.name);
     let profile: DatasetProfile | undefined;
     let capture: CaptureSummary | undefined;
@@ -100,6 +97,12 @@ export class AnalysisService {
     }
     this.deps.logger.info('analysis finished', { source, status: outcome.status, violations: outcome.violations.length });
     return outcome;
+  }
+
+  private async readBaselineFile<T>(file: string, what: string, parse: (text: string, source: string) => T): Promise<T> {
+    const text = await this.deps.files.readText(file);
+    if (text === undefined) throw new FailedPreconditionError(`baseline ${what} '${file}' not found`);
+    return parse(text, file);
   }
 
   /** Builds the monitored dataset from capture files (output columns first by default) and profiles it. */
