@@ -34,6 +34,8 @@ export interface FeatureDrift {
   readonly robust?: number;
   /** Normalised rank error bound of the two sketches: the KS value is within this of the exact one. */
   readonly sketchErrorBound?: number;
+  /** True when both sketches still hold every value, so `simple` is the exact two-sample KS statistic. */
+  readonly ksExact?: boolean;
   readonly psi?: number;
   readonly jensenShannon?: number;
   /** Wasserstein-1 distance divided by the baseline's standard deviation. */

@@ -164,6 +164,7 @@ function measureDrift(
       simple,
       robust,
       sketchErrorBound: Math.max(b.rankErrorBound, col.sketch.rankErrorBound) * 2,
+      ksExact: b.rankErrorBound === 0 && col.sketch.rankErrorBound === 0,
       psi,
       jensenShannon,
       wassersteinNormalized: numericBase.std_dev > 0 ? w / numericBase.std_dev : NaN,

@@ -4,6 +4,8 @@ import type { Logger } from '../core/logger.js';
 import { noopProgress, type Progress } from '../core/progress.js';
 import { DatasetProfile } from './dataset-profile.js';
 import { writeJson } from './json-text.js';
+import { mergeStatistics } from './merge-statistics.js';
+import { parseStatistics } from './monitor-files.js';
 import { toStatistics } from './statistics.js';
 import { suggestConstraints } from './suggest-constraints.js';
 import type { TableReader } from './table-reader.js';
@@ -12,7 +14,7 @@ import type { ConstraintsFile, StatisticsFile } from './types.js';
 /** What the baseline service needs from the outside. */
 export interface BaselineDeps {
   readonly reader: TableReader;
-  readonly files: Pick<LocalFiles, 'stage'>;
+  readonly files: Pick<LocalFiles, 'stage' | 'readText'>;
   readonly logger: Logger;
 }
 
@@ -44,6 +46,23 @@ export class BaselineService {
   }
 
   /**
+   * Merges statistics.json files of shards (profiled separately) into the statistics of the whole,
+   * and writes it with suggested constraints into `out`.
+   */
+  async mergeShards(files: readonly string[], out: string, options: { replace?: boolean } = {}): Promise<{ statistics: StatisticsFile; constraints: ConstraintsFile }> {
+    const parts: StatisticsFile[] = [];
+    for (const file of files) {
+      const text = await this.deps.files.readText(file);
+      if (text === undefined) throw new FailedPreconditionError(`statistics file '${file}' not found`);
+      parts.push(parseStatistics(text, file));
+    }
+    const statistics = mergeStatistics(parts);
+    const constraints = suggestConstraints(statistics);
+    await this.writeBaseline(out, statistics, constraints, options.replace ?? false);
+    return { statistics, constraints };
+  }
+
+  /**
    * `suggest-baseline`: statistics.json and constraints.json for a dataset, written together into
    * `out` (both or neither).
    */
@@ -52,7 +71,13 @@ export class BaselineService {
     if (profile.itemCount === 0) throw new FailedPreconditionError(`${file}: the dataset has no rows to baseline`);
     const statistics = toStatistics(profile);
     const constraints = suggestConstraints(statistics);
-    const staged = await this.deps.files.stage(out, { replace: options.replace ?? false });
+    await this.writeBaseline(out, statistics, constraints, options.replace ?? false);
+    this.deps.logger.info('baseline suggested', { file, rows: profile.itemCount, features: statistics.features.length });
+    return { statistics, constraints };
+  }
+
+  private async writeBaseline(out: string, statistics: StatisticsFile, constraints: ConstraintsFile, replace: boolean): Promise<void> {
+    const staged = await this.deps.files.stage(out, { replace });
     try {
       await writeJson(await staged.open('statistics.json'), statistics);
       await writeJson(await staged.open('constraints.json'), constraints);
@@ -61,7 +86,5 @@ export class BaselineService {
       await staged.abort();
       throw err;
     }
-    this.deps.logger.info('baseline suggested', { file, rows: profile.itemCount, features: statistics.features.length });
-    return { statistics, constraints };
   }
 }

@@ -20,6 +20,7 @@ it('renders one self-contained page: status, violations, a chart and a distance 
   const cur = profile((i) => [String((i % 10) + 8), i % 2 ? 'a' : '<b>'], 500);
   const stats = toStatistics(base);
   const outcome = analyze(stats, suggestConstraints(stats), cur);
+  assert.equal(outcome.drift.find((d) => d.feature === 'x')!.ksExact, true); // 500 values: both sketches exact
   const html = renderHtmlReport({ title: 'drift <check>', baseline: stats, current: outcome.statistics!, outcome, generatedAt: '2026-11-30T00:00:00.000Z' });
   assert.match(html, /^<!doctype html>/);
   assert.doesNotMatch(html, /<script|https?:\/\/|<link /);

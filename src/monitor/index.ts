@@ -15,3 +15,4 @@ export { psiAndJs, wasserstein, lInfinity } from './distances.js';
 export type { CaptureSource, CaptureLine } from './capture-source.js';
 export { recordToRows, type OutputPosition, type CaptureSummary } from './capture-rows.js';
 export { renderHtmlReport } from './html-report.js';
+export { mergeStatistics } from './merge-statistics.js';

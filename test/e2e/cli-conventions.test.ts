@@ -6,7 +6,7 @@ import { VERSION } from '../../src/cli/version.js';
 import { cli } from '../support/cli-runner.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
-const COMMANDS = [[], ['data'], ['data', 'prepare'], ['data', 'generate'], ['data', 'fetch-nyc'], ['data', 'list'], ['data', 'show'], ['train'], ['predict'], ['monitor'], ['monitor', 'suggest-baseline'], ['monitor', 'analyze'], ['quickstart']];
+const COMMANDS = [[], ['data'], ['data', 'prepare'], ['data', 'generate'], ['data', 'fetch-nyc'], ['data', 'list'], ['data', 'show'], ['train'], ['predict'], ['monitor'], ['monitor', 'suggest-baseline'], ['monitor', 'merge-statistics'], ['monitor', 'analyze'], ['quickstart']];
 
 describe('CLI conventions', () => {
   for (const command of COMMANDS) {

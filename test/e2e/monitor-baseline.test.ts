@@ -80,3 +80,31 @@ describe('monitor suggest-baseline with bad input', () => {
     assert.equal(existsSync(path.join(dir, 'out')), false);
   });
 });
+
+describe('monitor merge-statistics', () => {
+  it('combines shard baselines into the baseline of the whole dataset', async () => {
+    const dir = await tmpDir();
+    const rows = Array.from({ length: 6000 }, (_, i) => `${(i * 7919) % 1000 / 10},${i % 5},${i % 2 ? 'x' : 'y'}`);
+    const write = (name: string, part: string[]) => writeFile(path.join(dir, name), `a,b,c\n${part.join('\n')}\n`);
+    await write('whole.csv', rows);
+    await write('s1.csv', rows.slice(0, 2500));
+    await write('s2.csv', rows.slice(2500));
+    for (const name of ['whole', 's1', 's2']) {
+      const run = await cli(['monitor', 'suggest-baseline', '--dataset', path.join(dir, `${name}.csv`), '--out', path.join(dir, name)], { home: dir });
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const merged = await cli(['--json', 'monitor', 'merge-statistics', '--in', path.join(dir, 's1', 'statistics.json'), path.join(dir, 's2', 'statistics.json'), '--out', path.join(dir, 'merged')], { home: dir });
+    assert.equal(merged.code, 0, merged.stderr);
+    const a = parseStatistics(await readFile(path.join(dir, 'merged', 'statistics.json'), 'utf8'));
+    const b = parseStatistics(await readFile(path.join(dir, 'whole', 'statistics.json'), 'utf8'));
+    assert.equal(a.dataset.item_count, 6000);
+    for (const i of [0, 1]) {
+      const x = a.features[i]!.numerical_statistics!;
+      const y = b.features[i]!.numerical_statistics!;
+      assert.deepEqual([x.common, x.min, x.max], [y.common, y.min, y.max]);
+      assert.ok(Math.abs(x.mean - y.mean) < 1e-9 && Math.abs(x.std_dev - y.std_dev) < 1e-9);
+    }
+    assert.deepEqual(a.features[2], b.features[2]);
+    assert.ok(existsSync(path.join(dir, 'merged', 'constraints.json')));
+  });
+});

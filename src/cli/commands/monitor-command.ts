@@ -39,6 +39,18 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     });
 
   monitor
+    .command('merge-statistics')
+    .description('combine statistics.json files of shards profiled separately into the baseline of the whole')
+    .requiredOption('--in <files...>', 'statistics.json files of the shards (same features, same order)')
+    .requiredOption('--out <dir>', 'output folder for statistics.json and constraints.json')
+    .option('--force', 'replace a non-empty output folder')
+    .action(async (opts: { in: string[]; out: string; force?: boolean }) => {
+      const app = await ctx.app();
+      const { statistics, constraints } = await app.baselines.mergeShards(opts.in, opts.out, { replace: Boolean(opts.force) });
+      emit(ctx.io, ctx.json(), { out: opts.out, statistics, constraints }, () => `merged ${opts.in.length} shards: ${num(statistics.dataset.item_count)} rows, ${statistics.features.length} features -> ${opts.out}`);
+    });
+
+  monitor
     .command('analyze')
     .description('check a dataset against a baseline: statistics.json, constraint_violations.json and drift distances')
     .requiredOption('--statistics <file>', 'baseline statistics.json')
