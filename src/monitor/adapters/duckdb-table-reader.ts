@@ -6,7 +6,7 @@ import type { ColumnChunk, TableBatch, TableReader } from '../table-reader.js';
 const INTEGRAL_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
 const FRACTIONAL_TYPES = /^(FLOAT|DOUBLE|REAL|DECIMAL.*)$/;
 /** Parquet columns read per pass: bounds memory on wide files (a column chunk per column in flight). */
-const COLUMN_GROUP = 50;
+const COLUMN_GROUP = 25;
 
 /** Reads CSV and Parquet files with DuckDB, streaming 2048-row chunks. */
 export class DuckDbTableReader implements TableReader {
@@ -22,7 +22,7 @@ export class DuckDbTableReader implements TableReader {
       ? `read_parquet(${literal})`
       : `read_csv(${literal}, header = ${options.header ? 'true' : 'false'}, all_varchar = true, auto_detect = true)`;
     // A memory cap keeps wide files from holding whole row groups in memory.
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '160MB' });
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '100MB' });
     const con = await instance.connect();
     let described: { name: string; type: string }[];
     try {
