@@ -67,5 +67,11 @@ describe('ColumnProfile and statistics', () => {
     assert.ok(c.categories.size <= 1000);
     assert.equal(c.categoriesTruncated, true);
     assert.equal(c.present, 20_000);
+    // The distinct count goes on through the HyperLogLog sketch, and merges.
+    assert.ok(Math.abs(c.distinctCount - 20_000) / 20_000 < 0.05, String(c.distinctCount));
+    const other = new ColumnProfile('id');
+    for (let i = 10_000; i < 40_000; i++) other.add(`id-${i}`);
+    c.merge(other);
+    assert.ok(Math.abs(c.distinctCount - 40_000) / 40_000 < 0.05, String(c.distinctCount));
   });
 });

@@ -1,3 +1,4 @@
+import { HyperLogLog } from './hyper-log-log.js';
 import { KllSketch } from './kll-sketch.js';
 
 /** How many distinct string values are counted exactly before the profile keeps only the most frequent. */
@@ -25,6 +26,8 @@ export class ColumnProfile {
   readonly categories = new Map<string, number>();
   /** True once categories were dropped to stay bounded: string counts are then approximate. */
   categoriesTruncated = false;
+  /** Distinct values of every counted category, for the distinct count once counts are truncated. */
+  readonly distinct = new HyperLogLog();
 
   constructor(readonly name: string) {}
 
@@ -89,6 +92,7 @@ export class ColumnProfile {
   }
 
   private countCategory(value: string): void {
+    this.distinct.add(value);
     const seen = this.categories.get(value);
     if (seen !== undefined) {
       this.categories.set(value, seen + 1);
@@ -119,6 +123,11 @@ export class ColumnProfile {
     return this.numeric > 0 ? this.sum / this.numeric : NaN;
   }
 
+  /** Distinct string values: exact while every category is counted, else the HyperLogLog estimate. */
+  get distinctCount(): number {
+    return this.categoriesTruncated ? Math.max(this.categories.size, Math.round(this.distinct.estimate())) : this.categories.size;
+  }
+
   /** Population standard deviation of the numeric values. */
   get stdDev(): number {
     const n = this.numeric;
@@ -145,6 +154,7 @@ export class ColumnProfile {
     this.fractional += other.fractional;
     this.strings += other.strings;
     this.categoriesTruncated ||= other.categoriesTruncated;
+    this.distinct.merge(other.distinct);
     for (const [k, v] of other.categories) {
       const seen = this.categories.get(k);
       if (seen !== undefined) this.categories.set(k, seen + v);

@@ -69,7 +69,9 @@ function mergeFeature(name: string, fs: readonly FeatureStatistics[]): FeatureSt
     const counts = new Map<string, number>();
     for (const f of fs) for (const b of f.string_statistics?.distribution.categorical.buckets ?? []) counts.set(String(b.value), (counts.get(String(b.value)) ?? 0) + b.count);
     const buckets = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
-    return { name, inferred_type: type, string_statistics: { common: { num_present: present, num_missing: missing }, distinct_count: counts.size, distribution: { categorical: { buckets } } } };
+    // Shards whose categories were truncated report more distinct values than their buckets show: keep the largest as a lower bound.
+    const distinct = Math.max(counts.size, ...fs.map((f) => f.string_statistics?.distinct_count ?? 0));
+    return { name, inferred_type: type, string_statistics: { common: { num_present: present, num_missing: missing }, distinct_count: distinct, distribution: { categorical: { buckets } } } };
   }
   return { name, inferred_type: 'Unknown' };
 }

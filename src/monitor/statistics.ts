@@ -58,7 +58,7 @@ function featureStatistics(c: ColumnProfile): FeatureStatistics {
     return {
       name: c.name,
       inferred_type: type,
-      string_statistics: { common, distinct_count: c.categories.size, distribution: { categorical: { buckets } } },
+      string_statistics: { common, distinct_count: c.distinctCount, distribution: { categorical: { buckets } } },
     };
   }
   return { name: c.name, inferred_type: type };
