@@ -120,3 +120,14 @@ describe('parseHyperparameters', () => {
     assert.throws(() => parseHyperparameters({ objective: 'multi:softmax' }), { message: /not one of reg:squarederror/ });
   });
 });
+
+describe('regressionMetrics', () => {
+  it('computes MAE, MSE, RMSE and R2 as evaluate.py does', async () => {
+    const { regressionMetrics } = await import('./training-service.js');
+    const m = regressionMetrics(Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 3, 3, 2)).regression_metrics;
+    assert.equal(m.mae.value, 0.75); // |0| + |1| + |0| + |2| over 4
+    assert.equal(m.mse.value, 1.25); // (0 + 1 + 0 + 4) / 4
+    assert.equal(m.rmse.value, Math.sqrt(1.25));
+    assert.equal(m.r2.value, 1 - 5 / 5); // SS_res 5, SS_tot 5
+  });
+});

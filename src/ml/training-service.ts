@@ -12,6 +12,44 @@ import type { RoundMetrics, TrainingReport } from './training-report.js';
 import type { GbdtModel } from './types.js';
 import { modelFromXgboostJson, modelToXgboostJson } from './xgboost-json.js';
 
+/** evaluation.json as the sample's evaluate.py writes it. */
+export interface RegressionEvaluation {
+  readonly regression_metrics: Readonly<Record<'mae' | 'mse' | 'rmse' | 'r2', { readonly value: number; readonly standard_deviation: number }>>;
+}
+
+/** MAE, MSE, RMSE and R² with the standard deviation of the residuals' absolute and squared errors. */
+export function regressionMetrics(label: Float64Array, pred: Float64Array): RegressionEvaluation {
+  const n = label.length;
+  const mean = (xs: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) s += xs[i]!;
+    return s / xs.length;
+  };
+  const std = (xs: Float64Array, m: number) => Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);
+  const abs = new Float64Array(n);
+  const sq = new Float64Array(n);
+  const residual = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    residual[i] = label[i]! - pred[i]!;
+    abs[i] = Math.abs(residual[i]!);
+    sq[i] = residual[i]! ** 2;
+  }
+  const mae = mean(abs);
+  const mse = mean(sq);
+  const yMean = mean(label);
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) ssTot += (label[i]! - yMean) ** 2;
+  const residualStd = std(residual, mean(residual));
+  return {
+    regression_metrics: {
+      mae: { value: mae, standard_deviation: std(abs, mae) },
+      mse: { value: mse, standard_deviation: std(sq, mse) },
+      rmse: { value: Math.sqrt(mse), standard_deviation: residualStd },
+      r2: { value: ssTot > 0 ? 1 - (mse * n) / ssTot : NaN, standard_deviation: residualStd },
+    },
+  };
+}
+
 /**
  * With nthread unset, training uses every core only from this many rows: below it, starting workers
  * and sharing memory cost more than the parallel histograms save (see docs/benchmarks.md).
@@ -68,6 +106,21 @@ export class TrainingService {
     await this.deps.files.writeText(reportFile, `${JSON.stringify({ hyperparameters: hp, ...report }, null, 2)}\n`);
     this.deps.logger.info('model trained', { out: req.out, trees: report.numTrees, metric: report.metric, bestScore: report.bestScore });
     return { model, report, modelFile: req.out, reportFile };
+  }
+
+  /**
+   * The sample's EvaluateModel step: predicts a labelled CSV (label first, with a header, like
+   * test.csv) and returns evaluation.json's `regression_metrics` (mae, mse, rmse, r2, each with its
+   * value and the standard deviation of the residual measure).
+   */
+  async evaluate(modelFile: string, input: string): Promise<RegressionEvaluation> {
+    const model = await this.loadModel(modelFile);
+    const table = await this.deps.reader.read(input, { labelFirst: true, header: true });
+    if (table.cols !== model.numFeature) {
+      throw new InvalidArgumentError(`${input}: rows have ${table.cols} features after the label but the model expects ${model.numFeature}`);
+    }
+    const predictions = new Predictor(model).predictBatch(table.data, table.rows, table.cols);
+    return regressionMetrics(table.label!, predictions);
   }
 
   /** Loads an XGBoost JSON model (driftline's or XGBoost's). */

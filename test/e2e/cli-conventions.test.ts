@@ -58,10 +58,13 @@ describe('CLI conventions', () => {
     assert.match(empty.stdout, /no datasets yet/);
     const quick = await cli(['--json', 'quickstart', '--rows', '2000'], { home });
     assert.equal(quick.code, 0, quick.stderr);
-    const { generated, prepared } = quick.json<{ generated: string; prepared: string }>();
+    const result = quick.json<{ generated: string[]; prepared: string; evaluation: { regression_metrics: { rmse: { value: number } } }; analysis: { status: string } }>();
     const list = await cli(['data', 'list'], { home });
-    assert.match(list.stdout, new RegExp(`${prepared}\\s+prepared`));
-    assert.match(list.stdout, new RegExp(`${generated}\\s+generated`));
+    assert.match(list.stdout, new RegExp(`${result.prepared}\\s+prepared`));
+    assert.match(list.stdout, new RegExp(`${result.generated[0]}\\s+generated`));
+    assert.ok(result.evaluation.regression_metrics.rmse.value > 0);
+    // The drifted month (the notebook's preset) is flagged against the January baseline.
+    assert.equal(result.analysis.status, 'CompletedWithViolations');
     const missing = await cli(['data', 'show', 'ds_nope'], { home });
     assert.equal(missing.code, 3);
     assert.equal(missing.stderr, "driftline: dataset 'ds_nope' not found\n");
