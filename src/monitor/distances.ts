@@ -1,4 +1,4 @@
-import type { KllSketch } from './kll-sketch.js';
+import { walkCdfs, type KllSketch } from './kll-sketch.js';
 
 const EPS = 1e-6;
 
@@ -37,25 +37,13 @@ export function binCounts(sketch: KllSketch, edges: readonly number[]): number[]
 
 /** The Wasserstein-1 distance between the two sketched distributions (area between the CDFs). */
 export function wasserstein(a: KllSketch, b: KllSketch): number {
-  const A = a.cdf();
-  const B = b.cdf();
-  if (A.total === 0 || B.total === 0) return NaN;
-  let i = 0;
-  let j = 0;
-  let fa = 0;
-  let fb = 0;
-  let prev = Math.min(A.values[0] ?? Infinity, B.values[0] ?? Infinity);
   let area = 0;
-  while (i < A.values.length || j < B.values.length) {
-    const va = i < A.values.length ? A.values[i]! : Infinity;
-    const vb = j < B.values.length ? B.values[j]! : Infinity;
-    const x = Math.min(va, vb);
-    area += Math.abs(fa - fb) * (x - prev);
+  let prev = NaN;
+  const ok = walkCdfs(a, b, (x, faBefore, fbBefore) => {
+    if (!Number.isNaN(prev)) area += Math.abs(faBefore - fbBefore) * (x - prev);
     prev = x;
-    if (va === x) fa = A.cumulative[i++]! / A.total;
-    if (vb === x) fb = B.cumulative[j++]! / B.total;
-  }
-  return area;
+  });
+  return ok ? area : NaN;
 }
 
 /** Model Monitor's categorical LInfinity distance: the largest gap between category frequencies. */

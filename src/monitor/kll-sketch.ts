@@ -184,23 +184,36 @@ function mergeSorted(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
  * Model Monitor's `Simple` distance, the two-sample KS statistic when both sketches are exact.
  */
 export function ksDistance(a: KllSketch, b: KllSketch): number {
+  let gap = 0;
+  const ok = walkCdfs(a, b, (_x, _faBefore, _fbBefore, fa, fb) => {
+    gap = Math.max(gap, Math.abs(fa - fb));
+  });
+  return ok ? gap : NaN;
+}
+
+/**
+ * Walks the two sketches' CDFs over every value either holds, in increasing order, giving each
+ * value with both CDFs just below it and at it (inclusive). Returns false when a sketch is empty.
+ */
+export function walkCdfs(a: KllSketch, b: KllSketch, visit: (x: number, faBefore: number, fbBefore: number, fa: number, fb: number) => void): boolean {
   const A = a.cdf();
   const B = b.cdf();
-  if (A.total === 0 || B.total === 0) return NaN;
+  if (A.total === 0 || B.total === 0) return false;
   let i = 0;
   let j = 0;
   let fa = 0;
   let fb = 0;
-  let gap = 0;
   while (i < A.values.length || j < B.values.length) {
     const va = i < A.values.length ? A.values[i]! : Infinity;
     const vb = j < B.values.length ? B.values[j]! : Infinity;
     const x = Math.min(va, vb);
+    const faBefore = fa;
+    const fbBefore = fb;
     if (va === x) fa = A.cumulative[i++]! / A.total;
     if (vb === x) fb = B.cumulative[j++]! / B.total;
-    gap = Math.max(gap, Math.abs(fa - fb));
+    visit(x, faBefore, fbBefore, fa, fb);
   }
-  return gap;
+  return true;
 }
 
 /** Model Monitor's `Robust` distance: the KS statistic less the two-sample critical value at c_alpha = 1.8. */
