@@ -38,6 +38,16 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       const say = (line: string) => {
         if (!ctx.json()) ctx.io.stdout(`${line}\n`);
       };
+      /** Prepares one generated month (trips and zones from `raw`) into `out`, replacing an earlier run. */
+      const prepareMonth = (raw: string, month: string, out: string) =>
+        app.prepare.prepare({
+          trips: [path.join(at(raw), `green_tripdata_${month}.parquet`)],
+          zones: path.join(at(raw), GENERATED_ZONES_FILE),
+          out: at(out),
+          seed,
+          replace: true,
+          progress: ctx.progress(),
+        });
       say(`driftline quickstart (home: ${app.config.home})`);
 
       say('1/5 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook\'s drift');
@@ -46,14 +56,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`    ${num(rows)} trips per month`);
 
       say('2/5 preparing train/validation/test/baseline (the sample\'s preprocessing step)');
-      const prepared = await app.prepare.prepare({
-        trips: [path.join(at('raw'), 'green_tripdata_2021-01.parquet')],
-        zones: path.join(at('raw'), GENERATED_ZONES_FILE),
-        out: at('prepared'),
-        seed,
-        replace: true,
-        progress: ctx.progress(),
-      });
+      const prepared = await prepareMonth('raw', '2021-01', 'prepared');
       say(describePrepare(prepared.dataset.id, at('prepared'), prepared.report).replace(/^/gm, '    '));
 
       say('3/5 data-quality baseline (Model Monitor suggest-baseline) and training (XGBoost hist, the sample\'s hyperparameters)');
@@ -75,13 +78,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`    rmse ${m.rmse.value.toFixed(3)}, mae ${m.mae.value.toFixed(3)}, r2 ${m.r2.value.toFixed(3)} -> ${passes ? 'passes' : 'fails'} the 7.0 gate`);
 
       say('5/5 checking the drifted February against the baseline (Model Monitor analyze; month is excluded, see README)');
-      const driftedPrepared = await app.prepare.prepare({
-        trips: [path.join(at('raw-drifted'), 'green_tripdata_2021-02.parquet')],
-        zones: path.join(at('raw-drifted'), GENERATED_ZONES_FILE),
-        out: at('prepared-drifted'),
-        seed,
-        replace: true,
-      });
+      const driftedPrepared = await prepareMonth('raw-drifted', '2021-02', 'prepared-drifted');
       const analysis = await app.analyses.analyze({
         statistics: path.join(at('baseline'), 'statistics.json'),
         constraints: path.join(at('baseline'), 'constraints.json'),

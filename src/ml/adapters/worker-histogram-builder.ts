@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
-import { buildFeatures, type HistogramBuilder, type HistogramTask } from '../gbdt/histogram-builder.js';
+import { buildFeatures, buildTasks, type HistogramBuilder, type HistogramTask } from '../gbdt/histogram-builder.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
 /** Control block layout (Int32 slots) shared with the workers. */
@@ -74,10 +74,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
     if (!this.workersReady() || !tasks.some((t) => t.end - t.begin >= MIN_SHARED_ROWS)) {
-      for (const t of tasks) {
-        t.out.fill(0);
-        buildFeatures(this.matrix, this.cuts.offsets, features, 0, 1, this.gpair, this.rowIndex, t.begin, t.end, t.out);
-      }
+      buildTasks(this.matrix, this.cuts.offsets, tasks, features, this.gpair, this.rowIndex);
       return;
     }
     for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features);

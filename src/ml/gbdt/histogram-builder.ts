@@ -46,13 +46,25 @@ export class SerialHistogramBuilder implements HistogramBuilder {
   }
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
-    for (const task of tasks) {
-      task.out.fill(0);
-      buildFeatures(this.matrix, this.offsets, features, 0, 1, this.gpair, this.rowIndex, task.begin, task.end, task.out);
-    }
+    buildTasks(this.matrix, this.offsets, tasks, features, this.gpair, this.rowIndex);
   }
 
   close(): void {}
+}
+
+/** Builds every task's histogram (zeroed first) in the calling thread. */
+export function buildTasks(
+  matrix: BinnedMatrix,
+  offsets: Int32Array,
+  tasks: readonly HistogramTask[],
+  features: Int32Array,
+  gpair: Float64Array,
+  rowIndex: Uint32Array,
+): void {
+  for (const task of tasks) {
+    task.out.fill(0);
+    buildFeatures(matrix, offsets, features, 0, 1, gpair, rowIndex, task.begin, task.end, task.out);
+  }
 }
 
 /**
