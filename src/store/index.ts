@@ -2,9 +2,11 @@ import path from 'node:path';
 import { InvalidArgumentError } from '../core/errors.js';
 import { openSqlite } from './drivers/sqlite-driver.js';
 import { MemoryDatasetStore } from './memory/memory-dataset-store.js';
+import { MemoryRegistryStore } from './memory/memory-registry-store.js';
 import type { MetadataStores } from './metadata-stores.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlDatasetStore } from './sql/sql-dataset-store.js';
+import { SqlRegistryStore } from './sql/sql-registry-store.js';
 
 export type { MetadataStores } from './metadata-stores.js';
 
@@ -35,14 +37,14 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
       const db = openSqlite(parsed.file);
       try {
         const migrations = await migrateToLatest(db);
-        return { datasets: new SqlDatasetStore(db), migrations, close: () => db.destroy() };
+        return { datasets: new SqlDatasetStore(db), registry: new SqlRegistryStore(db), migrations, close: () => db.destroy() };
       } catch (err) {
         await db.destroy();
         throw err;
       }
     }
     case 'memory':
-      return { datasets: new MemoryDatasetStore(), migrations: [], close: async () => {} };
+      return { datasets: new MemoryDatasetStore(), registry: new MemoryRegistryStore(), migrations: [], close: async () => {} };
     default: {
       const never: never = parsed;
       throw new InvalidArgumentError(`unsupported metadata store ${JSON.stringify(never)}`);

@@ -18,8 +18,95 @@ export interface DatasetFilesTable {
   rows: number | null;
 }
 
+export interface ModelPackageGroupsTable {
+  name: string;
+  arn: string;
+  description: string | null;
+  tags_json: string;
+  created_at: number;
+  latest_version: number;
+}
+
+export interface ModelPackagesTable {
+  group_name: string;
+  version: number;
+  arn: string;
+  status: string;
+  approval_status: string;
+  approval_by: string | null;
+  approval_at: number | null;
+  approval_reason: string | null;
+  approval_history_json: string;
+  created_at: number;
+  last_modified_at: number;
+  model_data_url: string;
+  model_sha256: string;
+  inference_specification_json: string;
+  model_metrics_json: string;
+  drift_check_baselines_json: string;
+  generated_by: string | null;
+  customer_metadata_json: string;
+  tags_json: string;
+  description: string | null;
+  idempotency_key: string | null;
+}
+
+export interface PipelinesTable {
+  name: string;
+  arn: string;
+  description: string;
+  latest_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PipelineVersionsTable {
+  pipeline_name: string;
+  version: number;
+  definition_json: string;
+  created_at: number;
+}
+
+export interface PipelineExecutionsTable {
+  id: string;
+  arn: string;
+  pipeline_name: string;
+  pipeline_version: number;
+  display_name: string;
+  status: string;
+  parameters_json: string;
+  failure_reason: string | null;
+  created_at: number;
+  ended_at: number | null;
+  owner: string | null;
+  heartbeat_at: number | null;
+  stop_requested: number;
+}
+
+export interface PipelineExecutionStepsTable {
+  execution_id: string;
+  step_name: string;
+  pipeline_name: string;
+  step_type: string;
+  status: string;
+  attempt_count: number;
+  started_at: number | null;
+  ended_at: number | null;
+  failure_reason: string | null;
+  cache_key: string | null;
+  cache_hit_json: string | null;
+  properties_json: string | null;
+  metadata_json: string;
+}
+
 /** The whole metadata database, as Kysely sees it. */
 export interface MetadataDb {
   datasets: DatasetsTable;
   dataset_files: DatasetFilesTable;
+  model_package_groups: ModelPackageGroupsTable;
+  model_packages: ModelPackagesTable;
+  pipelines: PipelinesTable;
+  pipeline_versions: PipelineVersionsTable;
+  pipeline_executions: PipelineExecutionsTable;
+  pipeline_execution_steps: PipelineExecutionStepsTable;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { describeDatasetStoreContract } from '../contract/dataset-store.contract.js';
 import { openMetadataStore } from '../index.js';
+import { MIGRATIONS } from '../migrations/index.js';
 
 describeDatasetStoreContract('sqlite', async () => (await openMetadataStore('sqlite::memory:')).datasets);
 
@@ -13,11 +14,11 @@ describe('SQLite metadata store', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'driftline-sqlite-'));
     const uri = `sqlite://${path.join(dir, 'nested', 'meta.db')}`;
     const first = await openMetadataStore(uri);
-    assert.deepEqual(first.migrations, ['0001-create-datasets']);
+    assert.deepEqual(first.migrations, Object.keys(MIGRATIONS));
     await first.datasets.create({ id: 'ds_x', kind: 'generated', uri: 'file:///x', createdAt: 1, rowCount: 3, files: [], details: {} });
     await first.close();
     const second = await openMetadataStore(uri);
-    assert.deepEqual(second.migrations, ['0001-create-datasets']);
+    assert.deepEqual(second.migrations, Object.keys(MIGRATIONS));
     assert.equal((await second.datasets.get('ds_x')).rowCount, 3);
     await second.close();
   });
