@@ -19,6 +19,8 @@ import { TrainingService } from '../ml/index.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
 import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
 import { AnalysisService, BaselineService } from '../monitor/index.js';
+import { InProcessEventBus, type EventBus } from '../events/index.js';
+import { ModelRegistry } from '../registry/index.js';
 import { openMetadataStore } from '../store/index.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -32,6 +34,10 @@ export interface App {
   readonly training: TrainingService;
   readonly baselines: BaselineService;
   readonly analyses: AnalysisService;
+  /** The model registry (groups, versions, approval); publishes on `events`. */
+  readonly registry: ModelRegistry;
+  /** The in-process event bus: registry changes now, pipeline and alarm events later. */
+  readonly events: EventBus;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -73,11 +79,15 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
+  const events = new InProcessEventBus(logger);
+  const registry = new ModelRegistry({ store: metadata.registry, events, clock, ids, logger });
   return {
     config,
     training,
     baselines,
     analyses,
+    registry,
+    events,
     writeText: (file, text) => files.writeText(file, text),
     generate,
     fetchNyc,
