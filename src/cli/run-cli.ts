@@ -9,6 +9,7 @@ import { registerDataCommands } from './commands/data-command.js';
 import { registerMlCommands } from './commands/ml-command.js';
 import { registerMonitorCommands } from './commands/monitor-command.js';
 import { registerQuickstartCommand } from './commands/quickstart-command.js';
+import { registerRegistryCommands } from './commands/registry-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -50,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDataCommands(program, ctx);
   registerMlCommands(program, ctx);
   registerMonitorCommands(program, ctx);
+  registerRegistryCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
 
   try {

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { createApp } from '../../src/app/create-app.js';
+import { noopLogger } from '../../src/core/logger.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { DescribeModelPackageJson, ModelPackageStateChangeDetail } from '../../src/registry/index.js';
+import type { EventEnvelope } from '../../src/events/index.js';
+import { cli } from '../support/cli-runner.js';
+import { tmpDir } from '../support/tmp-dir.js';
+
+const EXEC = 'arn:aws:sagemaker:local:000000000000:pipeline/taxi-build/execution/exec1';
+
+/** Registers `count` versions of `taxi` the way the pipeline will: through the App, on the same home the CLI opens. */
+async function registerVersions(home: string, count: number): Promise<EventEnvelope<ModelPackageStateChangeDetail>[]> {
+  const app = await createApp(loadConfig({}, { home }, home), { logger: noopLogger });
+  const events: EventEnvelope<ModelPackageStateChangeDetail>[] = [];
+  app.events.subscribe((e) => void events.push(e as EventEnvelope<ModelPackageStateChangeDetail>));
+  try {
+    for (let i = 1; i <= count; i++) {
+      await app.registry.register({
+        group: 'taxi',
+        groupDescription: 'NYC taxi fares',
+        modelDataUrl: `file:///artifacts/exec${i}/model.json`,
+        modelSha256: String(i).repeat(64).slice(0, 64),
+        generatedBy: EXEC,
+        modelMetrics: {
+          ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: `file:///artifacts/exec${i}/evaluation.json` } },
+          Bias: {},
+          Explainability: {},
+        },
+        driftCheckBaselines: {
+          ModelDataQuality: {
+            Statistics: { ContentType: 'application/json', S3Uri: `file:///artifacts/exec${i}/statistics.json` },
+            Constraints: { ContentType: 'application/json', S3Uri: `file:///artifacts/exec${i}/constraints.json` },
+          },
+        },
+        customerMetadata: { rmse: '3.42' },
+      });
+    }
+  } finally {
+    await app.close();
+  }
+  return events;
+}
+
+describe('registry CLI', () => {
+  let home: string;
+
+  before(async () => {
+    home = await tmpDir('driftline-registry-cli-');
+    const events = await registerVersions(home, 3);
+    assert.deepEqual(events.map((e) => [e['detail-type'], e.detail.ModelPackageVersion]), [
+      ['SageMaker Model Package State Change', 1],
+      ['SageMaker Model Package State Change', 2],
+      ['SageMaker Model Package State Change', 3],
+    ]);
+  });
+
+  it('lists groups and versions as tables, and as SageMaker-shaped JSON', async () => {
+    const groups = await cli(['registry', 'groups'], { home });
+    assert.equal(groups.code, 0, groups.stderr);
+    assert.match(groups.stdout, /^NAME\s+CREATED\s+DESCRIPTION\ntaxi\s+\S+\s+NYC taxi fares$/m);
+
+    const versions = await cli(['registry', 'versions', 'taxi'], { home });
+    assert.equal(versions.code, 0, versions.stderr);
+    const rows = versions.stdout.trim().split('\n');
+    assert.match(rows[0]!, /^VERSION\s+APPROVAL\s+CREATED/);
+    assert.deepEqual(rows.slice(1).map((r) => r.split(/\s+/).slice(0, 2)), [
+      ['1', 'PendingManualApproval'],
+      ['2', 'PendingManualApproval'],
+      ['3', 'PendingManualApproval'],
+    ]);
+
+    const desc = await cli(['--json', 'registry', 'versions', 'taxi', '--order', 'desc', '--limit', '2'], { home });
+    assert.equal(desc.code, 0, desc.stderr);
+    const page = desc.json<{ ModelPackageSummaryList: DescribeModelPackageJson[]; NextToken?: string }>();
+    assert.deepEqual(page.ModelPackageSummaryList.map((p) => p.ModelPackageVersion), [3, 2]);
+    assert.ok(page.NextToken);
+    const next = await cli(['--json', 'registry', 'versions', 'taxi', '--order', 'desc', '--limit', '2', '--page-token', page.NextToken!], { home });
+    assert.deepEqual(next.json<{ ModelPackageSummaryList: DescribeModelPackageJson[] }>().ModelPackageSummaryList.map((p) => p.ModelPackageVersion), [1]);
+
+    const groupsJson = (await cli(['--json', 'registry', 'groups'], { home })).json<{ ModelPackageGroupSummaryList: { ModelPackageGroupName: string; ModelPackageGroupArn: string }[] }>();
+    assert.deepEqual(groupsJson.ModelPackageGroupSummaryList.map((g) => [g.ModelPackageGroupName, g.ModelPackageGroupArn]), [
+      ['taxi', 'arn:aws:sagemaker:local:000000000000:model-package-group/taxi'],
+    ]);
+  });
+
+  it('describes a version in full: model and hash, metrics, drift baselines, origin, history; also by ARN', async () => {
+    const run = await cli(['registry', 'describe', 'taxi', '2'], { home });
+    assert.equal(run.code, 0, run.stderr);
+    for (const expected of [
+      /^taxi\/2\s+PendingManualApproval\s+Completed$/m,
+      /arn\s+arn:aws:sagemaker:local:000000000000:model-package\/taxi\/2/,
+      /model\s+file:\/\/\/artifacts\/exec2\/model\.json/,
+      new RegExp(`sha256\\s+${'2'.repeat(64)}`),
+      /generated by\s+arn:aws:sagemaker:local:000000000000:pipeline\/taxi-build\/execution\/exec1/,
+      /ModelQuality\.Statistics\s+application\/json\s+file:\/\/\/artifacts\/exec2\/evaluation\.json/,
+      /ModelDataQuality\.Constraints\s+application\/json\s+file:\/\/\/artifacts\/exec2\/constraints\.json/,
+      /rmse\s+3\.42/,
+      /approval history\n\s+STATUS\s+BY\s+AT\s+REASON\n\s+PendingManualApproval\s+arn:aws:sagemaker/,
+    ]) {
+      assert.match(run.stdout, expected);
+    }
+    const byArn = await cli(['--json', 'registry', 'describe', 'arn:aws:sagemaker:local:000000000000:model-package/taxi/2'], { home });
+    assert.equal(byArn.code, 0, byArn.stderr);
+    const json = byArn.json<DescribeModelPackageJson>();
+    assert.equal(json.ModelPackageName, 'taxi/2');
+    assert.equal(json.MetadataProperties?.GeneratedBy, EXEC);
+    assert.equal(json.DriftCheckBaselines.ModelDataQuality?.Statistics?.S3Uri, 'file:///artifacts/exec2/statistics.json');
+    assert.equal(json.Driftline.ModelDataSha256, '2'.repeat(64));
+    assert.deepEqual(json.CustomerMetadataProperties, { rmse: '3.42' });
+  });
+
+  it('approves with a reason and rejects; the history keeps who, when and why; the status filter finds them', async () => {
+    const approve = await cli(['registry', 'approve', 'taxi', '3', '--by', 'alice', '--reason', 'rmse 3.4 below the 7.0 gate'], { home });
+    assert.equal(approve.code, 0, approve.stderr);
+    assert.equal(approve.stdout.trim(), 'taxi/3 Approved by alice: rmse 3.4 below the 7.0 gate');
+
+    const reject = await cli(['--json', 'registry', 'reject', 'taxi', '1'], { home });
+    assert.equal(reject.code, 0, reject.stderr);
+    const rejected = reject.json<DescribeModelPackageJson>();
+    assert.equal(rejected.ModelApprovalStatus, 'Rejected');
+    assert.ok(rejected.Driftline.ApprovalHistory.at(-1)!.By.length > 0, 'defaults --by to the OS user name');
+
+    const described = (await cli(['--json', 'registry', 'describe', 'taxi', '3'], { home })).json<DescribeModelPackageJson>();
+    assert.equal(described.ModelApprovalStatus, 'Approved');
+    assert.equal(described.ApprovalDescription, 'rmse 3.4 below the 7.0 gate');
+    assert.deepEqual(described.Driftline.ApprovalHistory.map((c) => [c.ModelApprovalStatus, c.By, c.ApprovalDescription]), [
+      ['PendingManualApproval', EXEC, undefined],
+      ['Approved', 'alice', 'rmse 3.4 below the 7.0 gate'],
+    ]);
+
+    const approved = await cli(['--json', 'registry', 'versions', 'taxi', '--status', 'Approved'], { home });
+    assert.deepEqual(approved.json<{ ModelPackageSummaryList: DescribeModelPackageJson[] }>().ModelPackageSummaryList.map((p) => p.ModelPackageVersion), [3]);
+  });
+
+  it('creates a group, and refuses a duplicate with exit code 4', async () => {
+    const run = await cli(['registry', 'create-group', 'bikes', '--description', 'Citi Bike demand'], { home });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /created model package group bikes \(arn:aws:sagemaker:local:000000000000:model-package-group\/bikes\)/);
+    const again = await cli(['registry', 'create-group', 'bikes'], { home });
+    assert.equal(again.code, 4);
+    assert.equal(again.stderr, "driftline: model package group 'bikes' already exists\n");
+  });
+
+  it('answers unknown versions and groups with one line and the not-found exit code, bad input with 2', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['registry', 'describe', 'taxi', '99'], 3, /^driftline: model package 'taxi\/99' not found\n$/],
+      [['registry', 'approve', 'taxi', '42'], 3, /^driftline: model package 'taxi\/42' not found\n$/],
+      [['registry', 'versions', 'ghost'], 3, /^driftline: model package group 'ghost' not found\n$/],
+      [['registry', 'describe', 'arn:aws:sagemaker:local:000000000000:model-package/taxi/77'], 3, /not found/],
+      [['registry', 'describe', 'taxi', 'two'], 2, /^driftline: invalid model package version 'two': use a whole number from 1\n$/],
+      [['registry', 'describe', 'taxi'], 2, /give a version/],
+      [['registry', 'versions', 'taxi', '--status', 'approved'], 2, /invalid approval status 'approved'/],
+      [['registry', 'versions', 'taxi', '--order', 'newest'], 2, /--order must be asc or desc/],
+      [['registry', 'create-group', 'bad_name'], 2, /invalid model package group name 'bad_name'/],
+    ];
+    for (const [argv, code, stderr] of cases) {
+      const run = await cli(argv, { home });
+      assert.equal(run.code, code, `${argv.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, stderr);
+      assert.equal(run.stderr.trimEnd().split('\n').length, 1);
+    }
+    const json = await cli(['--json', 'registry', 'describe', 'taxi', '99'], { home });
+    assert.deepEqual(json.json(), { error: { code: 'not_found', message: "model package 'taxi/99' not found" } });
+  });
+
+  it('has --help on every registry command', async () => {
+    for (const sub of [[], ['groups'], ['create-group'], ['versions'], ['describe'], ['approve'], ['reject']]) {
+      const run = await cli(['registry', ...sub, '--help']);
+      assert.equal(run.code, 0);
+      assert.match(run.stdout, /^Usage: driftline registry/);
+    }
+  });
+});
