@@ -1,0 +1,114 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
+import type { App } from './create-app.js';
+
+/** What a built-in job hands back to the engine (written to its result file). */
+export type ProcessorResult = Record<string, unknown>;
+
+/** `--name value` pairs (and bare `--flag`s) of a processor's arguments. */
+export function parseFlags(args: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) throw new InvalidArgumentError(`unexpected argument '${a}' (arguments are --name value pairs)`);
+    const eq = a.indexOf('=');
+    if (eq > 0) out.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) out.set(a.slice(2), args[++i]!);
+    else out.set(a.slice(2), 'true');
+  }
+  return out;
+}
+
+/** The one file in `p` with one of `exts` (or `p` itself when it is a file). */
+export async function singleFile(p: string, exts: readonly string[], what: string): Promise<string> {
+  const st = await fs.stat(p).catch(() => undefined);
+  if (!st) throw new NotFoundError(what, p);
+  if (st.isFile()) return p;
+  const found: string[] = [];
+  const walk = async (dir: string) => {
+    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(abs);
+      else if (exts.some((x) => e.name.toLowerCase().endsWith(x))) found.push(abs);
+    }
+  };
+  await walk(p);
+  if (found.length !== 1) throw new InvalidArgumentError(`${what}: expected one ${exts.join('/')} file in ${p}, found ${found.length}`);
+  return found[0]!;
+}
+
+/**
+ * The built-in processors the pipeline engine runs in a child process (`driftline:<name>` images,
+ * plus `train` for Training steps). `dir` is the job folder (SageMaker's /opt/ml/processing, or
+ * /opt/ml for training); paths in `args` and `env` already point into it.
+ */
+export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (app: App, dir: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ProcessorResult>>> = {
+  /** The sample's PreprocessData: `--trips <dir> --zones <file|dir> --out <dir> [--seed 42]`. */
+  prepare: async (app, dir, args) => {
+    const f = parseFlags(args);
+    const trips = f.get('trips') ?? path.join(dir, 'input', 'data');
+    const zonesArg = f.get('zones') ?? path.join(dir, 'input', 'zones');
+    const zones = await singleFile(zonesArg, ['.zip', '.csv'], 'zones');
+    const out = f.get('out') ?? path.join(dir, 'output');
+    const seed = Number(f.get('seed') ?? '42');
+    if (!Number.isInteger(seed)) throw new InvalidArgumentError(`--seed must be an integer (got '${f.get('seed')}')`);
+    const { dataset, report } = await app.prepare.prepare({ trips: [trips], zones, out, seed, replace: true });
+    return { datasets: [dataset.id], rowsRead: report.rowsRead, rowsKept: report.rowsKept };
+  },
+  /** The sample's EvaluateModel: `--model <dir> --test <dir> --out <dir>` writes evaluation.json. */
+  evaluate: async (app, dir, args) => {
+    const f = parseFlags(args);
+    const model = await singleFile(f.get('model') ?? path.join(dir, 'model'), ['.json'], 'model');
+    const test = await singleFile(f.get('test') ?? path.join(dir, 'test'), ['.csv'], 'test data');
+    const out = f.get('out') ?? path.join(dir, 'evaluation');
+    const evaluation = await app.training.evaluate(model, test);
+    await app.writeText(path.join(out, 'evaluation.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
+    return { regression_metrics: evaluation.regression_metrics };
+  },
+  /** Model Monitor's analyzer as a QualityCheck: env dataset_source, dataset_format, output_path; `--check <dir>` also checks against a baseline. */
+  'suggest-baseline': async (app, dir, args, env) => {
+    const f = parseFlags(args);
+    const source = await singleFile(env['dataset_source'] ?? path.join(dir, 'input', 'baseline_dataset_input'), ['.csv'], 'baseline dataset');
+    const format = JSON.parse(env['dataset_format'] ?? '{"csv":{"header":true}}') as { csv?: { header?: boolean } };
+    const header = format.csv?.header ?? true;
+    const out = env['output_path'] ?? path.join(dir, 'output');
+    const { statistics } = await app.baselines.suggestBaseline(source, out, { header, replace: true });
+    const result: ProcessorResult = { features: statistics.features.length, rows: statistics.dataset.item_count };
+    const check = f.get('check');
+    if (check) {
+      const scratch = path.join(dir, '.driftline', 'check');
+      const outcome = await app.analyses.analyze({
+        statistics: await singleFile(path.join(check, 'statistics'), ['.json'], 'baseline statistics'),
+        constraints: await singleFile(path.join(check, 'constraints'), ['.json'], 'baseline constraints'),
+        dataset: source,
+        header,
+        out: scratch,
+        replace: true,
+      });
+      await fs.copyFile(path.join(scratch, 'constraint_violations.json'), path.join(out, 'constraint_violations.json'));
+      result['violations'] = outcome.violations.length;
+    }
+    return result;
+  },
+  /** Training (SageMaker layout under /opt/ml): channels in input/data/<channel>, the model to model/model.json. */
+  train: async (app, dir, args) => {
+    const hyperparameters = JSON.parse(args[0] ?? '{}') as Record<string, string>;
+    const channel = async (name: string) => {
+      const p = path.join(dir, 'input', 'data', name);
+      return (await fs.stat(p).catch(() => undefined)) ? singleFile(p, ['.csv'], `${name} channel`) : undefined;
+    };
+    const train = await channel('train');
+    if (!train) throw new InvalidArgumentError("the 'train' channel is empty");
+    const validation = await channel('validation');
+    const { report, modelFile } = await app.training.train({
+      train,
+      ...(validation ? { validation } : {}),
+      out: path.join(dir, 'model', 'model.json'),
+      report: path.join(dir, 'model', 'training-report.json'),
+      hyperparameters,
+    });
+    const finalMetrics = [{ MetricName: `${validation ? 'validation' : 'train'}:${report.metric}`, Value: report.bestScore }];
+    return { finalMetrics, bestIteration: report.bestIteration, numTrees: report.numTrees, model: path.basename(modelFile) };
+  },
+};

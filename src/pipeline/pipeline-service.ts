@@ -1,0 +1,198 @@
+import { pipelineArn, pipelineExecutionArn } from '../core/arn.js';
+import type { Clock } from '../core/clock.js';
+import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js';
+import type { IdGenerator } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import type { Page, PageRequest } from '../core/paging.js';
+import { isTerminalExecutionStatus, type ExecutionStatus, type ParameterValue, type PipelineDefinition } from './definition.js';
+import { ExecutionEngine, type EngineDeps, type EngineEvent } from './execution-engine.js';
+import { flattenSteps } from './flatten-steps.js';
+import type { ExecutionRecord, PipelineRecord, PipelineStore, PipelineVersionRecord, StepRecord } from './pipeline-store.js';
+import { resolveParameters } from './resolve-parameters.js';
+import { assertValidDefinition } from './validate-definition.js';
+
+export interface PipelineServiceDeps extends Omit<EngineDeps, 'onEvent'> {
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** An execution whose owner has not written a heartbeat for this long counts as interrupted. */
+  readonly staleAfterMs: number;
+  /** True when the process `host:pid` still runs (only answerable for this host; otherwise undefined). */
+  readonly ownerAlive: (owner: string) => boolean | undefined;
+}
+
+export interface StartOptions {
+  readonly parameters?: Readonly<Record<string, string | ParameterValue>>;
+  readonly displayName?: string;
+  readonly onEvent?: (e: EngineEvent) => void;
+}
+
+/** An execution with its steps, in definition order (what describe-execution shows). */
+export interface ExecutionDetails {
+  readonly execution: ExecutionRecord;
+  readonly steps: readonly StepRecord[];
+}
+
+const NAME_RE = /^[A-Za-z0-9](-*[A-Za-z0-9]){0,255}$/;
+
+/**
+ * SageMaker Pipelines on one machine: upsert (keeping every definition version), start, list and
+ * describe executions, stop, retry a failed execution from its failed steps, and resume executions
+ * whose process died.
+ */
+export class PipelineService {
+  constructor(private readonly deps: PipelineServiceDeps) {}
+
+  async upsert(name: string, definition: unknown, description = ''): Promise<PipelineRecord> {
+    if (!NAME_RE.test(name)) throw new InvalidArgumentError(`pipeline name '${name}' may hold only letters, digits and '-' (at most 256)`);
+    const def = assertValidDefinition(definition);
+    const record = await this.deps.store.upsertPipeline({ name, arn: pipelineArn(name), description, definition: def, now: this.deps.clock.now() });
+    this.deps.logger.info('pipeline upserted', { pipeline: name, version: record.latestVersion });
+    return record;
+  }
+
+  get(name: string): Promise<PipelineRecord> {
+    return this.deps.store.getPipeline(name);
+  }
+
+  list(page?: PageRequest): Promise<Page<PipelineRecord>> {
+    return this.deps.store.listPipelines(page);
+  }
+
+  versions(name: string): Promise<PipelineVersionRecord[]> {
+    return this.deps.store.listPipelineVersions(name);
+  }
+
+  executions(filter: { pipelineName?: string; status?: ExecutionStatus }, page?: PageRequest): Promise<Page<ExecutionRecord>> {
+    return this.deps.store.listExecutions(filter, page);
+  }
+
+  async describeExecution(id: string): Promise<ExecutionDetails> {
+    const execution = await this.deps.store.getExecution(id);
+    const version = await this.deps.store.getPipelineVersion(execution.pipelineName, execution.pipelineVersion);
+    const order = new Map(flattenSteps(version.definition.Steps).map((s, i) => [s.def.Name, i]));
+    const steps = [...(await this.deps.store.listSteps(id))].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+    return { execution, steps };
+  }
+
+  /** Creates an execution of the pipeline's newest definition and runs it to its end in this process. */
+  async start(name: string, opts: StartOptions = {}): Promise<ExecutionDetails> {
+    const execution = await this.create(name, opts);
+    return this.runOwned(execution, opts.onEvent);
+  }
+
+  /** Creates an execution (status Executing, owned by this process) without running it. */
+  async create(name: string, opts: Omit<StartOptions, 'onEvent'> = {}): Promise<ExecutionRecord> {
+    const pipeline = await this.deps.store.getPipeline(name);
+    const parameters = resolveParameters(pipeline.definition.Parameters, opts.parameters ?? {});
+    const now = this.deps.clock.now();
+    const id = this.deps.ids('exec').replace(/_/g, '-');
+    const execution: ExecutionRecord = {
+      id,
+      arn: pipelineExecutionArn(name, id),
+      pipelineName: name,
+      pipelineVersion: pipeline.latestVersion,
+      displayName: opts.displayName ?? `execution-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '')}`,
+      status: 'Executing',
+      parameters,
+      createdAt: now,
+      owner: this.deps.owner,
+      heartbeatAt: now,
+      stopRequested: false,
+    };
+    await this.deps.store.createExecution(execution);
+    this.deps.logger.info('pipeline execution started', { pipeline: name, execution: id });
+    return execution;
+  }
+
+  /**
+   * Asks an execution to stop. A running owner sees the request within a heartbeat, kills its jobs
+   * and marks the execution Stopped; an execution whose owner is gone is marked Stopped here.
+   */
+  async stop(id: string): Promise<ExecutionRecord> {
+    const e = await this.deps.store.getExecution(id);
+    if (isTerminalExecutionStatus(e.status)) throw new FailedPreconditionError(`execution ${id} is already ${e.status}`);
+    const updated = (await this.deps.store.updateExecution(id, { stopRequested: true, status: 'Stopping' }, { statuses: ['Executing', 'Stopping'] })) ?? e;
+    if (this.isInterrupted(updated)) {
+      return (await this.deps.store.updateExecution(id, { status: 'Stopped', endedAt: this.deps.clock.now() })) ?? updated;
+    }
+    return updated;
+  }
+
+  /**
+   * Re-runs a Failed or Stopped execution: its Succeeded steps are kept, failed and stopped steps
+   * (and everything after them) run again, with the same parameters and definition version.
+   */
+  async retry(id: string, onEvent?: (e: EngineEvent) => void): Promise<ExecutionDetails> {
+    const e = await this.deps.store.getExecution(id);
+    if (e.status !== 'Failed' && e.status !== 'Stopped') {
+      throw new FailedPreconditionError(`execution ${id} is ${e.status}: only Failed or Stopped executions can be retried`);
+    }
+    const claimed = await this.deps.store.updateExecution(
+      id,
+      { status: 'Executing', owner: this.deps.owner, heartbeatAt: this.deps.clock.now(), stopRequested: false, clearFailure: true, clearEnd: true },
+      { statuses: ['Failed', 'Stopped'] },
+    );
+    if (!claimed) throw new FailedPreconditionError(`execution ${id} changed while retrying; try again`);
+    this.deps.logger.info('pipeline execution retried', { execution: id });
+    return this.runOwned(claimed, onEvent, true);
+  }
+
+  /** Executions left Executing or Stopping by a process that is gone. */
+  async interrupted(): Promise<ExecutionRecord[]> {
+    const out: ExecutionRecord[] = [];
+    for (const status of ['Executing', 'Stopping'] as const) {
+      let token: string | undefined;
+      do {
+        const page = await this.deps.store.listExecutions({ status }, { limit: 200, ...(token ? { pageToken: token } : {}) });
+        out.push(...page.items.filter((e) => this.isInterrupted(e)));
+        token = page.nextPageToken;
+      } while (token);
+    }
+    return out;
+  }
+
+  /** Takes over interrupted executions (all, or the one named) and runs each to its end. */
+  async resume(id?: string, onEvent?: (e: EngineEvent) => void): Promise<ExecutionDetails[]> {
+    const targets = id ? [await this.deps.store.getExecution(id)] : await this.interrupted();
+    const out: ExecutionDetails[] = [];
+    for (const e of targets) {
+      if (!this.isInterrupted(e)) {
+        if (id) throw new FailedPreconditionError(`execution ${e.id} is ${e.status}${e.owner && !isTerminalExecutionStatus(e.status) ? ` and still run by ${e.owner}` : ''}: nothing to resume`);
+        continue;
+      }
+      const claimed = await this.deps.store.updateExecution(e.id, { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() }, { owner: e.owner ?? null, statuses: ['Executing', 'Stopping'] });
+      if (!claimed) continue; // another process took it
+      this.deps.logger.info('resuming interrupted pipeline execution', { execution: e.id, previousOwner: e.owner });
+      if (claimed.status === 'Stopping') {
+        const stopped = await this.deps.store.updateExecution(e.id, { status: 'Stopped', endedAt: this.deps.clock.now() });
+        out.push(await this.describeExecution(stopped!.id));
+        continue;
+      }
+      out.push(await this.runOwned(claimed, onEvent));
+    }
+    return out;
+  }
+
+  private isInterrupted(e: ExecutionRecord): boolean {
+    if (isTerminalExecutionStatus(e.status)) return false;
+    if (!e.owner) return true;
+    if (e.owner === this.deps.owner) return false;
+    const alive = this.deps.ownerAlive(e.owner);
+    if (alive === false) return true;
+    return this.deps.clock.now() - (e.heartbeatAt ?? 0) > this.deps.staleAfterMs;
+  }
+
+  private async runOwned(execution: ExecutionRecord, onEvent?: (e: EngineEvent) => void, retrying = false): Promise<ExecutionDetails> {
+    const version = await this.deps.store.getPipelineVersion(execution.pipelineName, execution.pipelineVersion);
+    if (retrying) {
+      // Failed and Stopped steps run again; the engine skips Succeeded ones.
+      for (const s of await this.deps.store.listSteps(execution.id)) {
+        if (s.status === 'Failed' || s.status === 'Stopped') await this.deps.store.putStep({ ...s, status: 'Starting' });
+      }
+    }
+    const engine = new ExecutionEngine({ ...this.deps, ...(onEvent ? { onEvent } : {}) });
+    await engine.run(execution.id, version.definition as PipelineDefinition);
+    return this.describeExecution(execution.id);
+  }
+}
