@@ -220,6 +220,10 @@ describe('ModelRegistry', () => {
     assert.deepEqual(await registry.ensureGroup('taxi', 'other text'), g);
     await registry.ensureGroup('bikes');
     assert.deepEqual((await registry.listGroups()).items.map((x) => x.name), ['bikes', 'taxi']);
+    await assert.rejects(registry.register(input({ group: 'Taxi' })), {
+      code: 'already_exists',
+      message: "model package group 'Taxi' clashes with an existing group whose name differs only in case",
+    });
   });
 
   it('a failing subscriber does not fail the registration', async () => {

@@ -1,6 +1,6 @@
 import { modelPackageArn, modelPackageGroupArn, parseModelPackageArn } from '../core/arn.js';
 import type { Clock } from '../core/clock.js';
-import { AlreadyExistsError, InvalidArgumentError, oneLine } from '../core/errors.js';
+import { AlreadyExistsError, AppError, InvalidArgumentError, NotFoundError, oneLine } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Page, PageRequest } from '../core/paging.js';
@@ -112,13 +112,18 @@ export class ModelRegistry {
     try {
       return await this.deps.store.getGroup(name);
     } catch (err) {
-      if ((err as { code?: string }).code !== 'not_found') throw err;
+      if (!(err instanceof NotFoundError)) throw err;
     }
     try {
       return await this.createGroup({ name, ...(description === undefined ? {} : { description }) });
     } catch (err) {
       if (!(err instanceof AlreadyExistsError)) throw err;
-      return this.deps.store.getGroup(name); // created meanwhile by another caller
+    }
+    try {
+      return await this.deps.store.getGroup(name); // created meanwhile by another caller
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      throw new AppError('already_exists', `model package group '${name}' clashes with an existing group whose name differs only in case`);
     }
   }
 
