@@ -22,6 +22,13 @@ import { AnalysisService, BaselineService } from '../monitor/index.js';
 import { InProcessEventBus, type EventBus } from '../events/index.js';
 import { ModelRegistry } from '../registry/index.js';
 import { openMetadataStore } from '../store/index.js';
+import { ChildProcessJobLauncher } from '../pipeline/adapters/child-process-job-launcher.js';
+import { FsStepWorkspace } from '../pipeline/adapters/fs-step-workspace.js';
+import { PipelineService } from '../pipeline/index.js';
+import path from 'node:path';
+import { VERSION } from '../core/version.js';
+import { jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
+import { registryRegistrar } from './registry-registrar.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -38,6 +45,8 @@ export interface App {
   readonly registry: ModelRegistry;
   /** The in-process event bus: registry changes now, pipeline and alarm events later. */
   readonly events: EventBus;
+  /** SageMaker Pipelines: definitions, executions (durable, resumable), caching. */
+  readonly pipelines: PipelineService;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -81,8 +90,25 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
   const events = new InProcessEventBus(logger);
   const registry = new ModelRegistry({ store: metadata.registry, events, clock, ids, logger });
+  const pipelines = new PipelineService({
+    store: metadata.pipelines,
+    workspace: new FsStepWorkspace(artifacts, path.join(config.home, 'jobs')),
+    launcher: new ChildProcessJobLauncher({ runnerEntry: jobRunnerEntry(), execArgv: runnerExecArgv(), env: jobEnvironment(config) }),
+    registrar: registryRegistrar(registry),
+    clock,
+    ids,
+    logger,
+    owner: ownerId(),
+    ownerAlive,
+    now: () => clock.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    heartbeatMs: 1000,
+    staleAfterMs: 30_000,
+    codeVersion: VERSION,
+  });
   return {
     config,
+    pipelines,
     training,
     baselines,
     analyses,

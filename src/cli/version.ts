@@ -1,2 +1,1 @@
-/** driftline's version, printed by --version. */
-export const VERSION = '0.1.0';
+export { VERSION } from '../core/version.js';

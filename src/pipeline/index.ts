@@ -11,3 +11,4 @@ export { parseIsoDuration } from './iso-duration.js';
 export { resolveParameters } from './resolve-parameters.js';
 export { BUILTIN_PROCESSORS, BUILTIN_IMAGE_PREFIX, PROCESSING_ROOT } from './step-properties.js';
 export { canonicalJson } from './cache-key.js';
+export { nycTaxiBuildPipeline, SAMPLE_HYPERPARAMETER_PARAMETERS, type NycTaxiBuildOptions } from './nyc-taxi-build-pipeline.js';

@@ -6,6 +6,7 @@ import { MemoryRegistryStore } from './memory/memory-registry-store.js';
 import type { MetadataStores } from './metadata-stores.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlDatasetStore } from './sql/sql-dataset-store.js';
+import { SqlPipelineStore } from './sql/sql-pipeline-store.js';
 import { SqlRegistryStore } from './sql/sql-registry-store.js';
 
 export type { MetadataStores } from './metadata-stores.js';
@@ -37,14 +38,18 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
       const db = openSqlite(parsed.file);
       try {
         const migrations = await migrateToLatest(db);
-        return { datasets: new SqlDatasetStore(db), registry: new SqlRegistryStore(db), migrations, close: () => db.destroy() };
+        return { datasets: new SqlDatasetStore(db), registry: new SqlRegistryStore(db), pipelines: new SqlPipelineStore(db), migrations, close: () => db.destroy() };
       } catch (err) {
         await db.destroy();
         throw err;
       }
     }
-    case 'memory':
-      return { datasets: new MemoryDatasetStore(), registry: new MemoryRegistryStore(), migrations: [], close: async () => {} };
+    case 'memory': {
+      // Pipelines keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
+      const db = openSqlite(':memory:');
+      await migrateToLatest(db);
+      return { datasets: new MemoryDatasetStore(), registry: new MemoryRegistryStore(), pipelines: new SqlPipelineStore(db), migrations: [], close: () => db.destroy() };
+    }
     default: {
       const never: never = parsed;
       throw new InvalidArgumentError(`unsupported metadata store ${JSON.stringify(never)}`);

@@ -76,8 +76,9 @@ export class ChildProcessJobLauncher implements JobLauncher {
 function lastLine(file: string): string | undefined {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('{"'));
-    return lines.at(-1)?.slice(0, 500);
+    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('{"') && !/^Node\.js v\d/.test(l) && !l.startsWith('at '));
+    const error = lines.find((l) => /^([A-Za-z]*Error|Error)(\s*\[[A-Z_]+\])?:/.test(l));
+    return (error ?? lines.at(-1))?.slice(0, 500);
   } catch {
     return undefined;
   }

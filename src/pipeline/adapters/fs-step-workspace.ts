@@ -56,7 +56,7 @@ export class FsStepWorkspace implements StepWorkspace {
   private async files(uri: string): Promise<{ rel: string; key?: string; file?: string }[]> {
     const key = this.keyOf(uri);
     if (key !== undefined) {
-      if (key !== '' && (await this.artifacts.stat(key))) return [{ rel: path.posix.basename(key), key }];
+      if (key !== '' && (await this.artifacts.stat(key).catch(() => undefined))) return [{ rel: path.posix.basename(key), key }];
       const keys = await this.artifacts.list(key === '' ? '' : `${key}/`);
       return keys.map((k) => ({ rel: key === '' ? k : k.slice(key.length + 1), key: k }));
     }

@@ -1,0 +1,66 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/config.js';
+
+/** This process as a pipeline execution owner: `host:pid`. */
+export function ownerId(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
+/** Whether the owner `host:pid` still runs: answerable only for this host. */
+export function ownerAlive(owner: string): boolean | undefined {
+  const i = owner.lastIndexOf(':');
+  if (owner.slice(0, i) !== os.hostname()) return undefined;
+  const pid = Number(owner.slice(i + 1));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The built-in job runner module beside this one (`.ts` when running from source under tsx, `.js` from dist). */
+export function jobRunnerEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return path.join(path.dirname(here), '..', 'main', `job-runner${path.extname(here)}`);
+}
+
+/** The Node flags a job runner needs: loaders such as `--import tsx`, nothing test-runner specific. */
+export function runnerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--import' || a === '--require' || a === '--loader' || a === '--experimental-loader') {
+      out.push(a, absolute(argv[++i]!));
+    } else if (/^--(import|require|loader|experimental-loader)=/.test(a)) {
+      const eq = a.indexOf('=');
+      out.push(a.slice(0, eq), absolute(a.slice(eq + 1)));
+    } else if (a === '--enable-source-maps' || a === '--no-warnings') {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/** A loader specifier resolved from here, so that it loads from any job folder. */
+function absolute(spec: string): string {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('file:')) return spec;
+  try {
+    return import.meta.resolve(spec);
+  } catch {
+    return spec;
+  }
+}
+
+/** Environment that makes a job runner open the same home and stores as this process. */
+export function jobEnvironment(config: Config): Record<string, string> {
+  return {
+    DRIFTLINE_HOME: config.home,
+    DRIFTLINE_METADATA_URI: config.metadataUri,
+    DRIFTLINE_ARTIFACT_URI: config.artifactUri,
+    DRIFTLINE_LOG_LEVEL: config.logLevel,
+  };
+}

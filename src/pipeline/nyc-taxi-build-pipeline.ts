@@ -1,0 +1,103 @@
+import type { PipelineDefinition } from './definition.js';
+import { PipelineBuilder, conditions, join, jsonGet } from './pipeline-builder.js';
+
+/** What the NYC taxi build pipeline's defaults point at. */
+export interface NycTaxiBuildOptions {
+  /** Folder (or file) of raw TLC trip files: InputDataUrl's default. */
+  readonly inputDataUrl: string;
+  /** taxi_zones.zip or a centroid CSV: InputZonesUrl's default. */
+  readonly inputZonesUrl: string;
+  readonly modelPackageGroupName?: string;
+  /** Step caching (ExpireAfter 30 days); the sample ships it disabled, driftline enables it. */
+  readonly cache?: boolean;
+}
+
+/** The sample's TrainModel hyperparameters, as pipeline parameters. */
+export const SAMPLE_HYPERPARAMETER_PARAMETERS = {
+  Objective: ['objective', 'reg:squarederror'],
+  NumRound: ['num_round', 100],
+  EarlyStoppingRounds: ['early_stopping_rounds', 10],
+  MaxDepth: ['max_depth', 9],
+  Eta: ['eta', 0.2],
+  Gamma: ['gamma', 4],
+  MinChildWeight: ['min_child_weight', 300],
+  Subsample: ['subsample', 0.8],
+} as const;
+
+/**
+ * The sample's build pipeline, on this engine: PreprocessData -> (DataQualityBaselineJob ||
+ * TrainModel) -> EvaluateModel -> CheckEvaluation (rmse <= RmseThreshold, default 7.0) ->
+ * RegisterModel (PendingManualApproval by default), with the baseline as the version's drift-check
+ * baseline and evaluation.json as its model quality metrics.
+ */
+export function nycTaxiBuildPipeline(o: NycTaxiBuildOptions): PipelineDefinition {
+  const b = new PipelineBuilder();
+  b.stringParameter('InputSource', 'Studio');
+  const data = b.stringParameter('InputDataUrl', o.inputDataUrl);
+  const zones = b.stringParameter('InputZonesUrl', o.inputZonesUrl);
+  const approval = b.stringParameter('ModelApprovalStatus', 'PendingManualApproval', ['PendingManualApproval', 'Approved', 'Rejected']);
+  const group = b.stringParameter('ModelPackageGroupName', o.modelPackageGroupName ?? 'nyc-taxi');
+  const seed = b.integerParameter('Seed', 42);
+  const threshold = b.floatParameter('RmseThreshold', 7.0);
+  const hyperparameters: Record<string, { Get: string }> = {};
+  for (const [param, [hp, def]] of Object.entries(SAMPLE_HYPERPARAMETER_PARAMETERS)) {
+    const p = typeof def === 'string' ? b.stringParameter(param, def) : Number.isInteger(def) ? b.integerParameter(param, def) : b.floatParameter(param, def);
+    hyperparameters[hp] = p.ref;
+  }
+  const cache = o.cache === false ? { Enabled: false, ExpireAfter: 'P30D' } : { Enabled: true, ExpireAfter: 'P30D' };
+  const retry = [{ ExceptionType: ['Step.SERVICE_FAULT', 'Step.THROTTLING'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 }];
+
+  const prep = b.processing('PreprocessData', {
+    processor: 'prepare',
+    arguments: ['--trips', '/opt/ml/processing/input/data', '--zones', '/opt/ml/processing/input/zones', '--out', '/opt/ml/processing/output', '--seed', seed.ref],
+    inputs: [
+      { name: 'data', source: data.ref },
+      { name: 'zones', source: zones.ref },
+    ],
+    outputs: ['train', 'validation', 'test', 'baseline'].map((name) => ({ name })),
+    cache,
+    retry,
+  });
+  const baseline = b.qualityCheck('DataQualityBaselineJob', {
+    dataset: prep.output('baseline'),
+    header: true,
+    modelPackageGroupName: group.ref,
+    skipCheck: true,
+    registerNewBaseline: true,
+    cache,
+    retry,
+  });
+  const train = b.training('TrainModel', {
+    hyperparameters,
+    channels: { train: prep.output('train'), validation: prep.output('validation') },
+    cache,
+    retry,
+  });
+  const evaluate = b.processing('EvaluateModel', {
+    processor: 'evaluate',
+    arguments: ['--model', '/opt/ml/processing/model', '--test', '/opt/ml/processing/test', '--out', '/opt/ml/processing/evaluation'],
+    inputs: [
+      { name: 'model', source: train.property('ModelArtifacts.S3ModelArtifacts'), localPath: '/opt/ml/processing/model' },
+      { name: 'test', source: prep.output('test'), localPath: '/opt/ml/processing/test' },
+    ],
+    outputs: [{ name: 'evaluation', localPath: '/opt/ml/processing/evaluation' }],
+    propertyFiles: [{ name: 'EvaluationReport', output: 'evaluation', path: 'evaluation.json' }],
+    cache,
+    retry,
+  });
+  const register = b.registerModel('RegisterModel', {
+    group: group.ref,
+    approvalStatus: approval.ref,
+    modelDataUrl: train.property('ModelArtifacts.S3ModelArtifacts'),
+    modelQuality: join('/', [evaluate.output('evaluation'), 'evaluation.json']),
+    dataQualityStatistics: baseline.property('BaselineUsedForDriftCheckStatistics'),
+    dataQualityConstraints: baseline.property('BaselineUsedForDriftCheckConstraints'),
+    customerMetadata: { InputSource: { Get: 'Parameters.InputSource' } },
+  });
+  b.condition('CheckEvaluation', {
+    conditions: [conditions.lessThanOrEqualTo(jsonGet(evaluate.propertyFile('EvaluationReport'), 'regression_metrics.rmse.value'), threshold.ref)],
+    ifSteps: [register],
+    elseSteps: [],
+  });
+  return b.build({ description: 'NYC taxi fare model build pipeline (SageMaker drift detection sample)' });
+}
