@@ -24,7 +24,7 @@ import { ModelRegistry } from '../registry/index.js';
 import { openMetadataStore } from '../store/index.js';
 import { ChildProcessJobLauncher } from '../pipeline/adapters/child-process-job-launcher.js';
 import { FsStepWorkspace } from '../pipeline/adapters/fs-step-workspace.js';
-import { PipelineService } from '../pipeline/index.js';
+import { LineageTracer, PipelineService } from '../pipeline/index.js';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
 import { jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
@@ -47,6 +47,8 @@ export interface App {
   readonly events: EventBus;
   /** SageMaker Pipelines: definitions, executions (durable, resumable), caching. */
   readonly pipelines: PipelineService;
+  /** Model version -> execution -> steps -> datasets -> raw files. */
+  readonly lineage: LineageTracer;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -109,6 +111,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   return {
     config,
     pipelines,
+    lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     training,
     baselines,
     analyses,

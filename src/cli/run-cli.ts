@@ -10,6 +10,7 @@ import { registerMlCommands } from './commands/ml-command.js';
 import { registerMonitorCommands } from './commands/monitor-command.js';
 import { registerQuickstartCommand } from './commands/quickstart-command.js';
 import { registerRegistryCommands } from './commands/registry-command.js';
+import { registerPipelineCommands } from './commands/pipeline-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -51,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDataCommands(program, ctx);
   registerMlCommands(program, ctx);
   registerMonitorCommands(program, ctx);
+  registerPipelineCommands(program, ctx);
   registerRegistryCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
 

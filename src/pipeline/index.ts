@@ -12,3 +12,6 @@ export { resolveParameters } from './resolve-parameters.js';
 export { BUILTIN_PROCESSORS, BUILTIN_IMAGE_PREFIX, PROCESSING_ROOT } from './step-properties.js';
 export { canonicalJson } from './cache-key.js';
 export { nycTaxiBuildPipeline, SAMPLE_HYPERPARAMETER_PARAMETERS, type NycTaxiBuildOptions } from './nyc-taxi-build-pipeline.js';
+export { LineageTracer, type Lineage, type LineageStep, type LineageFile } from './lineage.js';
+export { flattenSteps, type FlatStep } from './flatten-steps.js';
+export { flattenDefinitionSteps } from './flatten-definition.js';

@@ -138,6 +138,13 @@ export class PipelineService {
     return this.runOwned(claimed, onEvent, true);
   }
 
+  /** Runs an execution this process created (with `create`) to its end. */
+  async resumeOwned(id: string, onEvent?: (e: EngineEvent) => void): Promise<ExecutionDetails> {
+    const e = await this.deps.store.getExecution(id);
+    if (e.owner !== this.deps.owner) throw new FailedPreconditionError(`execution ${id} is owned by ${e.owner ?? 'nobody'}`);
+    return this.runOwned(e, onEvent);
+  }
+
   /** Executions left Executing or Stopping by a process that is gone. */
   async interrupted(): Promise<ExecutionRecord[]> {
     const out: ExecutionRecord[] = [];

@@ -8,6 +8,7 @@ import {
   type ApprovalStatus,
   type ModelPackage,
 } from '../../registry/index.js';
+import type { Lineage } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, table } from '../output.js';
 import { parseInteger } from './data-command.js';
@@ -113,10 +114,10 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
       if (version !== undefined) pkg = await app.registry.describe(groupOrArn, version);
       else if (groupOrArn.startsWith('arn:')) pkg = await app.registry.describeArn(groupOrArn);
       else throw new InvalidArgumentError(`give a version: registry describe ${groupOrArn} <version>, or a model package ARN`);
-      // LINEAGE (issue 5): when the App gains `lineage`, print here, after the package, the chain
-      // version -> pipeline execution -> steps -> datasets (with hashes) -> raw input files, and add
-      // it to the --json output under `Lineage`.
-      emit(ctx.io, ctx.json(), toDescribeModelPackage(pkg), () => describePackage(pkg));
+      const lineage = pkg.generatedBy ? await app.lineage.forExecutionArn(pkg.generatedBy).catch(() => undefined) : undefined;
+      emit(ctx.io, ctx.json(), { ...toDescribeModelPackage(pkg), ...(lineage ? { Lineage: lineage } : {}) }, () =>
+        lineage ? `${describePackage(pkg)}\n\n${describeLineage(lineage)}` : describePackage(pkg),
+      );
     });
 
   for (const [name, status] of [
@@ -196,4 +197,18 @@ function indent(text: string, empty: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/** The lineage chain: execution -> steps -> datasets (with hashes) -> raw input files. */
+function describeLineage(l: Lineage): string {
+  const lines = [`lineage: pipeline ${l.pipelineName} v${l.pipelineVersion}, execution ${l.executionId} (${l.status})`];
+  for (const s of l.steps) {
+    lines.push(`  step ${s.name} (${s.type}) ${s.status}${s.cacheHitFrom ? `, cache hit from ${s.cacheHitFrom.split('/').pop()}` : ''}`);
+    for (const [k, v] of Object.entries(s.artifacts)) lines.push(`    ${k}: ${v}`);
+    for (const d of s.datasets) {
+      lines.push(`    dataset ${d.id} (${d.kind}, ${d.rowCount} rows)`);
+      for (const f of d.files.filter((x) => x.role === 'input')) lines.push(`      raw input ${f.uri} sha256 ${f.sha256}`);
+    }
+  }
+  return lines.join('\n');
 }
