@@ -38,9 +38,9 @@ export function validateDefinition(input: unknown): string[] {
     problems.push('Steps must be a non-empty list');
     return problems;
   }
-  const shapeOk = checkStepShapes(def.Steps, problems);
-  if (!shapeOk) return problems;
-  const flat = flattenSteps(def.Steps);
+  checkStepShapes(def.Steps, problems);
+  // Keep checking what can be checked: steps without a name or arguments are left out from here on.
+  const flat = flattenSteps(wellFormed(def.Steps));
   const byName = new Map<string, FlatStep>();
   for (const s of flat) {
     if (byName.has(s.def.Name)) problems.push(`step name '${s.def.Name}' is used more than once`);
@@ -102,6 +102,19 @@ export function valueFitsType(v: unknown, type: ParameterDefinition['Type']): bo
     case 'Boolean':
       return typeof v === 'boolean';
   }
+}
+
+function wellFormed(steps: readonly unknown[]): StepDefinition[] {
+  const out: StepDefinition[] = [];
+  for (const s of steps) {
+    const st = s as Partial<StepDefinition>;
+    if (typeof s !== 'object' || s === null || typeof st.Name !== 'string' || typeof st.Arguments !== 'object' || st.Arguments === null || Array.isArray(st.Arguments)) continue;
+    if (st.Type === 'Condition') {
+      const a = st.Arguments as { IfSteps?: unknown; ElseSteps?: unknown };
+      out.push({ ...(st as StepDefinition), Arguments: { ...a, IfSteps: wellFormed(Array.isArray(a.IfSteps) ? a.IfSteps : []), ElseSteps: wellFormed(Array.isArray(a.ElseSteps) ? a.ElseSteps : []) } });
+    } else out.push(st as StepDefinition);
+  }
+  return out;
 }
 
 function checkStepShapes(steps: readonly unknown[], problems: string[], where = 'Steps'): boolean {
@@ -192,7 +205,7 @@ function checkReferences(def: StepDefinition, byName: Map<string, FlatStep>, par
           break;
         }
         const first = ref.path[0];
-        const roots = STEP_PROPERTY_ROOTS[target.def.Type];
+        const roots = STEP_PROPERTY_ROOTS[target.def.Type] ?? [];
         if (!first || first.kind !== 'field' || !roots.includes(first.name)) {
           problems.push(`${at}: '${ref.text}' is not a property of ${target.def.Type} step '${ref.step}' (it has ${roots.join(', ') || 'none'})`);
           break;

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { nycTaxiBuildPipeline } from '../../src/pipeline/index.js';
+import { openApp, sha256File, syntheticMonth } from '../support/pipeline-app.js';
+import { SKIP_WITHOUT_NYC, nyc } from '../support/shared-data.js';
+import { tmpDir } from '../support/tmp-dir.js';
+
+const JOB_STEPS = ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel'];
+
+describe('the NYC taxi build pipeline', () => {
+  it('runs on the real 2021-01 month, registers once per execution, and a cached re-run reuses every artifact', { skip: SKIP_WITHOUT_NYC, timeout: 180_000 }, async (t) => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      await app.pipelines.upsert('nyc-taxi-build', nycTaxiBuildPipeline({ inputDataUrl: nyc('green_tripdata_2021-01.parquet'), inputZonesUrl: nyc('taxi_zones.zip') }));
+      const t0 = Date.now();
+      const first = await app.pipelines.start('nyc-taxi-build');
+      const cold = Date.now() - t0;
+      assert.equal(first.execution.status, 'Succeeded', first.execution.failureReason);
+      assert.deepEqual(first.steps.map((s) => [s.name, s.status]), [...JOB_STEPS, 'CheckEvaluation', 'RegisterModel'].map((n) => [n, 'Succeeded']));
+
+      const v1 = await app.registry.describe('nyc-taxi', 1);
+      assert.equal(v1.approvalStatus, 'PendingManualApproval');
+      assert.equal(v1.generatedBy, first.execution.arn);
+      const evaluation = JSON.parse(await readFile(fileURLToPath(v1.modelMetrics.ModelQuality!.Statistics!.S3Uri), 'utf8')) as { regression_metrics: Record<string, { value: number; standard_deviation: number }> };
+      assert.deepEqual(Object.keys(evaluation.regression_metrics).sort(), ['mae', 'mse', 'r2', 'rmse']);
+      assert.ok(evaluation.regression_metrics['rmse']!.value < 7, 'rmse passes the gate');
+      assert.equal(v1.modelSha256, await sha256File(fileURLToPath(v1.modelDataUrl)));
+      const stats = JSON.parse(await readFile(fileURLToPath(v1.driftCheckBaselines.ModelDataQuality!.Statistics!.S3Uri), 'utf8')) as { dataset: { item_count: number } };
+      assert.ok(stats.dataset.item_count > 0);
+      assert.ok(v1.driftCheckBaselines.ModelDataQuality!.Constraints!.S3Uri.endsWith('/constraints.json'));
+
+      const lineage = await app.lineage.forExecutionArn(v1.generatedBy!);
+      const raw = lineage.rawInputs.find((f) => f.uri.endsWith('green_tripdata_2021-01.parquet'));
+      assert.ok(raw, 'the raw trip file is in the lineage');
+      assert.equal(raw.sha256, await sha256File(nyc('green_tripdata_2021-01.parquet')));
+      assert.equal(lineage.steps.find((s) => s.name === 'PreprocessData')?.datasets[0]?.rowCount, 33_648);
+
+      const t1 = Date.now();
+      const second = await app.pipelines.start('nyc-taxi-build');
+      const cached = Date.now() - t1;
+      assert.equal(second.execution.status, 'Succeeded');
+      for (const name of JOB_STEPS) {
+        const s = second.steps.find((x) => x.name === name)!;
+        assert.equal(s.cacheHit?.sourceExecutionId, first.execution.id, `${name} is a cache hit`);
+      }
+      const train2 = second.steps.find((s) => s.name === 'TrainModel')!;
+      const train1 = first.steps.find((s) => s.name === 'TrainModel')!;
+      assert.equal(train2.properties?.['ModelArtifacts'] && (train2.properties['ModelArtifacts'] as { S3ModelArtifacts: string }).S3ModelArtifacts, (train1.properties!['ModelArtifacts'] as { S3ModelArtifacts: string }).S3ModelArtifacts);
+      const v2 = await app.registry.describe('nyc-taxi', 2);
+      assert.equal(v2.modelSha256, v1.modelSha256, 'the second version reuses the cached model');
+      t.diagnostic(`build pipeline on 2021-01: cold ${cold} ms, cached ${cached} ms (${((100 * cached) / cold).toFixed(1)}%), rmse ${evaluation.regression_metrics['rmse']!.value.toFixed(4)}`);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('registers nothing when the rmse condition fails (the execution still succeeds)', { timeout: 120_000 }, async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      const data = await syntheticMonth(app, path.join(home, 'raw'));
+      await app.pipelines.upsert('build', nycTaxiBuildPipeline({ inputDataUrl: data.trips, inputZonesUrl: data.zones, cache: false }));
+      const run = await app.pipelines.start('build', { parameters: { RmseThreshold: '0.5', ModelPackageGroupName: 'gate' } });
+      assert.equal(run.execution.status, 'Succeeded');
+      assert.equal(run.steps.find((s) => s.name === 'CheckEvaluation')?.properties?.['Outcome'], 'False');
+      assert.equal(run.steps.some((s) => s.name === 'RegisterModel'), false);
+      await assert.rejects(app.registry.listVersions('gate'), /not found/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a step failing on bad input fails the execution with its error; retry after fixing the input finishes it', { timeout: 120_000 }, async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      const good = await syntheticMonth(app, path.join(home, 'generated'));
+      const inputDir = path.join(home, 'input');
+      await mkdir(inputDir, { recursive: true });
+      const trips = path.join(inputDir, 'green_tripdata_2021-01.parquet');
+      await writeFile(trips, 'this is not parquet\n');
+      await app.pipelines.upsert('build', nycTaxiBuildPipeline({ inputDataUrl: inputDir, inputZonesUrl: good.zones }));
+      const failed = await app.pipelines.start('build', { parameters: { RmseThreshold: '1000' } });
+      assert.equal(failed.execution.status, 'Failed');
+      assert.match(failed.execution.failureReason ?? '', /^Step PreprocessData failed: .*green_tripdata_2021-01\.parquet/);
+      assert.deepEqual(failed.steps.map((s) => [s.name, s.status]), [['PreprocessData', 'Failed']]);
+      await assert.rejects(app.registry.listVersions('nyc-taxi'), /not found/);
+      const outputs = await app.artifacts.list(`pipelines/build/${failed.execution.id}/PreprocessData/`);
+      assert.deepEqual(outputs.filter((k) => !k.includes('/logs/')), [], 'a failed step leaves no outputs');
+
+      await copyFile(good.trips, trips);
+      const retried = await app.pipelines.retry(failed.execution.id);
+      assert.equal(retried.execution.status, 'Succeeded', retried.execution.failureReason);
+      assert.equal(retried.execution.id, failed.execution.id);
+      assert.equal(retried.steps.find((s) => s.name === 'PreprocessData')?.attemptCount, 2);
+      assert.equal(retried.steps.find((s) => s.name === 'TrainModel')?.attemptCount, 1);
+      assert.equal(retried.steps.find((s) => s.name === 'CheckEvaluation')?.properties?.['Outcome'], 'True', JSON.stringify(retried.steps.map((s) => [s.name, s.status, s.failureReason])));
+      const versions = await app.registry.listVersions('nyc-taxi');
+      assert.deepEqual(versions.items.map((v) => v.version), [1]);
+    } finally {
+      await app.close();
+    }
+  });
+});
