@@ -10,16 +10,10 @@ import { createJsonLogger } from './json-logger.js';
 /**
  * The body of a built-in job's child process: runs one processor in the current folder (the job
  * folder) and returns the exit code. Success writes the result file; failure writes one line to
- * the failure file (as SageMaker's /opt/ml/output/failure). The job exits by itself when its parent
- * (the engine) dies, so a killed driftline leaves no orphan job behind.
+ * the failure file (as SageMaker's /opt/ml/output/failure).
  */
 export async function runBuiltinJob(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   const [processor = '', ...args] = argv;
-  const parent = process.ppid;
-  const watch = setInterval(() => {
-    if (process.ppid !== parent) process.exit(137);
-  }, 500);
-  watch.unref();
   const runner = BUILTIN_PROCESSOR_RUNNERS[processor];
   const fail = async (message: string) => {
     await fs.mkdir(path.join(cwd, '.driftline'), { recursive: true });

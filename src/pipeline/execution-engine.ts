@@ -127,6 +127,10 @@ export class ExecutionEngine {
     const def = step.def;
     const now = () => this.deps.clock.now();
     const previous = states.get(def.Name);
+    if (previous && (previous.status === 'Starting' || previous.status === 'Executing' || previous.status === 'Stopping')) {
+      // An attempt cut short by a crash: drop its job folder (partial outputs) before trying again.
+      await this.deps.workspace.discardJobFolder(jobNameOf(execution.id, def.Name, previous.attemptCount));
+    }
     let rec: StepRecord = {
       executionId: execution.id,
       name: def.Name,
@@ -189,7 +193,7 @@ export class ExecutionEngine {
         rec = { ...rec, status: 'Executing' };
         await this.save(states, rec);
         try {
-          const jobName = `pipelines-${execution.id}-${def.Name}-${rec.attemptCount}`.slice(0, 120);
+          const jobName = jobNameOf(execution.id, def.Name, rec.attemptCount);
           const result = await executor({
             pipelineName: execution.pipelineName,
             executionId: execution.id,
@@ -274,6 +278,11 @@ function outputUris(props: Readonly<Record<string, unknown>>): string[] {
   if (model) out.push(model);
   for (const k of ['CalculatedBaselineStatistics', 'CalculatedBaselineConstraints']) if (typeof props[k] === 'string') out.push(props[k]);
   return out;
+}
+
+/** A job's name: unique per execution, step and attempt. */
+function jobNameOf(executionId: string, step: string, attempt: number): string {
+  return `pipelines-${executionId}-${step}-${attempt}`.slice(0, 120);
 }
 
 /** Milliseconds to wait before the next attempt, or undefined when no policy allows one. */

@@ -19,6 +19,8 @@ export interface PipelineServiceDeps extends Omit<EngineDeps, 'onEvent'> {
   readonly staleAfterMs: number;
   /** True when the process `host:pid` still runs (only answerable for this host; otherwise undefined). */
   readonly ownerAlive: (owner: string) => boolean | undefined;
+  /** How long the jobs of a dead owner may still run: job runners exit within 0.5 s of their parent's death. */
+  readonly orphanGraceMs: number;
 }
 
 export interface StartOptions {
@@ -171,6 +173,8 @@ export class PipelineService {
       const claimed = await this.deps.store.updateExecution(e.id, { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() }, { owner: e.owner ?? null, statuses: ['Executing', 'Stopping'] });
       if (!claimed) continue; // another process took it
       this.deps.logger.info('resuming interrupted pipeline execution', { execution: e.id, previousOwner: e.owner });
+      // Let the dead owner's job runners notice and exit before their folders are discarded.
+      await this.deps.sleep(this.deps.orphanGraceMs);
       if (claimed.status === 'Stopping') {
         const stopped = await this.deps.store.updateExecution(e.id, { status: 'Stopped', endedAt: this.deps.clock.now() });
         out.push(await this.describeExecution(stopped!.id));

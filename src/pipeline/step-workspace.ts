@@ -9,6 +9,8 @@
 export interface StepWorkspace {
   /** Creates an empty folder for one job attempt and returns its absolute path. */
   createJobFolder(jobName: string): Promise<string>;
+  /** Removes the folder a job of this name had (an attempt cut short by a crash), if any. */
+  discardJobFolder(jobName: string): Promise<void>;
   /** Removes a job folder and everything in it. */
   removeJobFolder(dir: string): Promise<void>;
   /** Makes a folder (and parents) inside a job folder. */

@@ -40,7 +40,7 @@ export class ChildProcessJobLauncher implements JobLauncher {
       };
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(program!, rest, { cwd: spec.cwd, env: { ...process.env, ...env, ...spec.env }, stdio: ['ignore', log, log] });
+        child = spawn(program!, rest, { cwd: spec.cwd, env: { ...process.env, ...env, ...spec.env, DRIFTLINE_PARENT_PID: String(process.pid) }, stdio: ['ignore', log, log] });
       } catch (err) {
         done({ status: 'Failed', exitCode: null, failureReason: `cannot start '${program}': ${(err as Error).message}` });
         return;

@@ -17,8 +17,16 @@ export class FsStepWorkspace implements StepWorkspace {
     private readonly jobsRoot: string,
   ) {}
 
+  private jobDir(jobName: string): string {
+    return path.join(this.jobsRoot, jobName.replace(/[^A-Za-z0-9._-]/g, '_'));
+  }
+
+  async discardJobFolder(jobName: string): Promise<void> {
+    await fs.rm(this.jobDir(jobName), { recursive: true, force: true });
+  }
+
   async createJobFolder(jobName: string): Promise<string> {
-    const dir = path.join(this.jobsRoot, jobName.replace(/[^A-Za-z0-9._-]/g, '_'));
+    const dir = this.jobDir(jobName);
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(dir, { recursive: true });
     return dir;
