@@ -59,6 +59,8 @@ export interface AppOverrides {
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
   readonly logger: Logger;
+  /** The environment pipeline jobs inherit (PATH…); the CLI passes its own. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The composition root: the only place that knows every adapter. */
@@ -95,7 +97,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const pipelines = new PipelineService({
     store: metadata.pipelines,
     workspace: new FsStepWorkspace(artifacts, path.join(config.home, 'jobs')),
-    launcher: new ChildProcessJobLauncher({ runnerEntry: jobRunnerEntry(), execArgv: runnerExecArgv(), env: jobEnvironment(config) }),
+    launcher: new ChildProcessJobLauncher({ runnerEntry: jobRunnerEntry(), execArgv: runnerExecArgv(), env: { ...definedOnly(overrides.env ?? {}), ...jobEnvironment(config) } }),
     registrar: registryRegistrar(registry),
     clock,
     ids,
@@ -129,4 +131,10 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
       await metadata.close();
     },
   };
+}
+
+function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
 }

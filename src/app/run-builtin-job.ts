@@ -26,7 +26,7 @@ export async function runBuiltinJob(argv: readonly string[], env: NodeJS.Process
   try {
     const config = loadConfig(env, {}, cwd);
     const logger = createJsonLogger({ write: (l) => process.stderr.write(l) }, config.logLevel === 'warn' ? 'info' : config.logLevel, () => Date.now());
-    app = await createApp(config, { logger });
+    app = await createApp(config, { logger, env });
     const result = await runner(app, cwd, args, env);
     await fs.mkdir(path.join(cwd, '.driftline'), { recursive: true });
     await fs.writeFile(path.join(cwd, JOB_RESULT_FILE), JSON.stringify(result));

@@ -32,7 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const opts = program.opts() as { home?: string; logLevel?: string };
         const config = loadConfig(io.env, { home: opts.home, logLevel: opts.logLevel }, io.cwd);
         const logger = createJsonLogger({ write: (l) => io.stderr(l) }, config.logLevel, () => Date.now());
-        app = await createApp(config, { logger });
+        app = await createApp(config, { logger, env: io.env });
       }
       return app;
     },

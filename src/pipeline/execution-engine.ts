@@ -1,6 +1,5 @@
 import type { Clock } from '../core/clock.js';
 import { isAppError, oneLine } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
 import { cacheKey } from './cache-key.js';
 import {
   type ExecutionStatus,

@@ -7,7 +7,7 @@ import type { Page, PageRequest } from '../core/paging.js';
 import { isTerminalExecutionStatus, type ExecutionStatus, type ParameterValue, type PipelineDefinition } from './definition.js';
 import { ExecutionEngine, type EngineDeps, type EngineEvent } from './execution-engine.js';
 import { flattenSteps } from './flatten-steps.js';
-import type { ExecutionRecord, PipelineRecord, PipelineStore, PipelineVersionRecord, StepRecord } from './pipeline-store.js';
+import type { ExecutionRecord, PipelineRecord, PipelineVersionRecord, StepRecord } from './pipeline-store.js';
 import { resolveParameters } from './resolve-parameters.js';
 import { assertValidDefinition } from './validate-definition.js';
 

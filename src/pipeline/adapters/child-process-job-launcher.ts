@@ -7,7 +7,7 @@ export interface ChildProcessJobLauncherOptions {
   readonly runnerEntry: string;
   /** Node flags for the runner (e.g. `--import tsx` when running from source). */
   readonly execArgv: readonly string[];
-  /** Extra environment for every job (driftline's home and store URIs). */
+  /** The whole environment of every job: the caller's (PATH…) plus driftline's home and store URIs. */
   readonly env: Readonly<Record<string, string>>;
   /** Grace period between SIGTERM and SIGKILL. */
   readonly killGraceMs?: number;
@@ -40,7 +40,7 @@ export class ChildProcessJobLauncher implements JobLauncher {
       };
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(program!, rest, { cwd: spec.cwd, env: { ...process.env, ...env, ...spec.env, DRIFTLINE_PARENT_PID: String(process.pid) }, stdio: ['ignore', log, log] });
+        child = spawn(program!, rest, { cwd: spec.cwd, env: { ...env, ...spec.env, DRIFTLINE_PARENT_PID: String(process.pid) }, stdio: ['ignore', log, log] });
       } catch (err) {
         done({ status: 'Failed', exitCode: null, failureReason: `cannot start '${program}': ${(err as Error).message}` });
         return;
