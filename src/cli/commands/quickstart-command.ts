@@ -1,32 +1,31 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { FailedPreconditionError } from '../../core/errors.js';
 import { GENERATED_ZONES_FILE, PREPARED_FILES } from '../../data/index.js';
+import { nycTaxiBuildPipeline, type EngineEvent } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';
-import { describePrepare, parseInteger } from './data-command.js';
+import { parseInteger } from './data-command.js';
 
-/** The sample's hyperparameters (build pipeline, TrainModel step). */
-const SAMPLE_HYPERPARAMETERS = {
-  objective: 'reg:squarederror',
-  num_round: '100',
-  early_stopping_rounds: '10',
-  max_depth: '9',
-  eta: '0.2',
-  gamma: '4',
-  min_child_weight: '300',
-  subsample: '0.8',
-};
+/** The pipeline and model package group the quickstart builds. */
+const PIPELINE = 'nyc-taxi-build';
+const GROUP = 'nyc-taxi';
+
+const localPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
 
 /**
  * `driftline quickstart`: the main job on embedded defaults (SQLite and files in the home folder,
- * everything in process), walking the loop as far as it is built: synthetic trips -> prepared
- * datasets -> data-quality baseline and model training -> evaluation (RMSE gate 7.0) -> a drifted
- * month checked against the baseline. Pipelines, registry, deployment and alarms join it later.
+ * everything on this machine), walking the loop as far as it is built: synthetic trips -> the
+ * sample's build pipeline (preprocess, baseline || training, evaluation, rmse gate, registration)
+ * -> approval in the model registry -> a drifted month checked against the approved version's
+ * drift-check baseline. Deployment and alarms join it later.
  */
 export function registerQuickstartCommand(program: Command, ctx: CliContext): void {
   program
     .command('quickstart')
-    .description('run the main job on embedded defaults: data -> baseline + training -> evaluation -> drift check')
+    .description('run the main job on embedded defaults: data -> build pipeline -> registry approval -> drift check')
     .option('--rows <n>', 'synthetic trips per month', '50000')
     .option('--seed <n>', 'random seed', '42')
     .action(async (opts: { rows: string; seed: string }) => {
@@ -38,50 +37,65 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       const say = (line: string) => {
         if (!ctx.json()) ctx.io.stdout(`${line}\n`);
       };
-      /** Prepares one generated month (trips and zones from `raw`) into `out`, replacing an earlier run. */
-      const prepareMonth = (raw: string, month: string, out: string) =>
-        app.prepare.prepare({
-          trips: [path.join(at(raw), `green_tripdata_${month}.parquet`)],
-          zones: path.join(at(raw), GENERATED_ZONES_FILE),
-          out: at(out),
-          seed,
-          replace: true,
-          progress: ctx.progress(),
-        });
       say(`driftline quickstart (home: ${app.config.home})`);
 
-      say('1/5 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook\'s drift');
+      say("1/4 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook's drift");
       const generated = await app.generate.generate({ out: at('raw'), months: ['2021-01'], rows, seed, drift: 'none', replace: true, progress: ctx.progress() });
       const drifted = await app.generate.generate({ out: at('raw-drifted'), months: ['2021-02'], rows, seed, drift: 'notebook', replace: true, progress: ctx.progress() });
       say(`    ${num(rows)} trips per month`);
 
-      say('2/5 preparing train/validation/test/baseline (the sample\'s preprocessing step)');
-      const prepared = await prepareMonth('raw', '2021-01', 'prepared');
-      say(describePrepare(prepared.dataset.id, at('prepared'), prepared.report).replace(/^/gm, '    '));
-
-      say('3/5 data-quality baseline (Model Monitor suggest-baseline) and training (XGBoost hist, the sample\'s hyperparameters)');
-      const baseline = await app.baselines.suggestBaseline(path.join(at('prepared'), PREPARED_FILES.baseline), at('baseline'), { header: true, replace: true });
-      const trained = await app.training.train({
-        train: path.join(at('prepared'), PREPARED_FILES.train),
-        validation: path.join(at('prepared'), PREPARED_FILES.validation),
-        out: at('model', 'model.json'),
-        hyperparameters: SAMPLE_HYPERPARAMETERS,
-      });
-      say(`    baseline: ${baseline.statistics.features.length} features, ${num(baseline.statistics.dataset.item_count)} rows -> ${at('baseline')}`);
-      say(`    model: ${trained.report.numTrees} trees, validation rmse ${trained.report.bestScore.toFixed(3)} -> ${trained.modelFile}`);
-
-      say('4/5 evaluating on the test split (the sample registers the model only when rmse <= 7.0)');
-      const evaluation = await app.training.evaluate(trained.modelFile, path.join(at('prepared'), PREPARED_FILES.test));
-      await app.writeText(at('model', 'evaluation.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
+      say(`2/4 build pipeline '${PIPELINE}': PreprocessData -> (DataQualityBaselineJob || TrainModel) -> EvaluateModel -> rmse <= 7.0 -> RegisterModel`);
+      await app.pipelines.upsert(
+        PIPELINE,
+        nycTaxiBuildPipeline({ inputDataUrl: at('raw', 'green_tripdata_2021-01.parquet'), inputZonesUrl: at('raw', GENERATED_ZONES_FILE), modelPackageGroupName: GROUP }),
+        'the SageMaker drift detection sample build pipeline (quickstart)',
+      );
+      const started = Date.now();
+      const onEvent = (e: EngineEvent) => {
+        if (e.kind === 'step' && (e.step.status === 'Succeeded' || e.step.status === 'Failed')) {
+          say(`    ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s ${e.step.name.padEnd(24)} ${e.step.status}${e.step.cacheHit ? ' (cache hit)' : ''}`);
+        }
+      };
+      await app.pipelines.resume(undefined, onEvent);
+      const run = await app.pipelines.start(PIPELINE, { parameters: { Seed: String(seed), InputSource: 'quickstart' }, onEvent });
+      if (run.execution.status !== 'Succeeded') throw new FailedPreconditionError(`build pipeline ${run.execution.id} ${run.execution.status}: ${run.execution.failureReason ?? ''}`);
+      const step = (name: string) => run.steps.find((s) => s.name === name);
+      const prepared = (step('PreprocessData')?.metadata['datasets'] as string[] | undefined)?.[0];
+      const evaluationUri = `${String((step('EvaluateModel')?.properties?.['ProcessingOutputConfig'] as { Outputs: { S3Output: { S3Uri: string } }[] }).Outputs[0]!.S3Output.S3Uri)}/evaluation.json`;
+      const evaluation = JSON.parse(await readFile(localPath(evaluationUri), 'utf8')) as { regression_metrics: Record<string, { value: number }> };
       const m = evaluation.regression_metrics;
-      const passes = m.rmse.value <= 7.0;
-      say(`    rmse ${m.rmse.value.toFixed(3)}, mae ${m.mae.value.toFixed(3)}, r2 ${m.r2.value.toFixed(3)} -> ${passes ? 'passes' : 'fails'} the 7.0 gate`);
+      say(`    execution ${run.execution.id}: rmse ${m['rmse']!.value.toFixed(3)}, mae ${m['mae']!.value.toFixed(3)}, r2 ${m['r2']!.value.toFixed(3)}`);
 
-      say('5/5 checking the drifted February against the baseline (Model Monitor analyze; month is excluded, see README)');
-      const driftedPrepared = await prepareMonth('raw-drifted', '2021-02', 'prepared-drifted');
+      say('3/4 model registry: the new version waits for approval (PendingManualApproval); the quickstart approves it');
+      const registered = step('RegisterModel')?.properties;
+      let baseline = {
+        statistics: String(step('DataQualityBaselineJob')?.properties?.['CalculatedBaselineStatistics']),
+        constraints: String(step('DataQualityBaselineJob')?.properties?.['CalculatedBaselineConstraints']),
+      };
+      let modelPackage: string | undefined;
+      if (registered) {
+        const version = Number(registered['ModelPackageVersion']);
+        const pkg = await app.registry.approve(GROUP, version, { by: 'quickstart', reason: `rmse ${m['rmse']!.value.toFixed(3)} passes the 7.0 gate` });
+        modelPackage = pkg.name;
+        const dq = pkg.driftCheckBaselines.ModelDataQuality;
+        if (dq?.Statistics && dq.Constraints) baseline = { statistics: dq.Statistics.S3Uri, constraints: dq.Constraints.S3Uri };
+        say(`    ${pkg.name} ${pkg.approvalStatus} (driftline registry describe ${GROUP} ${version} shows its lineage)`);
+      } else {
+        say('    rmse above the gate: nothing registered (the sample registers only when rmse <= 7.0)');
+      }
+
+      say("4/4 checking the drifted February against the model's drift-check baseline (Model Monitor analyze; month is excluded, see README)");
+      const driftedPrepared = await app.prepare.prepare({
+        trips: [at('raw-drifted', 'green_tripdata_2021-02.parquet')],
+        zones: at('raw-drifted', GENERATED_ZONES_FILE),
+        out: at('prepared-drifted'),
+        seed,
+        replace: true,
+        progress: ctx.progress(),
+      });
       const analysis = await app.analyses.analyze({
-        statistics: path.join(at('baseline'), 'statistics.json'),
-        constraints: path.join(at('baseline'), 'constraints.json'),
+        statistics: localPath(baseline.statistics),
+        constraints: localPath(baseline.constraints),
         dataset: path.join(at('prepared-drifted'), PREPARED_FILES.baseline),
         header: true,
         out: at('analysis'),
@@ -92,16 +106,15 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`    ${analysis.exitMessage}`);
       for (const v of analysis.violations) say(`    ${v.constraint_check_type} ${v.feature_name}: ${v.description}`);
       say(`    report: ${at('analysis', 'report.html')}`);
-      say('done: `driftline data list` shows the recorded datasets.');
+      say('done: `driftline pipeline describe-execution <id>`, `driftline registry versions nyc-taxi` and `driftline data list` show what was built.');
       if (ctx.json()) {
         emit(ctx.io, true, {
           generated: [generated.dataset.id, drifted.dataset.id],
-          prepared: prepared.dataset.id,
+          prepared,
           drifted: driftedPrepared.dataset.id,
-          report: prepared.report,
-          model: trained.modelFile,
+          execution: run.execution.id,
+          modelPackage,
           evaluation,
-          passesGate: passes,
           analysis: { status: analysis.status, violations: analysis.violations },
         }, () => '');
       }
