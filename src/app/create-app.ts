@@ -109,6 +109,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     heartbeatMs: 1000,
     staleAfterMs: 30_000,
     orphanGraceMs: 1500,
+    events,
     codeVersion: VERSION,
   });
   return {

@@ -12,6 +12,7 @@ import {
 import { evaluateConditions, evaluateExpressions, type EvaluationContext } from './evaluate-expression.js';
 import { flattenSteps, type FlatStep } from './flatten-steps.js';
 import { parseIsoDuration } from './iso-duration.js';
+import type { PipelineEvents } from './pipeline-events.js';
 import type { ExecutionRecord, PipelineStore, StepRecord } from './pipeline-store.js';
 import type { StepContext, StepExecutorDeps, StepResult } from './step-context.js';
 import { cacheMaterial, runProcessingStep, runQualityCheckStep, runRegisterModelStep, runTrainingStep } from './step-executors.js';
@@ -31,6 +32,8 @@ export interface EngineDeps extends StepExecutorDeps {
   /** How often the owner writes its heartbeat and looks for a stop request. */
   readonly heartbeatMs: number;
   readonly onEvent?: (e: EngineEvent) => void;
+  /** Publishes SageMaker's status-change events on the event bus. */
+  readonly publisher?: PipelineEvents;
 }
 
 const DEFAULT_PARALLELISM = 2;
@@ -98,6 +101,7 @@ export class ExecutionEngine {
     const done = await store.updateExecution(executionId, { status: final, endedAt: this.deps.clock.now(), ...(reason ? { failureReason: reason } : {}) }, { owner: this.deps.owner });
     const result = done ?? (await store.getExecution(executionId));
     this.deps.onEvent?.({ kind: 'execution', execution: result, previous: execution.status });
+    await this.deps.publisher?.execution(result, execution.status).catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
     return result;
   }
 
@@ -116,10 +120,14 @@ export class ExecutionEngine {
     return true;
   }
 
-  private async save(states: Map<string, StepRecord>, rec: StepRecord): Promise<void> {
+  private async save(states: Map<string, StepRecord>, rec: StepRecord, execution: ExecutionRecord): Promise<void> {
+    const previous = states.get(rec.name);
     await this.deps.store.putStep(rec);
     states.set(rec.name, rec);
     this.deps.onEvent?.({ kind: 'step', step: rec });
+    if (previous?.status !== rec.status || previous.attemptCount !== rec.attemptCount) {
+      await this.deps.publisher?.step(execution, rec, previous?.status).catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
+    }
   }
 
   private async runStep(step: FlatStep, execution: ExecutionRecord, definition: PipelineDefinition, states: Map<string, StepRecord>, signal: AbortSignal): Promise<void> {
@@ -139,10 +147,10 @@ export class ExecutionEngine {
       startedAt: now(),
       metadata: {},
     };
-    await this.save(states, rec);
+    await this.save(states, rec, execution);
     const finish = async (status: StepStatus, patch: Partial<StepRecord>) => {
       rec = { ...rec, ...patch, status, endedAt: now() };
-      await this.save(states, rec);
+      await this.save(states, rec, execution);
     };
     try {
       const ctx = this.evaluationContext(execution, states, def);
@@ -190,7 +198,7 @@ export class ExecutionEngine {
       const executor = EXECUTORS[def.Type]!;
       for (;;) {
         rec = { ...rec, status: 'Executing' };
-        await this.save(states, rec);
+        await this.save(states, rec, execution);
         try {
           const jobName = jobNameOf(execution.id, def.Name, rec.attemptCount);
           const result = await executor({

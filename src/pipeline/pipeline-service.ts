@@ -6,7 +6,9 @@ import type { Logger } from '../core/logger.js';
 import type { Page, PageRequest } from '../core/paging.js';
 import { isTerminalExecutionStatus, type ExecutionStatus, type ParameterValue, type PipelineDefinition } from './definition.js';
 import { ExecutionEngine, type EngineDeps, type EngineEvent } from './execution-engine.js';
+import type { EventBus } from '../events/index.js';
 import { flattenSteps } from './flatten-steps.js';
+import { PipelineEvents } from './pipeline-events.js';
 import type { ExecutionRecord, PipelineRecord, PipelineVersionRecord, StepRecord } from './pipeline-store.js';
 import { resolveParameters } from './resolve-parameters.js';
 import { assertValidDefinition } from './validate-definition.js';
@@ -21,6 +23,8 @@ export interface PipelineServiceDeps extends Omit<EngineDeps, 'onEvent'> {
   readonly ownerAlive: (owner: string) => boolean | undefined;
   /** How long the jobs of a dead owner may still run: job runners exit within 0.5 s of their parent's death. */
   readonly orphanGraceMs: number;
+  /** Where status-change events go (SageMaker's pipeline execution and step events). */
+  readonly events?: EventBus;
 }
 
 export interface StartOptions {
@@ -43,7 +47,11 @@ const NAME_RE = /^[A-Za-z0-9](-*[A-Za-z0-9]){0,255}$/;
  * whose process died.
  */
 export class PipelineService {
-  constructor(private readonly deps: PipelineServiceDeps) {}
+  private readonly publisher: PipelineEvents | undefined;
+
+  constructor(private readonly deps: PipelineServiceDeps) {
+    this.publisher = deps.events ? new PipelineEvents({ events: deps.events, clock: deps.clock, ids: deps.ids }) : undefined;
+  }
 
   async upsert(name: string, definition: unknown, description = ''): Promise<PipelineRecord> {
     if (!NAME_RE.test(name)) throw new InvalidArgumentError(`pipeline name '${name}' may hold only letters, digits and '-' (at most 256)`);
@@ -103,6 +111,7 @@ export class PipelineService {
       stopRequested: false,
     };
     await this.deps.store.createExecution(execution);
+    await this.publisher?.execution(execution, undefined).catch(() => undefined);
     this.deps.logger.info('pipeline execution started', { pipeline: name, execution: id });
     return execution;
   }
@@ -202,7 +211,7 @@ export class PipelineService {
         if (s.status === 'Failed' || s.status === 'Stopped') await this.deps.store.putStep({ ...s, status: 'Starting' });
       }
     }
-    const engine = new ExecutionEngine({ ...this.deps, ...(onEvent ? { onEvent } : {}) });
+    const engine = new ExecutionEngine({ ...this.deps, ...(onEvent ? { onEvent } : {}), ...(this.publisher ? { publisher: this.publisher } : {}) });
     await engine.run(execution.id, version.definition as PipelineDefinition);
     return this.describeExecution(execution.id);
   }

@@ -28,6 +28,10 @@ describe('pipeline engine', () => {
       });
       b.processing('Slow', { processor: node('setTimeout(() => {}, 30000)'), maxRuntimeSeconds: 1 });
       await app.pipelines.upsert('engine', b.build());
+      const events: { type: string; detail: Record<string, unknown> }[] = [];
+      app.events.subscribe((e) => {
+        events.push({ type: e['detail-type'], detail: e.detail as Record<string, unknown> });
+      });
       const run = await app.pipelines.start('engine');
       const flaky = run.steps.find((s) => s.name === 'Flaky')!;
       const slow = run.steps.find((s) => s.name === 'Slow')!;
@@ -37,6 +41,10 @@ describe('pipeline engine', () => {
       assert.match(slow.failureReason ?? '', /time limit of 1 s/);
       assert.equal(run.execution.status, 'Failed');
       assert.ok(slow.startedAt! < flaky.endedAt!, 'the two independent steps overlapped');
+      const executionEvents = events.filter((e) => e.type === 'SageMaker Model Building Pipeline Execution Status Change');
+      assert.deepEqual(executionEvents.map((e) => [e.detail['previousPipelineExecutionStatus'], e.detail['currentPipelineExecutionStatus']]), [[undefined, 'Executing'], ['Executing', 'Failed']]);
+      const flakySteps = events.filter((e) => e.type === 'SageMaker Model Building Pipeline Execution Step Status Change' && e.detail['stepName'] === 'Flaky');
+      assert.deepEqual(flakySteps.map((e) => e.detail['currentStepStatus']), ['Starting', 'Executing', 'Executing', 'Succeeded']);
       const out = await app.artifacts.get(`pipelines/engine/${run.execution.id}/Flaky/out/x.txt`);
       assert.equal(Buffer.from(out).toString(), 'ok');
     } finally {
