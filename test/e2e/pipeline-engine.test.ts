@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { PipelineBuilder, nycTaxiBuildPipeline } from '../../src/pipeline/index.js';
+import { PipelineBuilder, conditions, join, nycTaxiBuildPipeline } from '../../src/pipeline/index.js';
 import { cli } from '../support/cli-runner.js';
 import { openApp, syntheticMonth } from '../support/pipeline-app.js';
 import { PROJECT_ROOT } from '../support/shared-data.js';
@@ -115,6 +115,60 @@ describe('pipeline engine', () => {
       assert.equal(all.items.length, 1);
       const leftovers = existsSync(path.join(home, 'jobs')) ? await readdir(path.join(home, 'jobs')) : [];
       assert.deepEqual(leftovers, [], 'the killed attempt left no job folder behind');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a Fail step in the branch a condition takes fails the execution with its message', async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      const b = new PipelineBuilder();
+      const limit = b.integerParameter('Limit', 3);
+      const stop = b.fail('TooBig', { message: join(' ', ['limit', limit.ref, 'is above 2']) });
+      const fine = b.processing('Fine', { processor: node('0') });
+      b.condition('Check', { conditions: [conditions.lessThanOrEqualTo(limit.ref, 2)], ifSteps: [fine], elseSteps: [stop] });
+      await app.pipelines.upsert('gate', b.build());
+      const failed = await app.pipelines.start('gate');
+      assert.equal(failed.execution.status, 'Failed');
+      assert.equal(failed.execution.failureReason, 'Step TooBig failed: limit 3 is above 2');
+      assert.deepEqual(failed.steps.map((x) => [x.name, x.status]), [['Check', 'Succeeded'], ['TooBig', 'Failed']]);
+      const passed = await app.pipelines.start('gate', { parameters: { Limit: '1' } });
+      assert.equal(passed.execution.status, 'Succeeded');
+      assert.deepEqual(passed.steps.map((x) => x.name), ['Check', 'Fine']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a QualityCheck with SkipCheck false fails on drift against the supplied baseline and keeps the violation report', { timeout: 60_000 }, async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      const csv = (shift: number) => ['x,y', ...Array.from({ length: 400 }, (_, i) => `${((i * 37) % 100) / 100 + shift},${i % 7}`)].join('\n') + '\n';
+      await writeFile(path.join(home, 'base.csv'), csv(0));
+      await writeFile(path.join(home, 'drifted.csv'), csv(5));
+      await app.baselines.suggestBaseline(path.join(home, 'base.csv'), path.join(home, 'baseline'), { header: true });
+      const b = new PipelineBuilder();
+      const data = b.stringParameter('Data', path.join(home, 'drifted.csv'));
+      b.qualityCheck('Check', {
+        dataset: data.ref,
+        skipCheck: false,
+        registerNewBaseline: false,
+        suppliedStatistics: path.join(home, 'baseline', 'statistics.json'),
+        suppliedConstraints: path.join(home, 'baseline', 'constraints.json'),
+      });
+      await app.pipelines.upsert('qc', b.build());
+      const drifted = await app.pipelines.start('qc');
+      assert.equal(drifted.execution.status, 'Failed');
+      const reason = drifted.steps[0]!.failureReason ?? '';
+      assert.match(reason, /^Quality Check failed\. See violation report at: (.+constraint_violations\.json)$/);
+      const report = JSON.parse(Buffer.from(await app.artifacts.get(`pipelines/qc/${drifted.execution.id}/Check/quality_check_output/constraint_violations.json`)).toString()) as { violations: { feature_name: string; constraint_check_type: string }[] };
+      assert.ok(report.violations.some((v) => v.feature_name === 'x' && v.constraint_check_type === 'baseline_drift_check'));
+      const same = await app.pipelines.start('qc', { parameters: { Data: path.join(home, 'base.csv') } });
+      assert.equal(same.execution.status, 'Succeeded', same.execution.failureReason);
+      assert.equal(same.steps[0]!.properties?.['BaselineUsedForDriftCheckStatistics'], path.join(home, 'baseline', 'statistics.json'));
     } finally {
       await app.close();
     }
