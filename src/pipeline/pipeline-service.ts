@@ -149,6 +149,11 @@ export class PipelineService {
     return this.runOwned(claimed, onEvent, true);
   }
 
+  /** A step's job logs, one per attempt, oldest first. */
+  async logs(execution: ExecutionRecord, step: StepRecord): Promise<{ name: string; text: string }[]> {
+    return this.deps.workspace.readLogs(`pipelines/${execution.pipelineName}/${execution.id}/${step.name}/logs`);
+  }
+
   /** Runs an execution this process created (with `create`) to its end. */
   async resumeOwned(id: string, onEvent?: (e: EngineEvent) => void): Promise<ExecutionDetails> {
     const e = await this.deps.store.getExecution(id);

@@ -28,6 +28,8 @@ export interface StepWorkspace {
   readText(uri: string): Promise<string>;
   /** Stores a text (a job's log) under a key of the artifact store and returns its URI. */
   putText(key: string, text: string): Promise<string>;
+  /** The texts stored under an artifact folder key (job logs), by name. */
+  readLogs(prefix: string): Promise<{ name: string; text: string }[]>;
   /** Reads a local file (a job's log or result) or undefined. */
   readLocal(file: string): Promise<string | undefined>;
   /** The URI of an artifact key (a folder when it ends with `/`). */

@@ -6,7 +6,7 @@ import { VERSION } from '../../src/cli/version.js';
 import { cli } from '../support/cli-runner.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
-const COMMANDS = [[], ['data'], ['data', 'prepare'], ['data', 'generate'], ['data', 'fetch-nyc'], ['data', 'list'], ['data', 'show'], ['train'], ['predict'], ['monitor'], ['monitor', 'suggest-baseline'], ['monitor', 'merge-statistics'], ['monitor', 'analyze'], ['quickstart'], ['pipeline'], ['pipeline', 'upsert'], ['pipeline', 'list'], ['pipeline', 'describe'], ['pipeline', 'start'], ['pipeline', 'executions'], ['pipeline', 'describe-execution'], ['pipeline', 'stop'], ['pipeline', 'retry'], ['pipeline', 'resume'], ['registry'], ['registry', 'versions'], ['registry', 'approve']];
+const COMMANDS = [[], ['data'], ['data', 'prepare'], ['data', 'generate'], ['data', 'fetch-nyc'], ['data', 'list'], ['data', 'show'], ['train'], ['predict'], ['monitor'], ['monitor', 'suggest-baseline'], ['monitor', 'merge-statistics'], ['monitor', 'analyze'], ['quickstart'], ['pipeline'], ['pipeline', 'upsert'], ['pipeline', 'list'], ['pipeline', 'describe'], ['pipeline', 'start'], ['pipeline', 'executions'], ['pipeline', 'describe-execution'], ['pipeline', 'stop'], ['pipeline', 'retry'], ['pipeline', 'resume'], ['pipeline', 'logs'], ['registry'], ['registry', 'versions'], ['registry', 'approve']];
 
 describe('CLI conventions', () => {
   for (const command of COMMANDS) {

@@ -45,6 +45,9 @@ describe('pipeline engine', () => {
       assert.deepEqual(executionEvents.map((e) => [e.detail['previousPipelineExecutionStatus'], e.detail['currentPipelineExecutionStatus']]), [[undefined, 'Executing'], ['Executing', 'Failed']]);
       const flakySteps = events.filter((e) => e.type === 'SageMaker Model Building Pipeline Execution Step Status Change' && e.detail['stepName'] === 'Flaky');
       assert.deepEqual(flakySteps.map((e) => e.detail['currentStepStatus']), ['Starting', 'Executing', 'Executing', 'Succeeded']);
+      const logs = await cli(['pipeline', 'logs', run.execution.id, 'Flaky'], { home });
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.match(logs.stdout, /== pipelines-exec-.*-Flaky-1\.log\ntransient failure/);
       const out = await app.artifacts.get(`pipelines/engine/${run.execution.id}/Flaky/out/x.txt`);
       assert.equal(Buffer.from(out).toString(), 'ok');
     } finally {

@@ -232,6 +232,18 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     });
 
   pipeline
+    .command('logs <id> <step>')
+    .description("print a step's job log (stdout and stderr of its child process; every attempt)")
+    .action(async (id: string, stepName: string) => {
+      const app = await ctx.app();
+      const d = await app.pipelines.describeExecution(id);
+      const step = d.steps.find((s) => s.name === stepName);
+      if (!step) throw new InvalidArgumentError(`execution ${id} has no step '${stepName}' (it ran: ${d.steps.map((s) => s.name).join(', ') || 'none'})`);
+      const logs = await app.pipelines.logs(d.execution, step);
+      emit(ctx.io, ctx.json(), { StepName: stepName, Logs: logs }, () => (logs.length === 0 ? `step ${stepName} wrote no log (it runs no job, or it was a cache hit)` : logs.map((l) => `== ${l.name}\n${l.text}`).join('\n')));
+    });
+
+  pipeline
     .command('stop <id>')
     .description('stop an execution: its running jobs are killed and it ends Stopped')
     .action(async (id: string) => {

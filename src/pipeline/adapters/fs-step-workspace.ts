@@ -161,6 +161,13 @@ export class FsStepWorkspace implements StepWorkspace {
     return this.artifacts.uriOf(key);
   }
 
+  async readLogs(prefix: string): Promise<{ name: string; text: string }[]> {
+    const keys = await this.artifacts.list(`${prefix.replace(/\/$/, '')}/`);
+    const out: { name: string; text: string }[] = [];
+    for (const key of keys) out.push({ name: path.posix.basename(key), text: Buffer.from(await this.artifacts.get(key)).toString('utf8') });
+    return out;
+  }
+
   async readLocal(file: string): Promise<string | undefined> {
     return fs.readFile(file, 'utf8').catch(() => undefined);
   }
