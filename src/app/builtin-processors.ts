@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
-import type { App } from './create-app.js';
+import type { ProcessorKit } from './processor-kit.js';
 
 /** What a built-in job hands back to the engine (written to its result file). */
 export type ProcessorResult = Record<string, unknown>;
@@ -43,9 +43,9 @@ export async function singleFile(p: string, exts: readonly string[], what: strin
  * plus `train` for Training steps). `dir` is the job folder (SageMaker's /opt/ml/processing, or
  * /opt/ml for training); paths in `args` and `env` already point into it.
  */
-export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (app: App, dir: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ProcessorResult>>> = {
+export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (kit: ProcessorKit, dir: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ProcessorResult>>> = {
   /** The sample's PreprocessData: `--trips <dir> --zones <file|dir> --out <dir> [--seed 42]`. */
-  prepare: async (app, dir, args) => {
+  prepare: async (kit, dir, args) => {
     const f = parseFlags(args);
     const trips = f.get('trips') ?? path.join(dir, 'input', 'data');
     const zonesArg = f.get('zones') ?? path.join(dir, 'input', 'zones');
@@ -53,32 +53,32 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (app: App, dir: 
     const out = f.get('out') ?? path.join(dir, 'output');
     const seed = Number(f.get('seed') ?? '42');
     if (!Number.isInteger(seed)) throw new InvalidArgumentError(`--seed must be an integer (got '${f.get('seed')}')`);
-    const { dataset, report } = await app.prepare.prepare({ trips: [trips], zones, out, seed, replace: true });
+    const { dataset, report } = await (await kit.prepare()).prepare({ trips: [trips], zones, out, seed, replace: true });
     return { datasets: [dataset.id], rowsRead: report.rowsRead, rowsKept: report.rowsKept };
   },
   /** The sample's EvaluateModel: `--model <dir> --test <dir> --out <dir>` writes evaluation.json. */
-  evaluate: async (app, dir, args) => {
+  evaluate: async (kit, dir, args) => {
     const f = parseFlags(args);
     const model = await singleFile(f.get('model') ?? path.join(dir, 'model'), ['.json'], 'model');
     const test = await singleFile(f.get('test') ?? path.join(dir, 'test'), ['.csv'], 'test data');
     const out = f.get('out') ?? path.join(dir, 'evaluation');
-    const evaluation = await app.training.evaluate(model, test);
-    await app.writeText(path.join(out, 'evaluation.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
+    const evaluation = await (await kit.training()).evaluate(model, test);
+    await kit.writeText(path.join(out, 'evaluation.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
     return { regression_metrics: evaluation.regression_metrics };
   },
   /** Model Monitor's analyzer as a QualityCheck: env dataset_source, dataset_format, output_path; `--check <dir>` also checks against a baseline. */
-  'suggest-baseline': async (app, dir, args, env) => {
+  'suggest-baseline': async (kit, dir, args, env) => {
     const f = parseFlags(args);
     const source = await singleFile(env['dataset_source'] ?? path.join(dir, 'input', 'baseline_dataset_input'), ['.csv'], 'baseline dataset');
     const format = JSON.parse(env['dataset_format'] ?? '{"csv":{"header":true}}') as { csv?: { header?: boolean } };
     const header = format.csv?.header ?? true;
     const out = env['output_path'] ?? path.join(dir, 'output');
-    const { statistics } = await app.baselines.suggestBaseline(source, out, { header, replace: true });
+    const { statistics } = await (await kit.baselines()).suggestBaseline(source, out, { header, replace: true });
     const result: ProcessorResult = { features: statistics.features.length, rows: statistics.dataset.item_count };
     const check = f.get('check');
     if (check) {
       const scratch = path.join(dir, '.driftline', 'check');
-      const outcome = await app.analyses.analyze({
+      const outcome = await (await kit.analyses()).analyze({
         statistics: await singleFile(path.join(check, 'statistics'), ['.json'], 'baseline statistics'),
         constraints: await singleFile(path.join(check, 'constraints'), ['.json'], 'baseline constraints'),
         dataset: source,
@@ -92,7 +92,7 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (app: App, dir: 
     return result;
   },
   /** Training (SageMaker layout under /opt/ml): channels in input/data/<channel>, the model to model/model.json. */
-  train: async (app, dir, args) => {
+  train: async (kit, dir, args) => {
     const hyperparameters = JSON.parse(args[0] ?? '{}') as Record<string, string>;
     const channel = async (name: string) => {
       const p = path.join(dir, 'input', 'data', name);
@@ -101,7 +101,7 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (app: App, dir: 
     const train = await channel('train');
     if (!train) throw new InvalidArgumentError("the 'train' channel is empty");
     const validation = await channel('validation');
-    const { report, modelFile } = await app.training.train({
+    const { report, modelFile } = await (await kit.training()).train({
       train,
       ...(validation ? { validation } : {}),
       out: path.join(dir, 'model', 'model.json'),

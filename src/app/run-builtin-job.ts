@@ -4,7 +4,7 @@ import { oneLine } from '../core/errors.js';
 import { JOB_FAILURE_FILE, JOB_RESULT_FILE } from '../pipeline/index.js';
 import { loadConfig } from '../config/load-config.js';
 import { BUILTIN_PROCESSOR_RUNNERS } from './builtin-processors.js';
-import { createApp } from './create-app.js';
+import { createProcessorKit, type ProcessorKit } from './processor-kit.js';
 import { createJsonLogger } from './json-logger.js';
 
 /**
@@ -22,11 +22,11 @@ export async function runBuiltinJob(argv: readonly string[], env: NodeJS.Process
     return 1;
   };
   if (!runner) return fail(`unknown processor '${processor}' (known: ${Object.keys(BUILTIN_PROCESSOR_RUNNERS).join(', ')})`);
-  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let app: ProcessorKit | undefined;
   try {
     const config = loadConfig(env, {}, cwd);
     const logger = createJsonLogger({ write: (l) => process.stderr.write(l) }, config.logLevel === 'warn' ? 'info' : config.logLevel, () => Date.now());
-    app = await createApp(config, { logger, env });
+    app = createProcessorKit(config, logger);
     const result = await runner(app, cwd, args, env);
     await fs.mkdir(path.join(cwd, '.driftline'), { recursive: true });
     await fs.writeFile(path.join(cwd, JOB_RESULT_FILE), JSON.stringify(result));
