@@ -27,7 +27,7 @@ import { FsStepWorkspace } from '../pipeline/adapters/fs-step-workspace.js';
 import { LineageTracer, PipelineService } from '../pipeline/index.js';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
-import { jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
+import { codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
 import { registryRegistrar } from './registry-registrar.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -110,7 +110,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     staleAfterMs: 30_000,
     orphanGraceMs: 1500,
     events,
-    codeVersion: VERSION,
+    codeVersion: () => codeVersion(VERSION),
   });
   return {
     config,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,4 +65,27 @@ export function jobEnvironment(config: Config): Record<string, string> {
     DRIFTLINE_ARTIFACT_URI: config.artifactUri,
     DRIFTLINE_LOG_LEVEL: config.logLevel,
   };
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * driftline's code version for step caching: the release version plus a hash of every module of
+ * this build (`dist/` or `src/`), so a changed processor never reuses results of the old code.
+ */
+export function codeVersion(release: string): string {
+  if (fingerprint === undefined) {
+    const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const h = createHash('sha256');
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) walk(abs);
+        else if (/\.(js|ts|mjs)$/.test(e.name) && !/\.test\.(js|ts)$/.test(e.name)) h.update(`${path.relative(root, abs)}\0`).update(readFileSync(abs));
+      }
+    };
+    walk(root);
+    fingerprint = h.digest('hex').slice(0, 16);
+  }
+  return `${release}+${fingerprint}`;
 }

@@ -182,7 +182,7 @@ export class ExecutionEngine {
             throw new StepFailure(`${name}: ${oneLine(err)}`, 'Step.CLIENT_ERROR');
           });
         }
-        key = cacheKey({ type: def.Type, arguments: material.arguments, inputFingerprints: fingerprints, codeVersion: this.deps.codeVersion });
+        key = cacheKey({ type: def.Type, arguments: material.arguments, inputFingerprints: fingerprints, codeVersion: this.deps.codeVersion() });
         const hit = await this.cacheHit(execution.pipelineName, key, def.CacheConfig.ExpireAfter);
         if (hit) {
           const source = await this.deps.store.getExecution(hit.executionId);

@@ -29,8 +29,8 @@ export interface StepExecutorDeps {
   readonly registrar: ModelRegistrar;
   readonly logger: Logger;
   readonly now: () => number;
-  /** driftline's version: part of every built-in step's cache key. */
-  readonly codeVersion: string;
+  /** driftline's code version (release + build hash): part of every step's cache key; computed on first use. */
+  readonly codeVersion: () => string;
 }
 
 /** What a successful step leaves behind. */
