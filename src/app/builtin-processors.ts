@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
+import { defaultMetric, parseHyperparameters } from '../ml/index.js';
 import type { ProcessorKit } from './processor-kit.js';
 
 /** What a built-in job hands back to the engine (written to its result file). */
@@ -101,12 +102,16 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (kit: ProcessorK
     const train = await channel('train');
     if (!train) throw new InvalidArgumentError("the 'train' channel is empty");
     const validation = await channel('validation');
+    const hp = parseHyperparameters(hyperparameters);
+    const metricName = hp.eval_metric ?? defaultMetric(hp.objective);
     const { report, modelFile } = await (await kit.training()).train({
       train,
       ...(validation ? { validation } : {}),
       out: path.join(dir, 'model', 'model.json'),
       report: path.join(dir, 'model', 'training-report.json'),
       hyperparameters,
+      // XGBoost's training log lines, as SageMaker's training job logs show them.
+      onRound: (r) => process.stdout.write(`[${r.round}]\ttrain-${metricName}:${r.train.toFixed(5)}${r.validation !== undefined ? `\tvalidation-${metricName}:${r.validation.toFixed(5)}` : ''}\n`),
     });
     const finalMetrics = [{ MetricName: `${validation ? 'validation' : 'train'}:${report.metric}`, Value: report.bestScore }];
     return { finalMetrics, bestIteration: report.bestIteration, numTrees: report.numTrees, model: path.basename(modelFile) };

@@ -6,3 +6,4 @@ export { TrainingService, regressionMetrics, type TrainingDeps, type TrainReques
 export type { MatrixReader, NumericTable } from './matrix-reader.js';
 export { Predictor } from './predictor.js';
 export { modelFromXgboostJson, modelToXgboostJson } from './xgboost-json.js';
+export { defaultMetric } from './eval-metrics.js';

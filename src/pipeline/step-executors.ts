@@ -233,6 +233,24 @@ export async function runRegisterModelStep(ctx: StepContext): Promise<StepResult
   } catch (err) {
     throw new StepFailure(`model artifact ${modelDataUrl}: ${(err as Error).message}`, 'Step.CLIENT_ERROR');
   }
+  const withDigests = async (tree: Rec): Promise<Rec> => {
+    const out: Rec = {};
+    for (const [k, v] of Object.entries(tree)) {
+      const node = obj(v);
+      if (typeof node['S3Uri'] === 'string') {
+        let digest = node['ContentDigest'];
+        if (digest === undefined) {
+          try {
+            digest = await ctx.deps.workspace.sha256(node['S3Uri']);
+          } catch (err) {
+            throw new StepFailure(`${k} ${node['S3Uri']}: ${(err as Error).message}`, 'Step.CLIENT_ERROR');
+          }
+        }
+        out[k] = { ...node, ContentDigest: digest };
+      } else out[k] = Array.isArray(v) || typeof v !== 'object' || v === null ? v : await withDigests(node);
+    }
+    return out;
+  };
   const customer: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(a['CustomerMetadataProperties']))) customer[k] = str(v);
   const registered = await ctx.deps.registrar.register({
@@ -241,8 +259,9 @@ export async function runRegisterModelStep(ctx: StepContext): Promise<StepResult
     modelDataUrl,
     modelSha256: sha,
     inferenceSpecification: spec,
-    modelMetrics: obj(a['ModelMetrics']),
-    driftCheckBaselines: obj(a['DriftCheckBaselines']),
+    // Each metrics and baseline file is pinned by its SHA-256 (MetricsSource.ContentDigest).
+    modelMetrics: await withDigests(obj(a['ModelMetrics'])),
+    driftCheckBaselines: await withDigests(obj(a['DriftCheckBaselines'])),
     customerMetadata: customer,
     generatedBy: ctx.executionArn,
     idempotencyKey: `${ctx.executionArn}/${ctx.def.Name}`,

@@ -29,6 +29,9 @@ describe('the NYC taxi build pipeline', () => {
       assert.deepEqual(Object.keys(evaluation.regression_metrics).sort(), ['mae', 'mse', 'r2', 'rmse']);
       assert.ok(evaluation.regression_metrics['rmse']!.value < 7, 'rmse passes the gate');
       assert.equal(v1.modelSha256, await sha256File(fileURLToPath(v1.modelDataUrl)));
+      assert.equal(v1.modelMetrics.ModelQuality!.Statistics!.ContentDigest, await sha256File(fileURLToPath(v1.modelMetrics.ModelQuality!.Statistics!.S3Uri)));
+      const logs = await app.pipelines.logs(first.execution, first.steps.find((s) => s.name === 'TrainModel')!);
+      assert.match(logs[0]!.text, /^\[0\]\ttrain-rmse:\d+\.\d+\tvalidation-rmse:\d+\.\d+$/m);
       const stats = JSON.parse(await readFile(fileURLToPath(v1.driftCheckBaselines.ModelDataQuality!.Statistics!.S3Uri), 'utf8')) as { dataset: { item_count: number } };
       assert.ok(stats.dataset.item_count > 0);
       assert.ok(v1.driftCheckBaselines.ModelDataQuality!.Constraints!.S3Uri.endsWith('/constraints.json'));
