@@ -74,6 +74,7 @@ export class ExecutionEngine {
     heartbeat.unref?.();
     const limit = definition.ParallelismConfiguration?.MaxParallelExecutionSteps ?? DEFAULT_PARALLELISM;
     const running = new Map<string, Promise<void>>();
+    const aborted = new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
     try {
       if (execution.stopRequested) abort.abort();
       for (;;) {
@@ -88,7 +89,7 @@ export class ExecutionEngine {
           }
         }
         if (running.size === 0) break;
-        await Promise.race([...running.values(), new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }))]);
+        await Promise.race([...running.values(), aborted]);
       }
       await Promise.allSettled([...running.values()]);
     } finally {
