@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { loadDuckDb } from './load-duckdb.js';
 import { UnavailableError, oneLine } from '../../core/errors.js';
 import { GREEN_COLUMNS, type GreenTrip } from '../generate/trip-generator.js';
 import type { TripFileFormat, TripFileWriter } from '../trip-file-writer.js';
@@ -41,6 +41,7 @@ export class DuckDbTripFileWriter implements TripFileWriter {
         await rename(csv, file);
         return rows;
       }
+      const { DuckDBInstance } = await loadDuckDb();
       const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
       const con = await instance.connect();
       try {

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { loadDuckDb } from './load-duckdb.js';
 import { InvalidArgumentError, NotFoundError, oneLine } from '../../core/errors.js';
 import type { TripBatch, TripReader, TripSchema } from '../trip-reader.js';
 
@@ -19,7 +20,7 @@ export class DuckDbTripReader implements TripReader {
   }
 
   private connect(): Promise<DuckDBConnection> {
-    this.instance ??= DuckDBInstance.create(':memory:', { threads: String(this.options.threads ?? 2) });
+    this.instance ??= loadDuckDb().then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:', { threads: String(this.options.threads ?? 2) }));
     return this.instance.then((i) => i.connect());
   }
 

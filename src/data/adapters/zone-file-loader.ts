@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { unzipSync } from 'fflate';
-import proj4 from 'proj4';
-import shp from 'shpjs';
+import type proj4 from 'proj4';
 import { InvalidArgumentError, NotFoundError, oneLine } from '../../core/errors.js';
 import { polygonCentroid, type Ring } from '../polygon-centroid.js';
 import type { ZoneCentroid } from '../types.js';
@@ -32,6 +30,8 @@ export class ZoneFileLoader implements ZoneLoader {
 }
 
 async function fromShapefileZip(file: string, bytes: Uint8Array): Promise<ZoneCentroid[]> {
+  // Loaded on first use: most commands never read a shapefile.
+  const [{ unzipSync }, { default: proj4 }, { default: shp }] = await Promise.all([import('fflate'), import('proj4'), import('shpjs')]);
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes);

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { loadDuckDb } from '../../data/adapters/load-duckdb.js';
 import { InvalidArgumentError, NotFoundError, oneLine } from '../../core/errors.js';
 import type { ColumnChunk, TableBatch, TableReader } from '../table-reader.js';
 
@@ -22,6 +22,7 @@ export class DuckDbTableReader implements TableReader {
       ? `read_parquet(${literal})`
       : `read_csv(${literal}, header = ${options.header ? 'true' : 'false'}, all_varchar = true, auto_detect = true)`;
     // A memory cap keeps wide files from holding whole row groups in memory.
+    const { DuckDBInstance } = await loadDuckDb();
     const instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '100MB' });
     const con = await instance.connect();
     let described: { name: string; type: string }[];
