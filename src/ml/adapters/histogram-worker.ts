@@ -10,7 +10,7 @@ const d = workerData as {
   bins: Uint8Array | Uint16Array;
   rows: number;
   cols: number;
-  missing: number;
+  missing: Int32Array;
   offsets: Int32Array;
   gpair: Float64Array;
   rowIndex: Uint32Array;

@@ -109,6 +109,10 @@ function buildFour(
   const bins = matrix.bins;
   const rows = matrix.rows;
   const missing = matrix.missing;
+  const m1 = missing[f1]!;
+  const m2 = missing[f2]!;
+  const m3 = missing[f3]!;
+  const m4 = missing[f4]!;
   const b1 = f1 * rows;
   const b2 = f2 * rows;
   const b3 = f3 * rows;
@@ -125,22 +129,22 @@ function buildFour(
     const x2 = bins[b2 + r]!;
     const x3 = bins[b3 + r]!;
     const x4 = bins[b4 + r]!;
-    if (x1 !== missing) {
+    if (x1 !== m1) {
       const k = o1 + 2 * x1;
       out[k]! += g;
       out[k + 1]! += h;
     }
-    if (x2 !== missing) {
+    if (x2 !== m2) {
       const k = o2 + 2 * x2;
       out[k]! += g;
       out[k + 1]! += h;
     }
-    if (x3 !== missing) {
+    if (x3 !== m3) {
       const k = o3 + 2 * x3;
       out[k]! += g;
       out[k + 1]! += h;
     }
-    if (x4 !== missing) {
+    if (x4 !== m4) {
       const k = o4 + 2 * x4;
       out[k]! += g;
       out[k + 1]! += h;
@@ -162,7 +166,7 @@ export function buildFeature(
   const bins = matrix.bins;
   const base = f * matrix.rows;
   const off = 2 * offsets[f]!;
-  const missing = matrix.missing;
+  const missing = matrix.missing[f]!;
   for (let i = begin; i < end; i++) {
     const r = rowIndex[i]!;
     const b = bins[base + r]!;

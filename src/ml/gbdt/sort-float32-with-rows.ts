@@ -1,0 +1,61 @@
+/** Reusable buffers for `sortFloat32WithRows`. */
+export interface RadixBuffers {
+  keys: Uint32Array;
+  rows: Uint32Array;
+  keysTmp: Uint32Array;
+  rowsTmp: Uint32Array;
+  counts: Int32Array;
+}
+
+export function radixBuffers(n: number): RadixBuffers {
+  return { keys: new Uint32Array(n), rows: new Uint32Array(n), keysTmp: new Uint32Array(n), rowsTmp: new Uint32Array(n), counts: new Int32Array(2048) };
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The float32 of `v` as a uint32 that sorts like the number (-0 before +0). */
+export function sortKey(v: number): number {
+  f32[0] = v;
+  const bits = u32[0]!;
+  return (bits & 0x80000000 ? ~bits : bits ^ 0x80000000) >>> 0;
+}
+
+/**
+ * Stable LSD radix sort (11-bit digits) of `keys[0..n)` (from `sortKey`) carrying `rows` along; on
+ * return `buf.keys` / `buf.rows` hold the sorted order and `sorted` (length ≥ n) the float32 values.
+ * Digits shared by every key are skipped. The same order as sorting the float32 values numerically.
+ */
+export function sortFloat32WithRows(buf: RadixBuffers, n: number, sorted: Float32Array): void {
+  const counts = buf.counts;
+  for (let shift = 0; shift < 32; shift += 11) {
+    const { keys, rows, keysTmp, rowsTmp } = buf;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 2047]!++;
+    let skip = false;
+    let sum = 0;
+    for (let d = 0; d < 2048; d++) {
+      const c = counts[d]!;
+      if (c === n) skip = true;
+      counts[d] = sum;
+      sum += c;
+    }
+    if (skip) continue;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const at = counts[(k >>> shift) & 2047]!++;
+      keysTmp[at] = k;
+      rowsTmp[at] = rows[i]!;
+    }
+    buf.keys = keysTmp;
+    buf.keysTmp = keys;
+    buf.rows = rowsTmp;
+    buf.rowsTmp = rows;
+  }
+  const bits = new Uint32Array(sorted.buffer, sorted.byteOffset, sorted.length);
+  const keys = buf.keys;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    bits[i] = k & 0x80000000 ? k ^ 0x80000000 : ~k;
+  }
+}
