@@ -63,7 +63,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const validMatrix = options.validation ? binMatrix(options.validation.data, options.validation.rows, options.validation.cols, cuts) : undefined;
   timings.binning = now() - t;
 
-  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(matrix, cuts.offsets);
+  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(matrix, cuts);
   const grower = new TreeGrower(matrix, cuts, builder, {
     lambda: hp.lambda,
     alpha: hp.alpha,

@@ -1,17 +1,15 @@
 // A histogram-building worker: waits on the shared control block, builds its slice of the rows of
 // every shared task into its scratch histograms, reports done. See WorkerHistogramBuilder.
 import { workerData } from 'node:worker_threads';
-import { buildFeatures } from '../gbdt/histogram-builder.js';
+import { HistogramKernels } from '../gbdt/histogram-kernel.js';
 import { CONTROL, scratchSlot, sliceBounds, TASK_WORDS } from './worker-histogram-builder.js';
 
 const d = workerData as {
   share: number;
   shares: number;
-  bins: Uint8Array | Uint16Array;
-  rows: number;
+  byRow: Uint8Array | Uint16Array;
   cols: number;
-  missing: Int32Array;
-  offsets: Int32Array;
+  slotOffsets: Int32Array;
   gpair: Float64Array;
   rowIndex: Uint32Array;
   control: Int32Array;
@@ -19,7 +17,7 @@ const d = workerData as {
   scratch: Float64Array;
   histLength: number;
 };
-const matrix = { rows: d.rows, cols: d.cols, bins: d.bins, missing: d.missing };
+const kernels = new HistogramKernels(d.slotOffsets, d.cols);
 const c = d.control;
 // The control block starts at seq 0: a hand-off made before this worker started is not missed.
 let seen = 0;
@@ -30,14 +28,14 @@ for (;;) {
   seen = Atomics.load(c, CONTROL.seq);
   if (Atomics.load(c, CONTROL.stop) === 1) break;
   const taskCount = c[CONTROL.taskCount]!;
-  const features = d.features.subarray(0, c[CONTROL.featureCount]!);
+  const kernel = kernels.get(d.features.subarray(0, c[CONTROL.featureCount]!));
   for (let t = 0; t < taskCount; t++) {
     if (c[CONTROL.tasks + t * TASK_WORDS + 2] !== 1) continue;
     const [lo, hi] = sliceBounds(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, d.share, d.shares);
     const base = scratchSlot(t, d.share, d.shares) * d.histLength;
     const out = d.scratch.subarray(base, base + d.histLength);
     out.fill(0);
-    buildFeatures(matrix, d.offsets, features, 0, 1, d.gpair, d.rowIndex, lo, hi, out);
+    kernel(d.byRow, d.gpair, d.rowIndex, lo, hi, out);
   }
   Atomics.add(c, CONTROL.done, 1);
   Atomics.notify(c, CONTROL.done);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createRandom } from '../../core/random.js';
 import { binMatrix } from '../gbdt/binned-matrix.js';
 import { SerialHistogramBuilder } from '../gbdt/histogram-builder.js';
+import { histogramOffsets } from '../gbdt/histogram-layout.js';
 import { computeCuts } from '../gbdt/quantile-cuts.js';
 import { parseHyperparameters } from '../hyperparameters.js';
 import { train } from '../trainer.js';
@@ -21,7 +22,7 @@ describe('WorkerHistogramBuilder', () => {
     const set = dataset(30_000, 6);
     const cuts = computeCuts(set.data, set.rows, set.cols, 64);
     const matrix = binMatrix(set.data, set.rows, set.cols, cuts);
-    const serial = new SerialHistogramBuilder(matrix, cuts.offsets);
+    const serial = new SerialHistogramBuilder(matrix, cuts);
     const workers = new WorkerHistogramBuilder(matrix, cuts, 2);
     const features = Int32Array.of(0, 1, 2, 3, 4, 5);
     const results = [];
@@ -31,7 +32,7 @@ describe('WorkerHistogramBuilder', () => {
       for (let i = 0; i < gpair.length; i++) gpair[i] = r.next() - 0.3;
       for (let i = 0; i < set.rows; i++) rowIndex[i] = set.rows - 1 - i;
       builder.beginTree(gpair, rowIndex);
-      const outs = [0, 1, 2].map(() => builder.createHistogram(2 * cuts.values.length));
+      const outs = [0, 1, 2].map(() => builder.createHistogram(2 * histogramOffsets(cuts)[set.cols]!));
       builder.build([{ begin: 0, end: 20_000, out: outs[0]! }, { begin: 20_000, end: 20_100, out: outs[1]! }, { begin: 20_100, end: 30_000, out: outs[2]! }], features);
       results.push(outs.map((o) => Array.from(o)));
       await builder.close();

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
-import { buildFeatures, buildTasks, type HistogramBuilder, type HistogramTask } from '../gbdt/histogram-builder.js';
+import type { HistogramBuilder, HistogramTask } from '../gbdt/histogram-builder.js';
+import { HistogramKernels } from '../gbdt/histogram-kernel.js';
+import { histogramOffsets } from '../gbdt/histogram-layout.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
 /** Control block layout (Int32 slots) shared with the workers. */
@@ -37,20 +39,24 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   private gpair: Float64Array = new Float64Array(0);
   private rowIndex: Uint32Array = new Uint32Array(0);
   private readonly sharedBins: Uint8Array | Uint16Array;
+  private readonly slotOffsets: Int32Array;
+  private readonly kernels: HistogramKernels;
   private buffers: { gpair: Float64Array; rowIndex: Uint32Array } | undefined;
 
   constructor(
     private readonly matrix: BinnedMatrix,
-    private readonly cuts: FeatureCuts,
+    cuts: FeatureCuts,
     threads: number = os.availableParallelism(),
   ) {
     this.threadCount = Math.max(1, threads);
-    const binsBuffer = new SharedArrayBuffer(matrix.bins.byteLength);
-    this.sharedBins = matrix.bins instanceof Uint8Array ? new Uint8Array(binsBuffer) : new Uint16Array(binsBuffer);
-    this.sharedBins.set(matrix.bins);
+    const binsBuffer = new SharedArrayBuffer(matrix.byRow.byteLength);
+    this.sharedBins = matrix.byRow instanceof Uint8Array ? new Uint8Array(binsBuffer) : new Uint16Array(binsBuffer);
+    this.sharedBins.set(matrix.byRow);
+    this.slotOffsets = histogramOffsets(cuts);
+    this.kernels = new HistogramKernels(this.slotOffsets, matrix.cols);
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
     this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
-    this.histLength = 2 * cuts.values.length;
+    this.histLength = 2 * this.slotOffsets[matrix.cols]!;
     this.scratch = new Float64Array(new SharedArrayBuffer(8 * this.histLength * MAX_TASKS * Math.max(1, this.threadCount - 1)));
   }
 
@@ -74,7 +80,11 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
     if (!this.workersReady() || !tasks.some((t) => t.end - t.begin >= MIN_SHARED_ROWS)) {
-      buildTasks(this.matrix, this.cuts.offsets, tasks, features, this.gpair, this.rowIndex);
+      const kernel = this.kernels.get(features);
+      for (const t of tasks) {
+        t.out.fill(0);
+        kernel(this.matrix.byRow, this.gpair, this.rowIndex, t.begin, t.end, t.out);
+      }
       return;
     }
     for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features);
@@ -102,10 +112,11 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     Atomics.add(c, CONTROL.seq, 1);
     Atomics.notify(c, CONTROL.seq);
     // This thread builds slice 0 of each shared task, and all of each small one.
+    const kernel = this.kernels.get(features);
     tasks.forEach((t, i) => {
       t.out.fill(0);
       const end = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1 ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end;
-      buildFeatures(this.matrix, this.cuts.offsets, features, 0, 1, this.gpair, this.rowIndex, t.begin, end, t.out);
+      kernel(this.matrix.byRow, this.gpair, this.rowIndex, t.begin, end, t.out);
     });
     for (;;) {
       const done = Atomics.load(c, CONTROL.done);
@@ -156,11 +167,9 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
         workerData: {
           share: k,
           shares: this.threadCount,
-          bins: this.sharedBins,
-          rows: this.matrix.rows,
+          byRow: this.sharedBins,
           cols: this.matrix.cols,
-          missing: this.matrix.missing,
-          offsets: this.cuts.offsets,
+          slotOffsets: this.slotOffsets,
           gpair: this.buffers.gpair,
           rowIndex: this.buffers.rowIndex,
           control: this.control,

@@ -1,4 +1,4 @@
-import type { BinnedMatrix } from './binned-matrix.js';
+import { transposeBins, type BinnedMatrix } from './binned-matrix.js';
 import { cutsOfSorted, type FeatureCuts } from './quantile-cuts.js';
 import { radixBuffers, sortFloat32WithRows, sortKey } from './sort-float32-with-rows.js';
 
@@ -50,5 +50,5 @@ export function binTrainingData(data: Float64Array, rows: number, cols: number, 
   const values = new Float64Array(offsets[cols]!);
   perFeature.forEach((c, f) => values.set(c, offsets[f]!));
   const bins = maxCode <= 255 ? new Uint8Array(wide) : wide;
-  return { cuts: { values, offsets, minValues }, matrix: { rows, cols, bins, missing } };
+  return { cuts: { values, offsets, minValues }, matrix: { rows, cols, bins, byRow: transposeBins(bins, rows, cols), missing } };
 }

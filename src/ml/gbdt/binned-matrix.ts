@@ -1,11 +1,17 @@
 import { binOf, type FeatureCuts } from './quantile-cuts.js';
 
-/** A data set quantised to bin indices, column-major (feature f, row r at `bins[f * rows + r]`). */
+/**
+ * A data set quantised to bin indices, twice: column-major (feature f, row r at `bins[f * rows + r]`,
+ * for partitioning and tree walks, which read one feature per row) and row-major (`byRow[r * cols + f]`,
+ * for histograms, which read every feature of a row).
+ */
 export interface BinnedMatrix {
   readonly rows: number;
   readonly cols: number;
   /** Uint8 when every bin index present (missing markers included) fits in a byte, else Uint16. */
   readonly bins: Uint8Array | Uint16Array;
+  /** The same bins row-major, same type. */
+  readonly byRow: Uint8Array | Uint16Array;
   /**
    * Per feature, the bin index that marks a missing value: its bin count + 1 (bin count itself is a
    * value above the last cut, which no training value is).
@@ -43,5 +49,16 @@ export function binMatrix(data: Float64Array, rows: number, cols: number, cuts: 
       wide[base + r] = Number.isNaN(v) ? m : binOf(cuts.values, begin, end, v);
     }
   }
-  return { rows, cols, bins: narrowBins(wide), missing };
+  const bins = narrowBins(wide);
+  return { rows, cols, bins, byRow: transposeBins(bins, rows, cols), missing };
+}
+
+/** Row-major copy of column-major `bins`. */
+export function transposeBins(bins: Uint8Array | Uint16Array, rows: number, cols: number): Uint8Array | Uint16Array {
+  const out = bins instanceof Uint8Array ? new Uint8Array(bins.length) : new Uint16Array(bins.length);
+  for (let f = 0; f < cols; f++) {
+    const base = f * rows;
+    for (let r = 0; r < rows; r++) out[r * cols + f] = bins[base + r]!;
+  }
+  return out;
 }

@@ -20,8 +20,9 @@ export interface Split {
 const RT_EPS = 1e-6;
 
 /**
- * Finds the best split of a node from its gradient histogram (`hist[2 * bin]` = gradient sum,
- * `hist[2 * bin + 1]` = hessian sum, bins laid out by `cuts.offsets`), as XGBoost's hist evaluator:
+ * Finds the best split of a node from its gradient histogram (`hist[2 * slot]` = gradient sum,
+ * `hist[2 * slot + 1]` = hessian sum, feature f's bins from slot `slotOffsets[f]`: `cuts.offsets`
+ * unless given, e.g. `histogramOffsets`), as XGBoost's hist evaluator:
  * for each feature, a forward scan with missing values going right, then, when the node has missing
  * values, a backward scan with them going left; a candidate replaces the best only when strictly
  * better, so ties keep the lower feature and the right default. Returns undefined when no split
@@ -34,6 +35,7 @@ export function findBestSplit(
   g: number,
   h: number,
   p: SplitParams,
+  slotOffsets: Int32Array = cuts.offsets,
 ): Split | undefined {
   const parentGain = nodeGain(g, h, p);
   let best: Split | undefined;
@@ -51,18 +53,18 @@ export function findBestSplit(
   for (let i = 0; i < features.length; i++) {
     const f = features[i]!;
     const begin = cuts.offsets[f]!;
-    const end = cuts.offsets[f + 1]!;
-    const nb = end - begin;
+    const nb = cuts.offsets[f + 1]! - begin;
+    const slot = slotOffsets[f]!;
     let sh = 0;
-    for (let b = 0; b < nb; b++) sh += hist[2 * (begin + b) + 1]!;
+    for (let b = 0; b < nb; b++) sh += hist[2 * (slot + b) + 1]!;
     const missingH = h - sh;
     const hasMissing = missingH > 1e-9 * Math.max(1, h);
     // Forward: left = bins 0..b, missing right.
     let lg = 0;
     let lh = 0;
     for (let b = 0; b < nb; b++) {
-      lg += hist[2 * (begin + b)]!;
-      lh += hist[2 * (begin + b) + 1]!;
+      lg += hist[2 * (slot + b)]!;
+      lh += hist[2 * (slot + b) + 1]!;
       if (b === nb - 1 && !hasMissing) break;
       consider(f, b, false, lg, lh, cuts.values[begin + b]!);
     }
@@ -71,8 +73,8 @@ export function findBestSplit(
     let rg = 0;
     let rh = 0;
     for (let b = nb - 1; b >= 0; b--) {
-      rg += hist[2 * (begin + b)]!;
-      rh += hist[2 * (begin + b) + 1]!;
+      rg += hist[2 * (slot + b)]!;
+      rh += hist[2 * (slot + b) + 1]!;
       const leftG = g - rg;
       const leftH = h - rh;
       const bin = b - 1;

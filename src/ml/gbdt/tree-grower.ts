@@ -3,6 +3,7 @@ import type { Tree } from '../types.js';
 import type { BinnedMatrix } from './binned-matrix.js';
 import type { HistogramBuilder, HistogramTask } from './histogram-builder.js';
 import type { FeatureCuts } from './quantile-cuts.js';
+import { histogramOffsets } from './histogram-layout.js';
 import { findBestSplit, type Split } from './split-finder.js';
 import { leafWeight, type SplitParams } from './split-math.js';
 
@@ -57,6 +58,8 @@ export class TreeGrower {
   private readonly lut: Uint8Array;
   /** The two leaf values of a last split: [right, left]. */
   private readonly leafValues = new Float64Array(2);
+  /** Histogram layout (see `histogramOffsets`). */
+  private readonly slots: Int32Array;
 
   constructor(
     private readonly matrix: BinnedMatrix,
@@ -67,6 +70,7 @@ export class TreeGrower {
     let maxCode = 0;
     for (let f = 0; f < matrix.cols; f++) maxCode = Math.max(maxCode, matrix.missing[f]!);
     this.lut = new Uint8Array(maxCode + 1);
+    this.slots = histogramOffsets(cuts);
   }
 
   /**
@@ -142,7 +146,7 @@ export class TreeGrower {
       const derive: { parent: Float64Array; built: Float64Array; other: Float64Array }[] = [];
       const levelFeatures = sampleFeatures(treeFeatures, p.colsampleBylevel, random);
       for (const node of level) {
-        const split: Split | undefined = node.hist ? findBestSplit(node.hist, this.cuts, levelFeatures, node.g, node.h, p) : undefined;
+        const split: Split | undefined = node.hist ? findBestSplit(node.hist, this.cuts, levelFeatures, node.g, node.h, p, this.slots) : undefined;
         if (!split) {
           makeLeaf(node);
           continue;
@@ -222,7 +226,7 @@ export class TreeGrower {
   }
 
   private acquire(): Float64Array {
-    return this.pool.pop() ?? this.builder.createHistogram(2 * this.cuts.values.length);
+    return this.pool.pop() ?? this.builder.createHistogram(2 * this.slots[this.matrix.cols]!);
   }
 
   private release(hist: Float64Array): void {
