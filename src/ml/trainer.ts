@@ -6,6 +6,7 @@ import { binTrainingData } from './gbdt/bin-training-data.js';
 import { binMatrix, type BinnedMatrix } from './gbdt/binned-matrix.js';
 import { SerialHistogramBuilder, type HistogramBuilder } from './gbdt/histogram-builder.js';
 import type { FeatureCuts } from './gbdt/quantile-cuts.js';
+import { RowPartitioner } from './gbdt/row-partitioner.js';
 import { sampleFeatures, TreeGrower, type GrownTree } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
 import { objectiveFor, type ObjectiveFunction } from './objectives.js';
@@ -64,7 +65,8 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   timings.binning = now() - t;
 
   const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(matrix, cuts);
-  const grower = new TreeGrower(matrix, cuts, builder, {
+  const partitioner = new RowPartitioner(matrix, builder.sharedMemory);
+  const grower = new TreeGrower(matrix, cuts, builder, partitioner, {
     lambda: hp.lambda,
     alpha: hp.alpha,
     minChildWeight: hp.min_child_weight,
@@ -80,7 +82,8 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const n = trainSet.rows;
   const margin = new Float64Array(n).fill(baseMargin);
   const validMargin = new Float64Array(options.validation?.rows ?? 0).fill(baseMargin);
-  const { gpair, rowIndex } = builder.createBuffers(n);
+  const rowIndex = partitioner.rowIndex;
+  const { gpair } = builder.createBuffers(rowIndex);
   const pred = new Float64Array(n);
   const validPred = new Float64Array(validMargin.length);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
@@ -100,7 +103,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
 
       t = now();
       // The grower adds the tree to the training margins itself, unless leaf values change after growth.
-      const grown = await grower.grow(gpair, rowIndex, sampled, treeFeatures, random, objective.refreshLeaves ? undefined : margin);
+      const grown = await grower.grow(gpair, sampled, treeFeatures, random, objective.refreshLeaves ? undefined : margin);
       if (objective.refreshLeaves) {
         refreshLeavesWithMedian(grown, rowIndex, trainSet.label, margin, hp.eta);
         addLeavesToRows(grown, rowIndex, margin);

@@ -5,6 +5,7 @@ import { binMatrix } from '../gbdt/binned-matrix.js';
 import { SerialHistogramBuilder } from '../gbdt/histogram-builder.js';
 import { histogramOffsets } from '../gbdt/histogram-layout.js';
 import { computeCuts } from '../gbdt/quantile-cuts.js';
+import { RowPartitioner } from '../gbdt/row-partitioner.js';
 import { parseHyperparameters } from '../hyperparameters.js';
 import { train } from '../trainer.js';
 import { WorkerHistogramBuilder } from './worker-histogram-builder.js';
@@ -27,7 +28,8 @@ describe('WorkerHistogramBuilder', () => {
     const features = Int32Array.of(0, 1, 2, 3, 4, 5);
     const results = [];
     for (const builder of [serial, workers]) {
-      const { gpair, rowIndex } = builder.createBuffers(set.rows);
+      const rowIndex = new RowPartitioner(matrix, builder.sharedMemory).rowIndex;
+      const { gpair } = builder.createBuffers(rowIndex);
       const r = createRandom(3);
       for (let i = 0; i < gpair.length; i++) gpair[i] = r.next() - 0.3;
       for (let i = 0; i < set.rows; i++) rowIndex[i] = set.rows - 1 - i;

@@ -60,13 +60,13 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     this.scratch = new Float64Array(new SharedArrayBuffer(8 * this.histLength * MAX_TASKS * Math.max(1, this.threadCount - 1)));
   }
 
-  createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array } {
-    this.buffers = {
-      gpair: new Float64Array(new SharedArrayBuffer(16 * rows)),
-      rowIndex: new Uint32Array(new SharedArrayBuffer(4 * rows)),
-    };
+  readonly sharedMemory = true;
+
+  createBuffers(rowIndex: Uint32Array): { gpair: Float64Array } {
+    if (!(rowIndex.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerHistogramBuilder: rowIndex must be in shared memory');
+    this.buffers = { gpair: new Float64Array(new SharedArrayBuffer(16 * rowIndex.length)), rowIndex };
     this.startWorkers();
-    return this.buffers;
+    return { gpair: this.buffers.gpair };
   }
 
   createHistogram(length: number): Float64Array {

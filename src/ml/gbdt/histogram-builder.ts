@@ -16,8 +16,10 @@ export interface HistogramTask {
  * `SerialHistogramBuilder` (in this thread) and a worker-thread one.
  */
 export interface HistogramBuilder {
-  /** Arrays for gradients, hessians and row order that the builder can read (shared memory for workers). */
-  createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array };
+  /** True when the row order must be in shared memory (a SharedArrayBuffer): other threads read it. */
+  readonly sharedMemory: boolean;
+  /** The gradient pairs array for `rowIndex.length` rows that the builder can read; `rowIndex` is the row order it will read. */
+  createBuffers(rowIndex: Uint32Array): { gpair: Float64Array };
   /** A zeroed histogram of `length` doubles that the builder can write to. */
   createHistogram(length: number): Float64Array;
   /** Sets the gradients and the row order for the tree about to grow (shared with the builder). */
@@ -39,8 +41,10 @@ export class SerialHistogramBuilder implements HistogramBuilder {
     this.kernels = new HistogramKernels(histogramOffsets(cuts), matrix.cols);
   }
 
-  createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array } {
-    return { gpair: new Float64Array(2 * rows), rowIndex: new Uint32Array(rows) };
+  readonly sharedMemory = false;
+
+  createBuffers(rowIndex: Uint32Array): { gpair: Float64Array } {
+    return { gpair: new Float64Array(2 * rowIndex.length) };
   }
 
   createHistogram(length: number): Float64Array {

@@ -4,6 +4,7 @@ import type { BinnedMatrix } from './binned-matrix.js';
 import type { HistogramBuilder, HistogramTask } from './histogram-builder.js';
 import type { FeatureCuts } from './quantile-cuts.js';
 import { histogramOffsets } from './histogram-layout.js';
+import type { RowPartitioner } from './row-partitioner.js';
 import { findBestSplit, type Split } from './split-finder.js';
 import { leafWeight, type SplitParams } from './split-math.js';
 
@@ -53,9 +54,6 @@ interface NodeState {
  */
 export class TreeGrower {
   private readonly pool: Float64Array[] = [];
-  private scratch: Uint32Array = new Uint32Array(0);
-  /** Per split: 1 for the bins (and the missing marker) that go left. */
-  private readonly lut: Uint8Array;
   /** The two leaf values of a last split: [right, left]. */
   private readonly leafValues = new Float64Array(2);
   /** Histogram layout (see `histogramOffsets`). */
@@ -65,11 +63,9 @@ export class TreeGrower {
     private readonly matrix: BinnedMatrix,
     private readonly cuts: FeatureCuts,
     private readonly builder: HistogramBuilder,
+    private readonly partitioner: RowPartitioner,
     private readonly params: GrowParams,
   ) {
-    let maxCode = 0;
-    for (let f = 0; f < matrix.cols; f++) maxCode = Math.max(maxCode, matrix.missing[f]!);
-    this.lut = new Uint8Array(maxCode + 1);
     this.slots = histogramOffsets(cuts);
   }
 
@@ -79,11 +75,12 @@ export class TreeGrower {
    * row's leaf value is added to it as leaves are made (and the last split of a branch is applied to
    * the margins directly, without partitioning); without it, `leaves` gives each leaf's row ranges.
    */
-  async grow(gpair: Float64Array, rowIndex: Uint32Array, sampled: number, treeFeatures: Int32Array, random: Random, margin?: Float64Array): Promise<GrownTree> {
+  async grow(gpair: Float64Array, sampled: number, treeFeatures: Int32Array, random: Random, margin?: Float64Array): Promise<GrownTree> {
     const p = this.params;
+    const partitioner = this.partitioner;
+    const rowIndex = partitioner.rowIndex;
     const n = rowIndex.length;
     this.builder.beginTree(gpair, rowIndex);
-    if (this.scratch.length < n) this.scratch = new Uint32Array(n);
     const left: number[] = [];
     const right: number[] = [];
     const parents: number[] = [];
@@ -136,8 +133,8 @@ export class TreeGrower {
     const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: sampled, obegin: sampled, oend: n, g, h, hist: rootHist, depth: 0 };
     await this.builder.build([{ begin: 0, end: sampled, out: rootHist }], treeFeatures);
 
-    const { bins, rows, missing } = this.matrix;
-    const lut = this.lut;
+    const { bins, rows } = this.matrix;
+    const lut = partitioner.lut;
     const values = this.leafValues;
     let level: NodeState[] = [root];
     while (level.length > 0) {
@@ -161,9 +158,7 @@ export class TreeGrower {
         defaultLeft[node.id] = split.defaultLeft ? 1 : 0;
         lossChanges[node.id] = split.gain;
         splitBins[node.id] = split.bin;
-        const code = missing[split.feature]!;
-        for (let b = 0; b < code; b++) lut[b] = b <= split.bin ? 1 : 0;
-        lut[code] = split.defaultLeft ? 1 : 0;
+        partitioner.setSplit(split.feature, split.bin, split.defaultLeft);
         const base = split.feature * rows;
         let lCan = this.canSplit(depth, split.leftH);
         let rCan = this.canSplit(depth, split.rightH);
@@ -176,8 +171,8 @@ export class TreeGrower {
           if (node.hist) this.release(node.hist);
           continue;
         }
-        const mid = partitionRange(rowIndex, node.begin, node.end, bins, base, lut, this.scratch);
-        const omid = partitionRange(rowIndex, node.obegin, node.oend, bins, base, lut, this.scratch);
+        const mid = partitioner.partition(split.feature, node.begin, node.end);
+        const omid = partitioner.partition(split.feature, node.obegin, node.oend);
         l.end = mid;
         r.begin = mid;
         l.oend = omid;
@@ -244,23 +239,6 @@ export function sampleFeatures(features: Int32Array, fraction: number, random: R
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   return Int32Array.from(pool.slice(0, n).sort((a, b) => a - b));
-}
-
-/**
- * Stable in-place partition of `rowIndex[begin..end)`: rows whose bin (`bins[base + row]`) has
- * `lut[bin]` = 1 first. Returns where the right part starts. (A branch-free variant, writing each row
- * to both sides, measured slower: the cost is the gather of the bins, not the branch.)
- */
-export function partitionRange(rowIndex: Uint32Array, begin: number, end: number, bins: Uint8Array | Uint16Array, base: number, lut: Uint8Array, scratch: Uint32Array): number {
-  let l = begin;
-  let r = 0;
-  for (let i = begin; i < end; i++) {
-    const row = rowIndex[i]!;
-    if (lut[bins[base + row]!] === 1) rowIndex[l++] = row;
-    else scratch[r++] = row;
-  }
-  rowIndex.set(scratch.subarray(0, r), l);
-  return l;
 }
 
 /** Adds `value` to the margins of the rows `rowIndex[begin..end)`. */
