@@ -7,9 +7,11 @@ import { binMatrix, type BinnedMatrix } from './gbdt/binned-matrix.js';
 import { SerialHistogramBuilder, type HistogramBuilder } from './gbdt/histogram-builder.js';
 import type { FeatureCuts } from './gbdt/quantile-cuts.js';
 import { RowPartitioner } from './gbdt/row-partitioner.js';
+import { KernelMemory } from './gbdt/kernel-memory.js';
+import { histogramOffsets } from './gbdt/histogram-layout.js';
 import { sampleFeatures, TreeGrower, type GrownTree } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
-import { objectiveFor, type ObjectiveFunction } from './objectives.js';
+import { identity, objectiveFor, type ObjectiveFunction } from './objectives.js';
 import type { RoundMetrics, TrainingReport } from './training-report.js';
 import type { GbdtModel, Tree } from './types.js';
 
@@ -64,9 +66,11 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const validMatrix = options.validation ? binMatrix(options.validation.data, options.validation.rows, options.validation.cols, cuts) : undefined;
   timings.binning = now() - t;
 
-  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(matrix, cuts);
-  const partitioner = new RowPartitioner(matrix, builder.sharedMemory);
-  const grower = new TreeGrower(matrix, cuts, builder, partitioner, {
+  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(cuts);
+  const memory = new KernelMemory(matrix, 2 * histogramOffsets(cuts)[trainSet.cols]!, builder.sharedMemory);
+  builder.attach(memory);
+  const partitioner = new RowPartitioner(memory);
+  const grower = new TreeGrower(matrix, cuts, builder, memory, partitioner, {
     lambda: hp.lambda,
     alpha: hp.alpha,
     minChildWeight: hp.min_child_weight,
@@ -80,10 +84,9 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const baseScore = hp.base_score ?? 0.5;
   const baseMargin = objective.baseMargin(baseScore);
   const n = trainSet.rows;
-  const margin = new Float64Array(n).fill(baseMargin);
+  const margin = memory.margin.fill(baseMargin);
   const validMargin = new Float64Array(options.validation?.rows ?? 0).fill(baseMargin);
-  const rowIndex = partitioner.rowIndex;
-  const { gpair } = builder.createBuffers(rowIndex);
+  const { rowIndex, gpair } = memory;
   const pred = new Float64Array(n);
   const validPred = new Float64Array(validMargin.length);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
@@ -103,7 +106,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
 
       t = now();
       // The grower adds the tree to the training margins itself, unless leaf values change after growth.
-      const grown = await grower.grow(gpair, sampled, treeFeatures, random, objective.refreshLeaves ? undefined : margin);
+      const grown = await grower.grow(sampled, treeFeatures, random, !objective.refreshLeaves);
       if (objective.refreshLeaves) {
         refreshLeavesWithMedian(grown, rowIndex, trainSet.label, margin, hp.eta);
         addLeavesToRows(grown, rowIndex, margin);
@@ -233,7 +236,9 @@ function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array): 
   }
 }
 
+/** Predictions in output space; the margins themselves when the objective's transform is the identity. */
 function transform(objective: ObjectiveFunction, margin: Float64Array, out: Float64Array): Float64Array {
+  if (objective.transform === identity) return margin;
   for (let i = 0; i < margin.length; i++) out[i] = objective.transform(margin[i]!);
   return out;
 }

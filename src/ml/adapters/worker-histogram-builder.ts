@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
 import type { HistogramBuilder, HistogramTask } from '../gbdt/histogram-builder.js';
-import { HistogramKernels } from '../gbdt/histogram-kernel.js';
+import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
 import { histogramOffsets } from '../gbdt/histogram-layout.js';
+import type { KernelMemory } from '../gbdt/kernel-memory.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
 /** Control block layout (Int32 slots) shared with the workers. */
@@ -36,12 +37,9 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly threadCount: number;
   private ready = false;
   private failed = false;
-  private gpair: Float64Array = new Float64Array(0);
-  private rowIndex: Uint32Array = new Uint32Array(0);
-  private readonly sharedBins: Uint8Array | Uint16Array;
   private readonly slotOffsets: Int32Array;
-  private readonly kernels: HistogramKernels;
-  private buffers: { gpair: Float64Array; rowIndex: Uint32Array } | undefined;
+  private kernels: MemoryHistogramKernels | undefined;
+  private memory: KernelMemory | undefined;
 
   constructor(
     private readonly matrix: BinnedMatrix,
@@ -49,11 +47,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     threads: number = os.availableParallelism(),
   ) {
     this.threadCount = Math.max(1, threads);
-    const binsBuffer = new SharedArrayBuffer(matrix.byRow.byteLength);
-    this.sharedBins = matrix.byRow instanceof Uint8Array ? new Uint8Array(binsBuffer) : new Uint16Array(binsBuffer);
-    this.sharedBins.set(matrix.byRow);
     this.slotOffsets = histogramOffsets(cuts);
-    this.kernels = new HistogramKernels(this.slotOffsets, matrix.cols);
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
     this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
     this.histLength = 2 * this.slotOffsets[matrix.cols]!;
@@ -62,29 +56,22 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   readonly sharedMemory = true;
 
-  createBuffers(rowIndex: Uint32Array): { gpair: Float64Array } {
-    if (!(rowIndex.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerHistogramBuilder: rowIndex must be in shared memory');
-    this.buffers = { gpair: new Float64Array(new SharedArrayBuffer(16 * rowIndex.length)), rowIndex };
+  attach(memory: KernelMemory): void {
+    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerHistogramBuilder: the kernel memory must be shared');
+    this.memory = memory;
+    this.kernels = new MemoryHistogramKernels(memory, this.slotOffsets);
     this.startWorkers();
-    return { gpair: this.buffers.gpair };
   }
 
   createHistogram(length: number): Float64Array {
     return new Float64Array(length);
   }
 
-  beginTree(gpair: Float64Array, rowIndex: Uint32Array): void {
-    this.gpair = gpair;
-    this.rowIndex = rowIndex;
-  }
-
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
+    if (!this.kernels) throw new Error('WorkerHistogramBuilder: attach a KernelMemory first');
     if (!this.workersReady() || !tasks.some((t) => t.end - t.begin >= MIN_SHARED_ROWS)) {
       const kernel = this.kernels.get(features);
-      for (const t of tasks) {
-        t.out.fill(0);
-        kernel(this.matrix.byRow, this.gpair, this.rowIndex, t.begin, t.end, t.out);
-      }
+      for (const t of tasks) kernel(t.begin, t.end, t.out);
       return;
     }
     for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features);
@@ -112,11 +99,10 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     Atomics.add(c, CONTROL.seq, 1);
     Atomics.notify(c, CONTROL.seq);
     // This thread builds slice 0 of each shared task, and all of each small one.
-    const kernel = this.kernels.get(features);
+    const kernel = this.kernels!.get(features);
     tasks.forEach((t, i) => {
-      t.out.fill(0);
       const end = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1 ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end;
-      kernel(this.matrix.byRow, this.gpair, this.rowIndex, t.begin, end, t.out);
+      kernel(t.begin, end, t.out);
     });
     for (;;) {
       const done = Atomics.load(c, CONTROL.done);
@@ -153,7 +139,8 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   }
 
   private startWorkers(): void {
-    if (this.workers.length > 0 || !this.buffers) return;
+    const memory = this.memory;
+    if (this.workers.length > 0 || !memory) return;
     const ext = path.extname(fileURLToPath(import.meta.url));
     const script = new URL(`./histogram-worker${ext}`, import.meta.url);
     // Under tsx (tests, benchmarks) a worker needs the TypeScript loader registered first.
@@ -167,11 +154,11 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
         workerData: {
           share: k,
           shares: this.threadCount,
-          byRow: this.sharedBins,
+          byRow: memory.byRow,
           cols: this.matrix.cols,
           slotOffsets: this.slotOffsets,
-          gpair: this.buffers.gpair,
-          rowIndex: this.buffers.rowIndex,
+          gpair: memory.gpair,
+          rowIndex: memory.rowIndex,
           control: this.control,
           features: this.featureList,
           scratch: this.scratch,

@@ -4,6 +4,7 @@ import type { BinnedMatrix } from './binned-matrix.js';
 import type { HistogramBuilder, HistogramTask } from './histogram-builder.js';
 import type { FeatureCuts } from './quantile-cuts.js';
 import { histogramOffsets } from './histogram-layout.js';
+import type { KernelMemory } from './kernel-memory.js';
 import type { RowPartitioner } from './row-partitioner.js';
 import { findBestSplit, type Split } from './split-finder.js';
 import { leafWeight, type SplitParams } from './split-math.js';
@@ -54,8 +55,6 @@ interface NodeState {
  */
 export class TreeGrower {
   private readonly pool: Float64Array[] = [];
-  /** The two leaf values of a last split: [right, left]. */
-  private readonly leafValues = new Float64Array(2);
   /** Histogram layout (see `histogramOffsets`). */
   private readonly slots: Int32Array;
 
@@ -63,6 +62,7 @@ export class TreeGrower {
     private readonly matrix: BinnedMatrix,
     private readonly cuts: FeatureCuts,
     private readonly builder: HistogramBuilder,
+    private readonly memory: KernelMemory,
     private readonly partitioner: RowPartitioner,
     private readonly params: GrowParams,
   ) {
@@ -70,17 +70,17 @@ export class TreeGrower {
   }
 
   /**
-   * Grows a tree on the rows `rowIndex[0..sampled)`; `rowIndex[sampled..)` are rows left out of this
-   * round's sample, partitioned alongside so that every row ends up in its leaf. With `margin`, each
-   * row's leaf value is added to it as leaves are made (and the last split of a branch is applied to
-   * the margins directly, without partitioning); without it, `leaves` gives each leaf's row ranges.
+   * Grows a tree with the gradient pairs in `memory.gpair` on the rows `memory.rowIndex[0..sampled)`;
+   * `rowIndex[sampled..)` are rows left out of this round's sample, partitioned alongside so that every
+   * row ends up in its leaf. With `updateMargins`, each row's leaf value is added to `memory.margin`
+   * as leaves are made (and the last split of a branch is applied to the margins directly, without
+   * partitioning); without it, `leaves` gives each leaf's row ranges.
    */
-  async grow(gpair: Float64Array, sampled: number, treeFeatures: Int32Array, random: Random, margin?: Float64Array): Promise<GrownTree> {
+  async grow(sampled: number, treeFeatures: Int32Array, random: Random, updateMargins: boolean): Promise<GrownTree> {
     const p = this.params;
     const partitioner = this.partitioner;
-    const rowIndex = partitioner.rowIndex;
+    const { rowIndex, gpair } = this.memory;
     const n = rowIndex.length;
-    this.builder.beginTree(gpair, rowIndex);
     const left: number[] = [];
     const right: number[] = [];
     const parents: number[] = [];
@@ -114,9 +114,9 @@ export class TreeGrower {
     };
     const makeLeaf = (n: NodeState) => {
       const w = setLeaf(n);
-      if (margin) {
-        addToRange(margin, rowIndex, n.begin, n.end, w);
-        addToRange(margin, rowIndex, n.obegin, n.oend, w);
+      if (updateMargins) {
+        partitioner.addToRange(n.begin, n.end, w);
+        partitioner.addToRange(n.obegin, n.oend, w);
       } else {
         leaves.push({ node: n.id, begin: n.begin, end: n.end, otherBegin: n.obegin, otherEnd: n.oend });
       }
@@ -133,9 +133,6 @@ export class TreeGrower {
     const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: sampled, obegin: sampled, oend: n, g, h, hist: rootHist, depth: 0 };
     await this.builder.build([{ begin: 0, end: sampled, out: rootHist }], treeFeatures);
 
-    const { bins, rows } = this.matrix;
-    const lut = partitioner.lut;
-    const values = this.leafValues;
     let level: NodeState[] = [root];
     while (level.length > 0) {
       const next: NodeState[] = [];
@@ -159,15 +156,14 @@ export class TreeGrower {
         lossChanges[node.id] = split.gain;
         splitBins[node.id] = split.bin;
         partitioner.setSplit(split.feature, split.bin, split.defaultLeft);
-        const base = split.feature * rows;
         let lCan = this.canSplit(depth, split.leftH);
         let rCan = this.canSplit(depth, split.rightH);
-        if (margin && !lCan && !rCan) {
+        if (updateMargins && !lCan && !rCan) {
           // Both children are leaves: add their values to the rows' margins without moving the rows.
-          values[1] = setLeaf(l);
-          values[0] = setLeaf(r);
-          addByLut(margin, rowIndex, node.begin, node.end, bins, base, lut, values);
-          addByLut(margin, rowIndex, node.obegin, node.oend, bins, base, lut, values);
+          const lw = setLeaf(l);
+          const rw = setLeaf(r);
+          partitioner.addBySplit(split.feature, node.begin, node.end, lw, rw);
+          partitioner.addBySplit(split.feature, node.obegin, node.oend, lw, rw);
           if (node.hist) this.release(node.hist);
           continue;
         }
@@ -239,26 +235,4 @@ export function sampleFeatures(features: Int32Array, fraction: number, random: R
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   return Int32Array.from(pool.slice(0, n).sort((a, b) => a - b));
-}
-
-/** Adds `value` to the margins of the rows `rowIndex[begin..end)`. */
-export function addToRange(margin: Float64Array, rowIndex: Uint32Array, begin: number, end: number, value: number): void {
-  for (let i = begin; i < end; i++) margin[rowIndex[i]!]! += value;
-}
-
-/** Adds `values[lut[bin]]` (the leaf value on the row's side of a split) to the margins of the rows `rowIndex[begin..end)`. */
-export function addByLut(
-  margin: Float64Array,
-  rowIndex: Uint32Array,
-  begin: number,
-  end: number,
-  bins: Uint8Array | Uint16Array,
-  base: number,
-  lut: Uint8Array,
-  values: Float64Array,
-): void {
-  for (let i = begin; i < end; i++) {
-    const row = rowIndex[i]!;
-    margin[row]! += values[lut[bins[base + row]!]!]!;
-  }
 }

@@ -56,6 +56,7 @@ export const op = {
   f64Load: (offset = 0): Bytes => [0x2b, 3, ...uleb(offset)],
   f64Store: (offset = 0): Bytes => [0x39, 3, ...uleb(offset)],
   f64Add: [0xa0] as Bytes,
+  f64Get: (i: number): Bytes => [0x20, ...uleb(i)],
   block: [0x02, 0x40] as Bytes,
   loop: [0x03, 0x40] as Bytes,
   br: (depth: number): Bytes => [0x0c, ...uleb(depth)],
@@ -98,22 +99,32 @@ export function assembleModule(funcs: readonly WasmFunction[], pages: number, sh
 
 /** The slice of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
 interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { readonly buffer: ArrayBuffer | SharedArrayBuffer };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
 
-/**
- * Compiles `funcs` over a new memory of `pages` 64 KiB pages (shared when asked); undefined when
- * WebAssembly (or shared WebAssembly memory) is unavailable.
- */
-export function instantiate(funcs: readonly WasmFunction[], pages: number, shared: boolean): { exports: Record<string, unknown>; buffer: ArrayBuffer | SharedArrayBuffer } | undefined {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+/** A WebAssembly.Memory. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** A memory of `pages` 64 KiB pages that cannot grow (shared when asked); undefined when WebAssembly (or shared memory) is unavailable. */
+export function createMemory(pages: number, shared: boolean): WasmMemory | undefined {
+  try {
+    return api ? new api.Memory({ initial: pages, maximum: pages, shared }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compiles `funcs` over `memory` (made by `createMemory(pages, shared)`); undefined if that fails. */
+export function instantiate(funcs: readonly WasmFunction[], memory: WasmMemory, pages: number, shared: boolean): Record<string, unknown> | undefined {
   if (!api) return undefined;
   try {
-    const memory = new api.Memory({ initial: pages, maximum: pages, shared });
-    const instance = new api.Instance(new api.Module(assembleModule(funcs, pages, shared)), { env: { mem: memory } });
-    return { exports: instance.exports, buffer: memory.buffer };
+    return new api.Instance(new api.Module(assembleModule(funcs, pages, shared)), { env: { mem: memory } }).exports;
   } catch {
     return undefined;
   }
