@@ -1,6 +1,6 @@
 import { transposeBins, type BinnedMatrix } from './binned-matrix.js';
 import { cutsOfSorted, type FeatureCuts } from './quantile-cuts.js';
-import { radixBuffers, sortFloat32WithRows, sortKey } from './sort-float32-with-rows.js';
+import { floatBitsToKeys, radixBuffers, sortFloat32WithRows } from './sort-float32-with-rows.js';
 
 /**
  * Computes the cuts (as `computeCuts`) and bins the training data (as `binMatrix`) in one pass per
@@ -17,15 +17,17 @@ export function binTrainingData(data: Float64Array, rows: number, cols: number, 
   let maxCode = 0;
   for (let f = 0; f < cols; f++) {
     let n = 0;
-    const keys = buf.keys;
     const rowIds = buf.rows;
     const base = f * rows;
+    // Gather the column as float32 (through a view of the spare key buffer), then turn the bits into keys.
+    const asFloat = new Float32Array(buf.keysTmp.buffer, buf.keysTmp.byteOffset, rows);
     for (let r = 0; r < rows; r++) {
       const v = data[r * cols + f]!;
-      if (Number.isNaN(v)) continue;
-      keys[n] = sortKey(v);
+      if (v !== v) continue; // NaN: missing
+      asFloat[n] = v;
       rowIds[n++] = r;
     }
+    floatBitsToKeys(buf.keysTmp, buf.keys, n);
     sortFloat32WithRows(buf, n, sorted);
     const cuts = cutsOfSorted(sorted.subarray(0, n), maxBin);
     perFeature.push(cuts);

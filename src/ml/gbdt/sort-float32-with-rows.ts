@@ -4,11 +4,12 @@ export interface RadixBuffers {
   rows: Uint32Array;
   keysTmp: Uint32Array;
   rowsTmp: Uint32Array;
+  /** Three digit histograms of 2048 counts. */
   counts: Int32Array;
 }
 
 export function radixBuffers(n: number): RadixBuffers {
-  return { keys: new Uint32Array(n), rows: new Uint32Array(n), keysTmp: new Uint32Array(n), rowsTmp: new Uint32Array(n), counts: new Int32Array(2048) };
+  return { keys: new Uint32Array(n), rows: new Uint32Array(n), keysTmp: new Uint32Array(n), rowsTmp: new Uint32Array(n), counts: new Int32Array(3 * 2048) };
 }
 
 const f32 = new Float32Array(1);
@@ -21,17 +22,35 @@ export function sortKey(v: number): number {
   return (bits & 0x80000000 ? ~bits : bits ^ 0x80000000) >>> 0;
 }
 
+/** `keys[i] = sortKey` of the float32 whose bits are `bits[i]`, for i < n. */
+export function floatBitsToKeys(bits: Uint32Array, keys: Uint32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const b = bits[i]!;
+    keys[i] = (b & 0x80000000 ? ~b : b ^ 0x80000000) >>> 0;
+  }
+}
+
 /**
  * Stable LSD radix sort (11-bit digits) of `keys[0..n)` (from `sortKey`) carrying `rows` along; on
  * return `buf.keys` / `buf.rows` hold the sorted order and `sorted` (length ≥ n) the float32 values.
  * Digits shared by every key are skipped. The same order as sorting the float32 values numerically.
  */
 export function sortFloat32WithRows(buf: RadixBuffers, n: number, sorted: Float32Array): void {
-  const counts = buf.counts;
-  for (let shift = 0; shift < 32; shift += 11) {
+  const all = buf.counts;
+  all.fill(0);
+  {
+    const keys = buf.keys;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      all[k & 2047]!++;
+      all[2048 + ((k >>> 11) & 2047)]!++;
+      all[4096 + (k >>> 22)]!++;
+    }
+  }
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = 11 * pass;
+    const counts = all.subarray(2048 * pass, 2048 * pass + 2048);
     const { keys, rows, keysTmp, rowsTmp } = buf;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 2047]!++;
     let skip = false;
     let sum = 0;
     for (let d = 0; d < 2048; d++) {

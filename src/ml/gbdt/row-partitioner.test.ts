@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRandom } from '../../core/random.js';
+import { binMatrix } from './binned-matrix.js';
+import { histogramOffsets } from './histogram-layout.js';
+import { KernelMemory } from './kernel-memory.js';
+import { computeCuts } from './quantile-cuts.js';
+import { RowPartitioner } from './row-partitioner.js';
+
+function setup(wasm: boolean, maxBin: number) {
+  const rows = 3_000;
+  const r = createRandom(9);
+  const data = Float64Array.from({ length: rows * 2 }, () => (r.next() < 0.1 ? NaN : Math.floor(r.next() * 1000)));
+  const cuts = computeCuts(data, rows, 2, maxBin);
+  const matrix = binMatrix(data, rows, 2, cuts);
+  const memory = new KernelMemory(matrix, 2 * histogramOffsets(cuts)[2]!, false, wasm);
+  return { data, cuts, matrix, memory, partitioner: new RowPartitioner(memory, wasm) };
+}
+
+describe('RowPartitioner', () => {
+  for (const maxBin of [64, 1000]) {
+    it(`partitions stably and adds leaf values the same in WebAssembly and JavaScript (${maxBin <= 254 ? 'Uint8' : 'Uint16'} bins)`, () => {
+      const results = [true, false].map((wasm) => {
+        const { data, cuts, matrix, memory, partitioner } = setup(wasm, maxBin);
+        assert.equal(partitioner.compiled, wasm);
+        assert.equal(matrix.bins instanceof Uint8Array, maxBin <= 254);
+        const { rowIndex, margin } = memory;
+        for (let i = 0; i < rowIndex.length; i++) rowIndex[i] = i;
+        // Rows 0..2999: split feature 1 at bin 10 with missing left, over rows [100, 2900).
+        partitioner.setSplit(1, 10, true);
+        const mid = partitioner.partition(1, 100, 2900);
+        const left = Array.from(rowIndex.subarray(100, mid));
+        const right = Array.from(rowIndex.subarray(mid, 2900));
+        assert.deepEqual([...left].sort((a, b) => a - b), left, 'left part keeps row order');
+        assert.deepEqual([...right].sort((a, b) => a - b), right, 'right part keeps row order');
+        const cut = cuts.values[cuts.offsets[1]! + 10]!; // x < cut: bins 0..10
+        for (const row of left) assert.ok(Number.isNaN(data[row * 2 + 1]!) || data[row * 2 + 1]! < cut);
+        for (const row of right) assert.ok(data[row * 2 + 1]! >= cut);
+        assert.deepEqual(Array.from(rowIndex.subarray(0, 100)), Array.from({ length: 100 }, (_, i) => i));
+        partitioner.addBySplit(1, 0, 3000, 2, -1);
+        partitioner.addToRange(mid, 2900, 0.5);
+        for (const row of left) assert.equal(margin[row], 2);
+        for (const row of right) assert.equal(margin[row], -0.5);
+        return { mid, order: Array.from(rowIndex), margin: Array.from(margin) };
+      });
+      assert.deepEqual(results[0], results[1]);
+    });
+  }
+});
