@@ -67,9 +67,9 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   timings.binning = now() - t;
 
   const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(cuts);
-  const memory = new KernelMemory(matrix, 2 * histogramOffsets(cuts)[trainSet.cols]!, builder.sharedMemory);
+  const memory = KernelMemory.create(matrix, 2 * histogramOffsets(cuts)[trainSet.cols]!, builder.sharedMemory, true, builder.histogramsNeeded);
   builder.attach(memory);
-  const partitioner = new RowPartitioner(memory);
+  const partitioner = new RowPartitioner(memory, matrix.missing);
   const grower = new TreeGrower(matrix, cuts, builder, memory, partitioner, {
     lambda: hp.lambda,
     alpha: hp.alpha,

@@ -32,7 +32,7 @@ describe('WorkerHistogramBuilder', () => {
       [new WorkerHistogramBuilder(matrix, cuts, 2), true],
     ];
     for (const [builder, wasm] of builders) {
-      const memory = new KernelMemory(matrix, histLength, builder.sharedMemory, wasm);
+      const memory = KernelMemory.create(matrix, histLength, builder.sharedMemory, wasm, builder.histogramsNeeded);
       assert.equal(memory.wasm, wasm);
       builder.attach(memory);
       const { gpair, rowIndex } = memory;

@@ -13,8 +13,8 @@ import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 export const CONTROL = { seq: 0, done: 1, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
 /** Per task: begin, end, 1 when the workers share it (else the calling thread builds it alone). */
 export const TASK_WORDS = 3;
-/** Tasks per hand-off; each shared task has one scratch histogram per worker. */
-export const MAX_TASKS = 512;
+/** Tasks per hand-off; each shared task has one histogram per worker in the kernel memory. */
+export const MAX_TASKS = 256;
 const MAX_FEATURES = 4096;
 /** Tasks with fewer rows are not worth splitting. */
 const MIN_SHARED_ROWS = 4096;
@@ -32,10 +32,9 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly workers: Worker[] = [];
   private readonly control: Int32Array;
   private readonly featureList: Int32Array;
-  private readonly scratch: Float64Array;
-  private readonly histLength: number;
   private readonly threadCount: number;
   private ready = false;
+  private startedAt = 0;
   private failed = false;
   private readonly slotOffsets: Int32Array;
   private kernels: MemoryHistogramKernels | undefined;
@@ -50,11 +49,14 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     this.slotOffsets = histogramOffsets(cuts);
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
     this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
-    this.histLength = 2 * this.slotOffsets[matrix.cols]!;
-    this.scratch = new Float64Array(new SharedArrayBuffer(8 * this.histLength * MAX_TASKS * Math.max(1, this.threadCount - 1)));
   }
 
   readonly sharedMemory = true;
+
+  /** Histogram 0 for this thread, then one per task and worker. */
+  get histogramsNeeded(): number {
+    return 1 + MAX_TASKS * (this.threadCount - 1);
+  }
 
   attach(memory: KernelMemory): void {
     if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerHistogramBuilder: the kernel memory must be shared');
@@ -109,38 +111,34 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
       if (done >= this.workers.length) break;
       Atomics.wait(c, CONTROL.done, done, 1000);
     }
-    const len = this.histLength;
+    const memory = this.memory!;
     tasks.forEach((t, i) => {
       if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
       for (let w = 1; w < shares; w++) {
-        const base = scratchSlot(i, w, shares) * len;
+        const s = memory.hist(scratchSlot(i, w, shares));
         const out = t.out;
-        const s = this.scratch;
-        for (let k = 0; k < len; k++) out[k]! += s[base + k]!;
+        for (let k = 0; k < out.length; k++) out[k]! += s[k]!;
       }
     });
   }
 
-  /** True once every worker has started; the first call waits for them, and gives up (serial from then on) on timeout or error. */
+  /**
+   * True once every worker has started. Until then this thread builds alone rather than wait (workers
+   * take tens of milliseconds to start); it gives up on them (serial from then on) after an error or
+   * when they have not started in STARTUP_TIMEOUT_MS.
+   */
   private workersReady(): boolean {
     if (this.failed || this.workers.length === 0) return false;
     if (this.ready) return true;
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    for (;;) {
-      const ready = Atomics.load(this.control, CONTROL.ready);
-      if (ready >= this.workers.length) return (this.ready = true);
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        this.failed = true;
-        return false;
-      }
-      Atomics.wait(this.control, CONTROL.ready, ready, Math.min(left, 100));
-    }
+    if (Atomics.load(this.control, CONTROL.ready) >= this.workers.length) return (this.ready = true);
+    if (Date.now() - this.startedAt > STARTUP_TIMEOUT_MS) this.failed = true;
+    return false;
   }
 
   private startWorkers(): void {
     const memory = this.memory;
     if (this.workers.length > 0 || !memory) return;
+    this.startedAt = Date.now();
     const ext = path.extname(fileURLToPath(import.meta.url));
     const script = new URL(`./histogram-worker${ext}`, import.meta.url);
     // Under tsx (tests, benchmarks) a worker needs the TypeScript loader registered first.
@@ -154,15 +152,10 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
         workerData: {
           share: k,
           shares: this.threadCount,
-          byRow: memory.byRow,
-          cols: this.matrix.cols,
+          memory: memory.spec,
           slotOffsets: this.slotOffsets,
-          gpair: memory.gpair,
-          rowIndex: memory.rowIndex,
           control: this.control,
           features: this.featureList,
-          scratch: this.scratch,
-          histLength: this.histLength,
         },
       });
       worker.on('error', () => {
@@ -180,7 +173,7 @@ export function sliceBounds(begin: number, end: number, share: number, shares: n
   return [begin + Math.floor((len * share) / shares), begin + Math.floor((len * (share + 1)) / shares)];
 }
 
-/** The scratch histogram of task `task` for worker `share` (1-based). */
+/** The memory's histogram for task `task` and worker `share` (1-based; histogram 0 is the calling thread's). */
 export function scratchSlot(task: number, share: number, shares: number): number {
-  return task * (shares - 1) + (share - 1);
+  return 1 + task * (shares - 1) + (share - 1);
 }

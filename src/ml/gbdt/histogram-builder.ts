@@ -18,6 +18,8 @@ export interface HistogramTask {
 export interface HistogramBuilder {
   /** True when the `KernelMemory` must be shared (a SharedArrayBuffer): other threads read it. */
   readonly sharedMemory: boolean;
+  /** How many histograms the `KernelMemory` must hold for this builder. */
+  readonly histogramsNeeded: number;
   /** Sets where the builder reads bins, gradient pairs and row order (once, before building). */
   attach(memory: KernelMemory): void;
   /** A zeroed histogram of `length` doubles that the builder can write to. */
@@ -29,6 +31,7 @@ export interface HistogramBuilder {
 /** Builds histograms in the calling thread. */
 export class SerialHistogramBuilder implements HistogramBuilder {
   readonly sharedMemory = false;
+  readonly histogramsNeeded = 1;
   private kernels: MemoryHistogramKernels | undefined;
   private readonly slotOffsets: Int32Array;
 

@@ -1,4 +1,4 @@
-import type { KernelMemory } from './kernel-memory.js';
+import type { KernelMemory, KernelMemorySpec } from './kernel-memory.js';
 import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js';
 
 /**
@@ -70,29 +70,28 @@ export class HistogramKernels {
 }
 
 /**
- * The WebAssembly form of `histogramKernel`: hist(begin, end) accumulates the rows
- * `rowIndex[begin..end)` into the memory's histogram, with the memory's addresses, the features'
- * slot offsets and the row stride compiled in (no bounds checks: about 40% faster than the
- * JavaScript loop). The caller zeroes `memory.hist` first and copies it out after.
+ * The WebAssembly form of `histogramKernel`: hist(begin, end, out) accumulates the rows
+ * `rowIndex[begin..end)` into the histogram at byte address `out`, with the memory's addresses, the
+ * features' slot offsets and the row stride compiled in (no bounds checks: about 40% faster than the
+ * JavaScript loop).
  */
-export function wasmHistogramFunction(features: ArrayLike<number>, slotOffsets: Int32Array, memory: KernelMemory): WasmFunction {
-  const L = memory.layout;
-  const cols = memory.matrix.cols;
-  const [begin, end, i, r, p, k, g, h] = [0, 1, 2, 3, 4, 5, 6, 7];
+export function wasmHistogramFunction(features: ArrayLike<number>, slotOffsets: Int32Array, spec: KernelMemorySpec): WasmFunction {
+  const L = spec.layout;
+  const [begin, end, out, i, r, p, k, g, h] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const updates: Bytes[] = [];
   for (let j = 0; j < features.length; j++) {
     const f = Number(features[j]);
-    const at = L.hist + 16 * slotOffsets[f]!;
-    const bin = memory.wide ? op.load16(L.byRow + 2 * f) : op.load8(L.byRow + f);
+    const at = 16 * slotOffsets[f]!;
+    const bin = spec.wide ? op.load16(L.byRow + 2 * f) : op.load8(L.byRow + f);
     updates.push(
-      op.get(p), bin, op.i32(4), op.shl, op.tee(k),
+      op.get(p), bin, op.i32(4), op.shl, op.get(out), op.add, op.tee(k),
       op.get(k), op.f64Load(at), op.get(g), op.f64Add, op.f64Store(at),
       op.get(k), op.get(k), op.f64Load(at + 8), op.get(h), op.f64Add, op.f64Store(at + 8),
     );
   }
   return {
     name: 'hist',
-    params: [I32, I32],
+    params: [I32, I32, I32],
     results: [],
     locals: [[4, I32], [2, F64]],
     body: [
@@ -102,7 +101,7 @@ export function wasmHistogramFunction(features: ArrayLike<number>, slotOffsets: 
       op.get(i), op.i32(2), op.shl, op.load(L.rowIndex), op.set(r),
       op.get(r), op.i32(4), op.shl, op.tee(k), op.f64Load(L.gpair), op.set(g),
       op.get(k), op.f64Load(L.gpair + 8), op.set(h),
-      op.get(r), op.i32(memory.wide ? 2 * cols : cols), op.mul, op.set(p),
+      op.get(r), op.i32(spec.wide ? 2 * spec.cols : spec.cols), op.mul, op.set(p),
       ...updates,
       op.get(i), op.i32(1), op.add, op.set(i), op.br(0),
       op.end, op.end,
@@ -112,20 +111,34 @@ export function wasmHistogramFunction(features: ArrayLike<number>, slotOffsets: 
 
 /** Builds one task's histogram into `out` (zeroed first) with the rows `rowIndex[begin..end)`. */
 export type TaskKernel = (begin: number, end: number, out: Float64Array) => void;
+/** Accumulates the rows `rowIndex[begin..end)` into the memory's histogram number `slot`. */
+export type SlotKernel = (begin: number, end: number, slot: number) => void;
 
-/** Task kernels by feature set over a `KernelMemory`: WebAssembly when the memory allows, else JavaScript. */
+/** Kernels by feature set over a `KernelMemory`: WebAssembly when the memory allows, else JavaScript. */
 export class MemoryHistogramKernels {
-  private readonly cache = new Map<string, TaskKernel>();
+  private readonly cache = new Map<string, SlotKernel>();
   private readonly js: HistogramKernels;
 
   constructor(
     private readonly memory: KernelMemory,
     private readonly slotOffsets: Int32Array,
   ) {
-    this.js = new HistogramKernels(slotOffsets, memory.matrix.cols);
+    this.js = new HistogramKernels(slotOffsets, memory.cols);
   }
 
+  /** Builds into `out`, through the memory's histogram 0. */
   get(features: ArrayLike<number>): TaskKernel {
+    const kernel = this.slotKernel(features);
+    const m = this.memory;
+    const hist = m.hist(0);
+    return (begin, end, out) => {
+      hist.fill(0);
+      kernel(begin, end, 0);
+      out.set(hist.subarray(0, out.length));
+    };
+  }
+
+  slotKernel(features: ArrayLike<number>): SlotKernel {
     const key = Array.prototype.join.call(features, ',');
     let kernel = this.cache.get(key);
     if (!kernel) {
@@ -135,20 +148,15 @@ export class MemoryHistogramKernels {
     return kernel;
   }
 
-  private make(features: ArrayLike<number>): TaskKernel {
+  private make(features: ArrayLike<number>): SlotKernel {
     const m = this.memory;
-    const hist = m.wasm ? (m.compile([wasmHistogramFunction(features, this.slotOffsets, m)])?.['hist'] as ((begin: number, end: number) => void) | undefined) : undefined;
+    const hist = m.wasm ? (m.compile([wasmHistogramFunction(features, this.slotOffsets, m.spec)])?.['hist'] as ((begin: number, end: number, out: number) => void) | undefined) : undefined;
     if (hist) {
-      return (begin, end, out) => {
-        m.hist.fill(0);
-        if (end > begin) hist(begin, end);
-        out.set(m.hist.subarray(0, out.length));
+      return (begin, end, slot) => {
+        if (end > begin) hist(begin, end, m.histAddress(slot));
       };
     }
     const js = this.js.get(features);
-    return (begin, end, out) => {
-      out.fill(0);
-      js(m.byRow, m.gpair, m.rowIndex, begin, end, out);
-    };
+    return (begin, end, slot) => js(m.byRow, m.gpair, m.rowIndex, begin, end, m.hist(slot));
   }
 }

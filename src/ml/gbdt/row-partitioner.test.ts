@@ -13,8 +13,8 @@ function setup(wasm: boolean, maxBin: number) {
   const data = Float64Array.from({ length: rows * 2 }, () => (r.next() < 0.1 ? NaN : Math.floor(r.next() * 1000)));
   const cuts = computeCuts(data, rows, 2, maxBin);
   const matrix = binMatrix(data, rows, 2, cuts);
-  const memory = new KernelMemory(matrix, 2 * histogramOffsets(cuts)[2]!, false, wasm);
-  return { data, cuts, matrix, memory, partitioner: new RowPartitioner(memory, wasm) };
+  const memory = KernelMemory.create(matrix, 2 * histogramOffsets(cuts)[2]!, false, wasm);
+  return { data, cuts, matrix, memory, partitioner: new RowPartitioner(memory, matrix.missing, wasm) };
 }
 
 describe('RowPartitioner', () => {

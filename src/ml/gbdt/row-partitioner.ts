@@ -15,11 +15,13 @@ export class RowPartitioner {
   private readonly columnBytes: number;
   private readonly wasm: { partition: RangeFn; addByLut: RangeFn; addToRange: AddFn } | undefined;
 
+  /** `missing`: each feature's missing marker in the memory's bins (`BinnedMatrix.missing`). */
   constructor(
     private readonly memory: KernelMemory,
+    private readonly missing: Int32Array,
     useWasm = true,
   ) {
-    this.columnBytes = memory.matrix.rows * (memory.wide ? 2 : 1);
+    this.columnBytes = memory.rows * (memory.wide ? 2 : 1);
     const compiled = useWasm ? memory.compile(functions(memory)) : undefined;
     this.wasm = compiled && {
       partition: compiled['partition'] as RangeFn,
@@ -35,7 +37,7 @@ export class RowPartitioner {
 
   /** Sets the split to apply: bins 0..bin go left, the feature's missing values go left when `defaultLeft`. */
   setSplit(feature: number, bin: number, defaultLeft: boolean): void {
-    const code = this.memory.matrix.missing[feature]!;
+    const code = this.missing[feature]!;
     const lut = this.memory.lut;
     for (let b = 0; b < code; b++) lut[b] = b <= bin ? 1 : 0;
     lut[code] = defaultLeft ? 1 : 0;
@@ -46,7 +48,7 @@ export class RowPartitioner {
     if (end <= begin) return begin;
     if (this.wasm) return this.wasm.partition(begin, end, this.memory.layout.bins + feature * this.columnBytes);
     const m = this.memory;
-    return partitionRange(m.rowIndex, begin, end, m.bins, feature * m.matrix.rows, m.lut, m.scratch);
+    return partitionRange(m.rowIndex, begin, end, m.bins, feature * m.rows, m.lut, m.scratch);
   }
 
   /** Adds, to the margin of each row in `rowIndex[begin..end)`, `left` or `right` by the side of the current split (on `feature`) it falls. */
@@ -60,7 +62,7 @@ export class RowPartitioner {
       return;
     }
     const { margin, rowIndex, bins, lut, leafValues } = m;
-    const base = feature * m.matrix.rows;
+    const base = feature * m.rows;
     for (let i = begin; i < end; i++) {
       const row = rowIndex[i]!;
       margin[row]! += leafValues[lut[bins[base + row]!]!]!;
