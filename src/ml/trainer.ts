@@ -90,7 +90,6 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const pred = new Float64Array(n);
   const validPred = new Float64Array(validMargin.length);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
-  const others = new Uint32Array(n);
   const trees: Tree[] = [];
   const rounds: RoundMetrics[] = [];
   let best = { iteration: 0, score: maximizes(metric) ? -Infinity : Infinity };
@@ -100,7 +99,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     for (let round = 0; round < hp.num_round; round++) {
       t = now();
       objective.gradients(margin, trainSet.label, gpair);
-      const sampled = sampleRows(rowIndex, others, n, hp.subsample, random);
+      const sampled = sampleRows(partitioner, rowIndex, n, hp.subsample, random);
       const treeFeatures = sampleFeatures(allFeatures, hp.colsample_bytree, random);
       timings.gradients += now() - t;
 
@@ -183,30 +182,14 @@ function checkSet(name: string, set: TrainingSet): void {
 /**
  * Splits the rows into this round's sample (Bernoulli, as XGBoost) in `rowIndex[0..k)` and the
  * others after it (both in ascending order); returns the sample size k. A xorshift stream seeded
- * from `random` draws the coin flips inline: one call per round, not per row.
+ * from `random` draws the coin flips inline (in the partitioner's kernel): one call per round, not per row.
  */
-function sampleRows(rowIndex: Uint32Array, others: Uint32Array, n: number, subsample: number, random: Random): number {
+function sampleRows(partitioner: RowPartitioner, rowIndex: Uint32Array, n: number, subsample: number, random: Random): number {
   if (subsample >= 1) {
     for (let i = 0; i < n; i++) rowIndex[i] = i;
     return n;
   }
-  const threshold = Math.floor(subsample * 4294967296);
-  let x = (random.int(2147483647) + 1) | 0;
-  let k = 0;
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    if (x >>> 0 < threshold) rowIndex[k++] = i;
-    else others[o++] = i;
-  }
-  if (k === 0) {
-    rowIndex[k++] = others[0]!;
-    others.copyWithin(0, 1, o--);
-  }
-  rowIndex.set(others.subarray(0, o), k);
-  return k;
+  return partitioner.sampleRows(Math.floor(subsample * 4294967296), (random.int(2147483647) + 1) | 0);
 }
 
 /** Adds each leaf's value to the rows in its ranges (sampled and left out). */

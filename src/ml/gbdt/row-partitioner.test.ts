@@ -46,4 +46,21 @@ describe('RowPartitioner', () => {
       assert.deepEqual(results[0], results[1]);
     });
   }
+
+  it('samples rows the same in WebAssembly and JavaScript: sampled rows first, the others after, both ascending', () => {
+    const samples = [true, false].map((wasm) => {
+      const { memory, partitioner } = setup(wasm, 64);
+      const k = partitioner.sampleRows(Math.floor(0.8 * 4294967296), 12345);
+      const rows = Array.from(memory.rowIndex);
+      const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+      assert.ok(ascending(rows.slice(0, k)) && ascending(rows.slice(k)));
+      assert.deepEqual([...rows].sort((a, b) => a - b), Array.from({ length: rows.length }, (_, i) => i));
+      assert.ok(Math.abs(k / rows.length - 0.8) < 0.03, `sampled ${k} of ${rows.length}`);
+      // A threshold of 0 samples nothing: the first row is taken so that the sample is never empty.
+      assert.equal(partitioner.sampleRows(0, 7), 1);
+      assert.deepEqual(Array.from(memory.rowIndex), Array.from({ length: rows.length }, (_, i) => i));
+      return { k, rows };
+    });
+    assert.deepEqual(samples[0], samples[1]);
+  });
 });

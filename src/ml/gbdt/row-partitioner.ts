@@ -3,6 +3,7 @@ import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js
 
 type RangeFn = (begin: number, end: number, column: number) => number;
 type AddFn = (begin: number, end: number, value: number) => void;
+type SampleFn = (n: number, threshold: number, seed: number) => number;
 
 /**
  * Partitions row numbers by a split, in place and stably, and adds leaf values to the rows' margins.
@@ -13,7 +14,7 @@ type AddFn = (begin: number, end: number, value: number) => void;
  */
 export class RowPartitioner {
   private readonly columnBytes: number;
-  private readonly wasm: { partition: RangeFn; addByLut: RangeFn; addToRange: AddFn } | undefined;
+  private readonly wasm: { partition: RangeFn; addByLut: RangeFn; addToRange: AddFn; sample: SampleFn } | undefined;
 
   /** `missing`: each feature's missing marker in the memory's bins (`BinnedMatrix.missing`). */
   constructor(
@@ -27,6 +28,7 @@ export class RowPartitioner {
       partition: compiled['partition'] as RangeFn,
       addByLut: compiled['addByLut'] as RangeFn,
       addToRange: compiled['addToRange'] as AddFn,
+      sample: compiled['sample'] as SampleFn,
     };
   }
 
@@ -67,6 +69,35 @@ export class RowPartitioner {
       const row = rowIndex[i]!;
       margin[row]! += leafValues[lut[bins[base + row]!]!]!;
     }
+  }
+
+  /**
+   * Draws this round's row sample (Bernoulli with probability `threshold` / 2^32, as XGBoost's
+   * subsample) with a xorshift32 stream started at `seed` (non-zero): the sampled rows go to
+   * `rowIndex[0..k)` and the others after them, both in ascending order. Returns k (at least 1).
+   */
+  sampleRows(threshold: number, seed: number): number {
+    const m = this.memory;
+    const n = m.rows;
+    let k: number;
+    if (this.wasm) {
+      k = this.wasm.sample(n, threshold | 0, seed | 0);
+    } else {
+      const { rowIndex, scratch } = m;
+      let x = seed | 0;
+      let o = 0;
+      k = 0;
+      for (let i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        if (x >>> 0 < threshold) rowIndex[k++] = i;
+        else scratch[o++] = i;
+      }
+      rowIndex.set(scratch.subarray(0, o), k);
+    }
+    // Never an empty sample: the first row left out joins it (the rest stay in order after it).
+    return k === 0 && n > 0 ? 1 : k;
   }
 
   /** Adds `value` to the margins of the rows `rowIndex[begin..end)`. */
@@ -144,7 +175,31 @@ function functions(memory: KernelMemory): WasmFunction[] {
       ...loopTail,
     ],
   };
-  return [partition, addByLut, addToRange];
+  // sample(n, threshold, seed) → k; locals i (3), k (4), o (5), x (6).
+  const [count, threshold, seed, x] = [0, 1, 2, 6];
+  const sample: WasmFunction = {
+    name: 'sample',
+    params: [I32, I32, I32],
+    results: [I32],
+    locals: [[5, I32]],
+    body: [
+      op.get(seed), op.set(x), op.i32(0), op.set(i), op.i32(0), op.set(l), op.i32(0), op.set(r),
+      op.block, op.loop,
+      op.get(i), op.get(count), op.geU, op.brIf(1),
+      op.get(x), op.get(x), op.i32(13), op.shl, op.xor, op.set(x),
+      op.get(x), op.get(x), op.i32(17), op.shrU, op.xor, op.set(x),
+      op.get(x), op.get(x), op.i32(5), op.shl, op.xor, op.set(x),
+      op.get(x), op.get(threshold), op.ltU, op.set(g),
+      op.get(l), op.i32(2), op.shl, op.get(i), op.store(L.rowIndex),
+      op.get(r), op.i32(2), op.shl, op.get(i), op.store(L.scratch),
+      op.get(l), op.get(g), op.add, op.set(l),
+      op.get(r), op.i32(1), op.add, op.get(g), op.sub, op.set(r),
+      ...loopTail,
+      op.get(l), op.i32(2), op.shl, op.i32(L.rowIndex), op.add, op.i32(L.scratch), op.get(r), op.i32(2), op.shl, op.memoryCopy,
+      op.get(l),
+    ],
+  };
+  return [partition, addByLut, addToRange, sample];
 }
 
 /**
