@@ -1,6 +1,6 @@
 import { transposeBins, type BinnedMatrix } from './binned-matrix.js';
 import { cutsOfSorted, type FeatureCuts } from './quantile-cuts.js';
-import { floatBitsToKeys, radixBuffers, sortFloat32WithRows } from './sort-float32-with-rows.js';
+import { radixBuffers, sortFloat32WithRows } from './sort-float32-with-rows.js';
 
 /**
  * Computes the cuts (as `computeCuts`) and bins the training data (as `binMatrix`) in one pass per
@@ -14,20 +14,13 @@ export function binTrainingData(data: Float64Array, rows: number, cols: number, 
   const perFeature: number[][] = [];
   const minValues = new Float64Array(cols);
   const missing = new Int32Array(cols);
+  // One sequential pass turns the row-major doubles into float32 columns (read as bits below).
+  const columns = transposeToFloat32(data, rows, cols);
+  const columnBits = new Uint32Array(columns.buffer);
   let maxCode = 0;
   for (let f = 0; f < cols; f++) {
-    let n = 0;
-    const rowIds = buf.rows;
     const base = f * rows;
-    // Gather the column as float32 (through a view of the spare key buffer), then turn the bits into keys.
-    const asFloat = new Float32Array(buf.keysTmp.buffer, buf.keysTmp.byteOffset, rows);
-    for (let r = 0; r < rows; r++) {
-      const v = data[r * cols + f]!;
-      if (v !== v) continue; // NaN: missing
-      asFloat[n] = v;
-      rowIds[n++] = r;
-    }
-    floatBitsToKeys(buf.keysTmp, buf.keys, n);
+    const n = columnKeys(columnBits, base, rows, buf.keys, buf.rows);
     sortFloat32WithRows(buf, n, sorted);
     const cuts = cutsOfSorted(sorted.subarray(0, n), maxBin);
     perFeature.push(cuts);
@@ -43,7 +36,7 @@ export function binTrainingData(data: Float64Array, rows: number, cols: number, 
     }
     missing[f] = nb + 1;
     if (n < rows) {
-      for (let r = 0; r < rows; r++) if (Number.isNaN(data[r * cols + f]!)) wide[base + r] = nb + 1;
+      for (let r = 0; r < rows; r++) if (Number.isNaN(columns[base + r]!)) wide[base + r] = nb + 1;
     }
     maxCode = Math.max(maxCode, n < rows ? nb + 1 : nb - 1);
   }
@@ -53,4 +46,29 @@ export function binTrainingData(data: Float64Array, rows: number, cols: number, 
   perFeature.forEach((c, f) => values.set(c, offsets[f]!));
   const bins = maxCode <= 255 ? new Uint8Array(wide) : wide;
   return { cuts: { values, offsets, minValues }, matrix: { rows, cols, bins, byRow: transposeBins(bins, rows, cols), missing } };
+}
+
+/** Column-major float32 copy of row-major `data`. */
+function transposeToFloat32(data: Float64Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const at = r * cols;
+    for (let f = 0; f < cols; f++) out[f * rows + r] = data[at + f]!;
+  }
+  return out;
+}
+
+/**
+ * Sort keys (see `sortKey`) of the non-NaN float32 values whose bits are `bits[base..base + rows)`,
+ * with their row numbers; returns how many.
+ */
+function columnKeys(bits: Uint32Array, base: number, rows: number, keys: Uint32Array, rowIds: Uint32Array): number {
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const b = bits[base + r]!;
+    if ((b & 0x7fffffff) > 0x7f800000) continue; // NaN: missing
+    keys[n] = (b & 0x80000000 ? ~b : b ^ 0x80000000) >>> 0;
+    rowIds[n++] = r;
+  }
+  return n;
 }

@@ -22,14 +22,6 @@ export function sortKey(v: number): number {
   return (bits & 0x80000000 ? ~bits : bits ^ 0x80000000) >>> 0;
 }
 
-/** `keys[i] = sortKey` of the float32 whose bits are `bits[i]`, for i < n. */
-export function floatBitsToKeys(bits: Uint32Array, keys: Uint32Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const b = bits[i]!;
-    keys[i] = (b & 0x80000000 ? ~b : b ^ 0x80000000) >>> 0;
-  }
-}
-
 /**
  * Stable LSD radix sort (11-bit digits) of `keys[0..n)` (from `sortKey`) carrying `rows` along; on
  * return `buf.keys` / `buf.rows` hold the sorted order and `sorted` (length ≥ n) the float32 values.
