@@ -1,10 +1,10 @@
-// A histogram-building worker: waits on the shared control block, builds its slice of the rows of
-// every shared task into its histograms in the shared kernel memory (with the same WebAssembly or
-// JavaScript kernels as the calling thread), reports done. See WorkerHistogramBuilder.
+// A histogram-building worker: waits on the shared control block, builds its group of features of
+// every shared task into the task's histogram in the shared kernel memory (with the same WebAssembly
+// or JavaScript kernels as the calling thread), reports done. See WorkerHistogramBuilder.
 import { workerData } from 'node:worker_threads';
 import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
 import { KernelMemory, type KernelMemorySpec } from '../gbdt/kernel-memory.js';
-import { CONTROL, scratchSlot, sliceBounds, TASK_WORDS } from './worker-histogram-builder.js';
+import { CONTROL, sliceBounds, TASK_WORDS, taskSlot } from './worker-histogram-builder.js';
 
 const d = workerData as {
   share: number;
@@ -26,13 +26,11 @@ for (;;) {
   seen = Atomics.load(c, CONTROL.seq);
   if (Atomics.load(c, CONTROL.stop) === 1) break;
   const taskCount = c[CONTROL.taskCount]!;
-  const kernel = kernels.slotKernel(d.features.subarray(0, c[CONTROL.featureCount]!));
+  const [lo, hi] = sliceBounds(0, c[CONTROL.featureCount]!, d.share, d.shares);
+  const kernel = kernels.slotKernel(d.features.subarray(lo, hi));
   for (let t = 0; t < taskCount; t++) {
     if (c[CONTROL.tasks + t * TASK_WORDS + 2] !== 1) continue;
-    const [lo, hi] = sliceBounds(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, d.share, d.shares);
-    const slot = scratchSlot(t, d.share, d.shares);
-    memory.hist(slot).fill(0);
-    kernel(lo, hi, slot);
+    kernel(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, taskSlot(t));
   }
   Atomics.add(c, CONTROL.done, 1);
   Atomics.notify(c, CONTROL.done);

@@ -13,20 +13,27 @@ import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 export const CONTROL = { seq: 0, done: 1, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
 /** Per task: begin, end, 1 when the workers share it (else the calling thread builds it alone). */
 export const TASK_WORDS = 3;
-/** Tasks per hand-off; each shared task has one histogram per worker in the kernel memory. */
+/** Tasks per hand-off; each shared task has a histogram in the kernel memory. */
 export const MAX_TASKS = 256;
 const MAX_FEATURES = 4096;
 /** Tasks with fewer rows are not worth splitting. */
-const MIN_SHARED_ROWS = 4096;
+const MIN_SHARED_ROWS = 8192;
+/**
+ * Hand-offs sharing fewer rows in all are not worth it: waking a worker and waiting for it costs
+ * about 0.1–0.2 ms, what building 30,000 rows of 9 features takes.
+ */
+const MIN_HANDOFF_ROWS = 65536;
 /** How long the first hand-off waits for workers to start before building in this thread instead. */
 const STARTUP_TIMEOUT_MS = 15_000;
 
 /**
- * Builds histograms with worker threads over shared memory. Each large task's rows are cut into
- * equal slices: the calling thread builds slice 0 into the node's histogram, each worker builds its
- * slice into a scratch histogram that is then added in. A level's tasks go out in one hand-off
- * (Atomics.notify / Atomics.wait), without messages or copies. Results are identical to the serial
- * builder's up to floating-point summation order, and deterministic for a given thread count.
+ * Builds histograms with worker threads over the shared kernel memory. The features are cut into
+ * one group per thread: for each large task, every thread accumulates its group's bins over all the
+ * task's rows into the task's histogram in that memory (disjoint slots, so no merge), then this
+ * thread copies it out. Each bin is summed by one thread in row order, so the histograms are
+ * bit-identical to the serial builder's whatever the thread count and whether or not the workers
+ * have started yet: training stays deterministic. A level's tasks go out in one hand-off
+ * (Atomics.notify / Atomics.wait), without messages or copies.
  */
 export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly workers: Worker[] = [];
@@ -53,10 +60,8 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   readonly sharedMemory = true;
 
-  /** Histogram 0 for this thread, then one per task and worker. */
-  get histogramsNeeded(): number {
-    return 1 + MAX_TASKS * (this.threadCount - 1);
-  }
+  /** Histogram 0 for this thread's lone builds, then one per task of a hand-off. */
+  readonly histogramsNeeded = 1 + MAX_TASKS;
 
   attach(memory: KernelMemory): void {
     if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerHistogramBuilder: the kernel memory must be shared');
@@ -65,13 +70,22 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     this.startWorkers();
   }
 
+  /** Resolves true once every worker has started (false if they failed or `timeoutMs` passed); building does not wait for it. */
+  async whenReady(timeoutMs = STARTUP_TIMEOUT_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.workersReady() && !this.failed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    return this.workersReady();
+  }
+
   createHistogram(length: number): Float64Array {
     return new Float64Array(length);
   }
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
     if (!this.kernels) throw new Error('WorkerHistogramBuilder: attach a KernelMemory first');
-    if (!this.workersReady() || !tasks.some((t) => t.end - t.begin >= MIN_SHARED_ROWS)) {
+    let sharedRows = 0;
+    for (const t of tasks) if (t.end - t.begin >= MIN_SHARED_ROWS) sharedRows += t.end - t.begin;
+    if (sharedRows < MIN_HANDOFF_ROWS || !this.workersReady()) {
       const kernel = this.kernels.get(features);
       for (const t of tasks) kernel(t.begin, t.end, t.out);
       return;
@@ -89,10 +103,13 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   private dispatch(tasks: readonly HistogramTask[], features: Int32Array): void {
     const c = this.control;
     const shares = this.workers.length + 1;
+    const memory = this.memory!;
     tasks.forEach((t, i) => {
+      const shared = t.end - t.begin >= MIN_SHARED_ROWS;
       c[CONTROL.tasks + i * TASK_WORDS] = t.begin;
       c[CONTROL.tasks + i * TASK_WORDS + 1] = t.end;
-      c[CONTROL.tasks + i * TASK_WORDS + 2] = t.end - t.begin >= MIN_SHARED_ROWS ? 1 : 0;
+      c[CONTROL.tasks + i * TASK_WORDS + 2] = shared ? 1 : 0;
+      if (shared) memory.hist(taskSlot(i)).fill(0);
     });
     this.featureList.set(features);
     c[CONTROL.taskCount] = tasks.length;
@@ -100,25 +117,21 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     Atomics.store(c, CONTROL.done, 0);
     Atomics.add(c, CONTROL.seq, 1);
     Atomics.notify(c, CONTROL.seq);
-    // This thread builds slice 0 of each shared task, and all of each small one.
-    const kernel = this.kernels!.get(features);
+    // This thread builds its feature group of each shared task, and all of each small one.
+    const [lo, hi] = sliceBounds(0, features.length, 0, shares);
+    const mine = this.kernels!.slotKernel(features.subarray(lo, hi));
+    const whole = this.kernels!.get(features);
     tasks.forEach((t, i) => {
-      const end = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1 ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end;
-      kernel(t.begin, end, t.out);
+      if (c[CONTROL.tasks + i * TASK_WORDS + 2] === 1) mine(t.begin, t.end, taskSlot(i));
+      else whole(t.begin, t.end, t.out);
     });
     for (;;) {
       const done = Atomics.load(c, CONTROL.done);
       if (done >= this.workers.length) break;
       Atomics.wait(c, CONTROL.done, done, 1000);
     }
-    const memory = this.memory!;
     tasks.forEach((t, i) => {
-      if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
-      for (let w = 1; w < shares; w++) {
-        const s = memory.hist(scratchSlot(i, w, shares));
-        const out = t.out;
-        for (let k = 0; k < out.length; k++) out[k]! += s[k]!;
-      }
+      if (c[CONTROL.tasks + i * TASK_WORDS + 2] === 1) t.out.set(memory.hist(taskSlot(i)).subarray(0, t.out.length));
     });
   }
 
@@ -167,13 +180,13 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   }
 }
 
-/** Rows [lo, hi) of slice `share` of `shares` equal slices of [begin, end). */
+/** Items [lo, hi) of slice `share` of `shares` equal slices of [begin, end) (a thread's feature group). */
 export function sliceBounds(begin: number, end: number, share: number, shares: number): [number, number] {
   const len = end - begin;
   return [begin + Math.floor((len * share) / shares), begin + Math.floor((len * (share + 1)) / shares)];
 }
 
-/** The memory's histogram for task `task` and worker `share` (1-based; histogram 0 is the calling thread's). */
-export function scratchSlot(task: number, share: number, shares: number): number {
-  return 1 + task * (shares - 1) + (share - 1);
+/** The kernel memory's histogram for task `task` of a hand-off (histogram 0 is the calling thread's own). */
+export function taskSlot(task: number): number {
+  return 1 + task;
 }
