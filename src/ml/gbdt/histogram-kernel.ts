@@ -1,5 +1,5 @@
 import type { KernelMemory, KernelMemorySpec } from './kernel-memory.js';
-import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js';
+import { F64, I32, op, V128, type Bytes, type WasmFunction } from './wasm-assembler.js';
 
 /**
  * Accumulates gradient pairs into a histogram for the rows `rowIndex[begin..end)`, reading each row's
@@ -75,8 +75,9 @@ export class HistogramKernels {
  * features' slot offsets and the row stride compiled in (no bounds checks: about 40% faster than the
  * JavaScript loop).
  */
-export function wasmHistogramFunction(features: ArrayLike<number>, slotOffsets: Int32Array, spec: KernelMemorySpec): WasmFunction {
+export function wasmHistogramFunction(features: ArrayLike<number>, slotOffsets: Int32Array, spec: KernelMemorySpec, simd = false): WasmFunction {
   const L = spec.layout;
+  if (simd) return simdHistogramFunction(features, slotOffsets, spec);
   const [begin, end, out, i, r, p, k, g, h] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const updates: Bytes[] = [];
   for (let j = 0; j < features.length; j++) {
@@ -101,6 +102,39 @@ export function wasmHistogramFunction(features: ArrayLike<number>, slotOffsets: 
       op.get(i), op.i32(2), op.shl, op.load(L.rowIndex), op.set(r),
       op.get(r), op.i32(4), op.shl, op.tee(k), op.f64Load(L.gpair), op.set(g),
       op.get(k), op.f64Load(L.gpair + 8), op.set(h),
+      op.get(r), op.i32(spec.wide ? 2 * spec.cols : spec.cols), op.mul, op.set(p),
+      ...updates,
+      op.get(i), op.i32(1), op.add, op.set(i), op.br(0),
+      op.end, op.end,
+    ],
+  };
+}
+
+/**
+ * `wasmHistogramFunction` with WebAssembly SIMD: a row's (gradient, hessian) pair is one f64x2,
+ * added to a bin's pair with one 16-byte load, add and store (lane-wise IEEE adds: the same sums).
+ */
+function simdHistogramFunction(features: ArrayLike<number>, slotOffsets: Int32Array, spec: KernelMemorySpec): WasmFunction {
+  const L = spec.layout;
+  const [begin, end, out, i, r, p, k, gh] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const updates: Bytes[] = [];
+  for (let j = 0; j < features.length; j++) {
+    const f = Number(features[j]);
+    const at = 16 * slotOffsets[f]!;
+    const bin = spec.wide ? op.load16(L.byRow + 2 * f) : op.load8(L.byRow + f);
+    updates.push(op.get(p), bin, op.i32(4), op.shl, op.get(out), op.add, op.tee(k), op.get(k), op.v128Load(at), op.get(gh), op.f64x2Add, op.v128Store(at));
+  }
+  return {
+    name: 'hist',
+    params: [I32, I32, I32],
+    results: [],
+    locals: [[4, I32], [1, V128]],
+    body: [
+      op.get(begin), op.set(i),
+      op.block, op.loop,
+      op.get(i), op.get(end), op.geU, op.brIf(1),
+      op.get(i), op.i32(2), op.shl, op.load(L.rowIndex), op.set(r),
+      op.get(r), op.i32(4), op.shl, op.v128Load(L.gpair), op.set(gh),
       op.get(r), op.i32(spec.wide ? 2 * spec.cols : spec.cols), op.mul, op.set(p),
       ...updates,
       op.get(i), op.i32(1), op.add, op.set(i), op.br(0),
@@ -150,7 +184,10 @@ export class MemoryHistogramKernels {
 
   private make(features: ArrayLike<number>): SlotKernel {
     const m = this.memory;
-    const hist = m.wasm ? (m.compile([wasmHistogramFunction(features, this.slotOffsets, m.spec)])?.['hist'] as ((begin: number, end: number, out: number) => void) | undefined) : undefined;
+    type Hist = (begin: number, end: number, out: number) => void;
+    // SIMD when the engine has it, else scalar WebAssembly, else JavaScript.
+    const compiled = (simd: boolean) => m.compile([wasmHistogramFunction(features, this.slotOffsets, m.spec, simd)])?.['hist'] as Hist | undefined;
+    const hist = m.wasm ? (compiled(true) ?? compiled(false)) : undefined;
     if (hist) {
       return (begin, end, slot) => {
         if (end > begin) hist(begin, end, m.histAddress(slot));

@@ -5,6 +5,7 @@
 
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const V128 = 0x7b;
 
 export type Bytes = readonly number[];
 
@@ -59,6 +60,10 @@ export const op = {
   f64Load: (offset = 0): Bytes => [0x2b, 3, ...uleb(offset)],
   f64Store: (offset = 0): Bytes => [0x39, 3, ...uleb(offset)],
   f64Add: [0xa0] as Bytes,
+  /** SIMD: 16-byte load / store and the lane-wise add of two f64 pairs. */
+  v128Load: (offset = 0): Bytes => [0xfd, 0x00, 3, ...uleb(offset)],
+  v128Store: (offset = 0): Bytes => [0xfd, 0x0b, 3, ...uleb(offset)],
+  f64x2Add: [0xfd, 0xf0, 0x01] as Bytes,
   f64Get: (i: number): Bytes => [0x20, ...uleb(i)],
   block: [0x02, 0x40] as Bytes,
   loop: [0x03, 0x40] as Bytes,
