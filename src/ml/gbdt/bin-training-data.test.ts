@@ -29,6 +29,20 @@ describe('binTrainingData', () => {
     }
   });
 
+  it('widens to Uint16 when a later feature needs it, keeping the bins already assigned', () => {
+    const rows = 3_000;
+    const data = new Float64Array(rows * 2);
+    for (let i = 0; i < rows; i++) {
+      data[2 * i] = i % 5; // 5 bins
+      data[2 * i + 1] = i * 0.25; // 1000 bins with max_bin 1000
+    }
+    const { cuts, matrix } = binTrainingData(data, rows, 2, 1000);
+    assert.ok(matrix.bins instanceof Uint16Array);
+    const expected = binMatrix(data, rows, 2, computeCuts(data, rows, 2, 1000));
+    assert.deepEqual(cuts, computeCuts(data, rows, 2, 1000));
+    assert.deepEqual(Array.from(matrix.bins), Array.from(expected.bins));
+  });
+
   it('stores bins as Uint8 when 256 bins and no missing values fit, Uint16 otherwise', () => {
     const rows = 2_000;
     const continuous = Float64Array.from({ length: rows }, (_, i) => i * 1.5);
