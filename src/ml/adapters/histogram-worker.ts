@@ -1,10 +1,11 @@
-// A histogram-building worker: waits on the shared control block, builds its group of features of
-// every shared task into the task's histogram in the shared kernel memory (with the same WebAssembly
-// or JavaScript kernels as the calling thread), reports done. See WorkerHistogramBuilder.
+// A histogram-building worker: waits on the shared control block, then for every shared task claims
+// its group of features (unless the calling thread took it back) and builds it into the task's
+// histogram in the shared kernel memory, with the same WebAssembly or JavaScript kernels as the
+// calling thread. See WorkerHistogramBuilder.
 import { workerData } from 'node:worker_threads';
 import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
 import { KernelMemory, type KernelMemorySpec } from '../gbdt/kernel-memory.js';
-import { CONTROL, sliceBounds, TASK_WORDS, taskSlot } from './worker-histogram-builder.js';
+import { claim, CONTROL, generation, sliceBounds, TASK_WORDS, taskSlot } from './worker-histogram-builder.js';
 
 const d = workerData as {
   share: number;
@@ -12,6 +13,7 @@ const d = workerData as {
   memory: KernelMemorySpec;
   slotOffsets: Int32Array;
   control: Int32Array;
+  claims: Int32Array;
   features: Int32Array;
 };
 const memory = new KernelMemory(d.memory);
@@ -25,13 +27,17 @@ for (;;) {
   Atomics.wait(c, CONTROL.seq, seen);
   seen = Atomics.load(c, CONTROL.seq);
   if (Atomics.load(c, CONTROL.stop) === 1) break;
+  // If the calling thread has moved on to a later hand-off meanwhile, every claim below fails.
+  const gen = generation(seen);
   const taskCount = c[CONTROL.taskCount]!;
   const [lo, hi] = sliceBounds(0, c[CONTROL.featureCount]!, d.share, d.shares);
   const kernel = kernels.slotKernel(d.features.subarray(lo, hi));
   for (let t = 0; t < taskCount; t++) {
     if (c[CONTROL.tasks + t * TASK_WORDS + 2] !== 1) continue;
+    const at = t * d.shares + d.share;
+    if (Atomics.compareExchange(d.claims, at, claim.free(gen), claim.worker(gen)) !== claim.free(gen)) continue;
     kernel(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, taskSlot(t));
+    Atomics.store(d.claims, at, claim.finished(gen));
+    Atomics.notify(d.claims, at);
   }
-  Atomics.add(c, CONTROL.done, 1);
-  Atomics.notify(c, CONTROL.done);
 }

@@ -10,7 +10,23 @@ import type { KernelMemory } from '../gbdt/kernel-memory.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
 /** Control block layout (Int32 slots) shared with the workers. */
-export const CONTROL = { seq: 0, done: 1, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
+export const CONTROL = { seq: 0, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
+/** Generations (hand-off numbers) wrap here so that `claim` values stay 32-bit integers. */
+const GENERATION_MASK = 0x1fffffff;
+/**
+ * The claim of one feature group of one task, per hand-off generation g: free, taken by its worker,
+ * taken back by the calling thread, finished by the worker.
+ */
+export const claim = {
+  free: (g: number) => g * 4,
+  worker: (g: number) => g * 4 + 1,
+  caller: (g: number) => g * 4 + 2,
+  finished: (g: number) => g * 4 + 3,
+};
+/** The generation of hand-off number `seq`. */
+export function generation(seq: number): number {
+  return seq & GENERATION_MASK;
+}
 /** Per task: begin, end, 1 when the workers share it (else the calling thread builds it alone). */
 export const TASK_WORDS = 3;
 /** Tasks per hand-off; each shared task has a histogram in the kernel memory. */
@@ -33,12 +49,17 @@ const STARTUP_TIMEOUT_MS = 15_000;
  * thread copies it out. Each bin is summed by one thread in row order, so the histograms are
  * bit-identical to the serial builder's whatever the thread count and whether or not the workers
  * have started yet: training stays deterministic. A level's tasks go out in one hand-off
- * (Atomics.notify / Atomics.wait), without messages or copies.
+ * (Atomics.notify / Atomics.wait), without messages or copies. A worker claims each of its groups
+ * (compare-and-swap) before building it; once done with its own, this thread takes back and builds
+ * every group no worker has claimed yet, so a worker that is slow to wake (a busy machine) delays
+ * a level by at most the group it is building.
  */
 export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly workers: Worker[] = [];
   private readonly control: Int32Array;
   private readonly featureList: Int32Array;
+  /** Per task and thread (index task * threads + share): the group's claim (see `claim`). */
+  private readonly claims: Int32Array;
   private readonly threadCount: number;
   private ready = false;
   private startedAt = 0;
@@ -56,6 +77,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     this.slotOffsets = histogramOffsets(cuts);
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
     this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * MAX_TASKS * this.threadCount));
   }
 
   readonly sharedMemory = true;
@@ -102,36 +124,50 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   private dispatch(tasks: readonly HistogramTask[], features: Int32Array): void {
     const c = this.control;
+    const claims = this.claims;
     const shares = this.workers.length + 1;
     const memory = this.memory!;
+    const kernels = this.kernels!;
+    const gen = generation(Atomics.load(c, CONTROL.seq) + 1);
     tasks.forEach((t, i) => {
       const shared = t.end - t.begin >= MIN_SHARED_ROWS;
       c[CONTROL.tasks + i * TASK_WORDS] = t.begin;
       c[CONTROL.tasks + i * TASK_WORDS + 1] = t.end;
       c[CONTROL.tasks + i * TASK_WORDS + 2] = shared ? 1 : 0;
-      if (shared) memory.hist(taskSlot(i)).fill(0);
+      if (!shared) return;
+      memory.hist(taskSlot(i)).fill(0);
+      for (let s = 1; s < shares; s++) claims[i * shares + s] = claim.free(gen);
     });
     this.featureList.set(features);
     c[CONTROL.taskCount] = tasks.length;
     c[CONTROL.featureCount] = features.length;
-    Atomics.store(c, CONTROL.done, 0);
     Atomics.add(c, CONTROL.seq, 1);
     Atomics.notify(c, CONTROL.seq);
     // This thread builds its feature group of each shared task, and all of each small one.
-    const [lo, hi] = sliceBounds(0, features.length, 0, shares);
-    const mine = this.kernels!.slotKernel(features.subarray(lo, hi));
-    const whole = this.kernels!.get(features);
+    const group = (s: number) => {
+      const [lo, hi] = sliceBounds(0, features.length, s, shares);
+      return kernels.slotKernel(features.subarray(lo, hi));
+    };
+    const mine = group(0);
+    const whole = kernels.get(features);
     tasks.forEach((t, i) => {
       if (c[CONTROL.tasks + i * TASK_WORDS + 2] === 1) mine(t.begin, t.end, taskSlot(i));
       else whole(t.begin, t.end, t.out);
     });
-    for (;;) {
-      const done = Atomics.load(c, CONTROL.done);
-      if (done >= this.workers.length) break;
-      Atomics.wait(c, CONTROL.done, done, 1000);
+    // Then the workers' groups that none has claimed yet; then waits for those being built.
+    for (let s = 1; s < shares; s++) {
+      const theirs = group(s);
+      tasks.forEach((t, i) => {
+        if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
+        if (Atomics.compareExchange(claims, i * shares + s, claim.free(gen), claim.caller(gen)) === claim.free(gen)) theirs(t.begin, t.end, taskSlot(i));
+      });
     }
     tasks.forEach((t, i) => {
-      if (c[CONTROL.tasks + i * TASK_WORDS + 2] === 1) t.out.set(memory.hist(taskSlot(i)).subarray(0, t.out.length));
+      if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
+      for (let s = 1; s < shares; s++) {
+        while (Atomics.load(claims, i * shares + s) === claim.worker(gen)) Atomics.wait(claims, i * shares + s, claim.worker(gen), 1000);
+      }
+      t.out.set(memory.hist(taskSlot(i)).subarray(0, t.out.length));
     });
   }
 
@@ -168,6 +204,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
           memory: memory.spec,
           slotOffsets: this.slotOffsets,
           control: this.control,
+          claims: this.claims,
           features: this.featureList,
         },
       });
