@@ -1,11 +1,11 @@
 // A histogram-building worker: waits on the shared control block, then for every shared task claims
-// its group of features (unless the calling thread took it back) and builds it into the task's
-// histogram in the shared kernel memory, with the same WebAssembly or JavaScript kernels as the
-// calling thread. See WorkerHistogramBuilder.
+// its slice of the rows (unless the calling thread took it back) and builds it into its histogram in
+// the shared kernel memory, with the same WebAssembly or JavaScript kernels as the calling thread.
+// See WorkerHistogramBuilder.
 import { workerData } from 'node:worker_threads';
 import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
 import { KernelMemory, type KernelMemorySpec } from '../gbdt/kernel-memory.js';
-import { claim, CONTROL, generation, sliceBounds, TASK_WORDS, taskSlot } from './worker-histogram-builder.js';
+import { claim, CONTROL, generation, sliceBounds, sliceSlot, TASK_WORDS } from './worker-histogram-builder.js';
 
 const d = workerData as {
   share: number;
@@ -30,13 +30,15 @@ for (;;) {
   // If the calling thread has moved on to a later hand-off meanwhile, every claim below fails.
   const gen = generation(seen);
   const taskCount = c[CONTROL.taskCount]!;
-  const [lo, hi] = sliceBounds(0, c[CONTROL.featureCount]!, d.share, d.shares);
-  const kernel = kernels.slotKernel(d.features.subarray(lo, hi));
+  const kernel = kernels.slotKernel(d.features.subarray(0, c[CONTROL.featureCount]!));
   for (let t = 0; t < taskCount; t++) {
     if (c[CONTROL.tasks + t * TASK_WORDS + 2] !== 1) continue;
     const at = t * d.shares + d.share;
     if (Atomics.compareExchange(d.claims, at, claim.free(gen), claim.worker(gen)) !== claim.free(gen)) continue;
-    kernel(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, taskSlot(t));
+    const [lo, hi] = sliceBounds(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, d.share, d.shares);
+    const slot = sliceSlot(t, d.share, d.shares);
+    memory.hist(slot).fill(0);
+    kernel(lo, hi, slot);
     Atomics.store(d.claims, at, claim.finished(gen));
     Atomics.notify(d.claims, at);
   }

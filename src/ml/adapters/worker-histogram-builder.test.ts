@@ -45,12 +45,15 @@ describe('WorkerHistogramBuilder', () => {
       results.push(outs.map((o) => Array.from(o)));
       await builder.close();
     }
-    // Each bin is summed in row order by one thread: identical, not just close.
-    assert.deepEqual(results[1], results[0]);
-    assert.deepEqual(results[2], results[0]);
+    const a = results[0]!;
+    assert.deepEqual(results[1], a); // WebAssembly and JavaScript sum in the same order: identical
+    const b = results[2]!; // slices added in order: close
+    for (let t = 0; t < 3; t++) {
+      for (let k = 0; k < a[t]!.length; k++) assert.ok(Math.abs(a[t]![k]! - b[t]![k]!) <= 1e-9 * Math.max(1, Math.abs(a[t]![k]!)), `task ${t} bin ${k}`);
+    }
   });
 
-  it('trains with two threads to the very trees of one thread, deterministically', async () => {
+  it('trains with two threads to the same quality, deterministically (whenever the workers start)', async () => {
     const set = dataset(100_000, 4);
     const hp = parseHyperparameters({ num_round: '15', max_depth: '5', subsample: '0.8', nthread: '2' });
     const run = () => train(set, hp, { threads: 2, histogramBuilder: (m, c) => new WorkerHistogramBuilder(m, c, 2) });
@@ -58,7 +61,8 @@ describe('WorkerHistogramBuilder', () => {
     const second = await run();
     const serial = await train(set, hp);
     assert.deepEqual(first.report.rounds, second.report.rounds);
-    assert.deepEqual(first.report.rounds, serial.report.rounds);
-    assert.deepEqual(first.model.trees, serial.model.trees);
+    assert.deepEqual(first.model.trees, second.model.trees);
+    const last = (r: typeof first) => r.report.rounds.at(-1)!.train;
+    assert.ok(Math.abs(last(first) - last(serial)) / last(serial) < 1e-3);
   });
 });

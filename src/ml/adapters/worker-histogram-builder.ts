@@ -43,16 +43,15 @@ const MIN_HANDOFF_ROWS = 65536;
 const STARTUP_TIMEOUT_MS = 15_000;
 
 /**
- * Builds histograms with worker threads over the shared kernel memory. The features are cut into
- * one group per thread: for each large task, every thread accumulates its group's bins over all the
- * task's rows into the task's histogram in that memory (disjoint slots, so no merge), then this
- * thread copies it out. Each bin is summed by one thread in row order, so the histograms are
- * bit-identical to the serial builder's whatever the thread count and whether or not the workers
- * have started yet: training stays deterministic. A level's tasks go out in one hand-off
- * (Atomics.notify / Atomics.wait), without messages or copies. A worker claims each of its groups
- * (compare-and-swap) before building it; once done with its own, this thread takes back and builds
- * every group no worker has claimed yet, so a worker that is slow to wake (a busy machine) delays
- * a level by at most the group it is building.
+ * Builds histograms with worker threads over the shared kernel memory. Each large task's rows are
+ * cut into one slice per thread: this thread builds slice 0 into the node's histogram, each worker
+ * its slice into a histogram of the kernel memory, and the slices are then added in order. A level's
+ * tasks go out in one hand-off (Atomics.notify / Atomics.wait), without messages or copies. A worker
+ * claims each slice (compare-and-swap) before building it; once done with its own, this thread takes
+ * back and builds every slice no worker has claimed yet, so a worker slow to wake (a busy machine)
+ * delays a level by at most the slice it is building. Which tasks are sliced depends on their sizes
+ * only, never on timing, so the sums are deterministic for a given thread count (and equal to the
+ * serial builder's up to floating-point summation order).
  */
 export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly workers: Worker[] = [];
@@ -82,8 +81,10 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   readonly sharedMemory = true;
 
-  /** Histogram 0 for this thread's lone builds, then one per task of a hand-off. */
-  readonly histogramsNeeded = 1 + MAX_TASKS;
+  /** Histogram 0 for this thread's builds, then one per task of a hand-off and worker. */
+  get histogramsNeeded(): number {
+    return 1 + MAX_TASKS * (this.threadCount - 1);
+  }
 
   attach(memory: KernelMemory): void {
     if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerHistogramBuilder: the kernel memory must be shared');
@@ -107,12 +108,15 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     if (!this.kernels) throw new Error('WorkerHistogramBuilder: attach a KernelMemory first');
     let sharedRows = 0;
     for (const t of tasks) if (t.end - t.begin >= MIN_SHARED_ROWS) sharedRows += t.end - t.begin;
-    if (sharedRows < MIN_HANDOFF_ROWS || !this.workersReady()) {
+    if (sharedRows < MIN_HANDOFF_ROWS) {
       const kernel = this.kernels.get(features);
       for (const t of tasks) kernel(t.begin, t.end, t.out);
       return;
     }
-    for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features);
+    // Sliced whether or not the workers have started (this thread then builds every slice): the
+    // summation order, hence the result, depends on the thread count only.
+    const handOff = this.workersReady();
+    for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features, handOff);
   }
 
   close(): Promise<void> {
@@ -122,52 +126,53 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
   }
 
-  private dispatch(tasks: readonly HistogramTask[], features: Int32Array): void {
+  private dispatch(tasks: readonly HistogramTask[], features: Int32Array, handOff: boolean): void {
     const c = this.control;
     const claims = this.claims;
-    const shares = this.workers.length + 1;
+    const shares = this.threadCount;
     const memory = this.memory!;
-    const kernels = this.kernels!;
+    const kernel = this.kernels!.get(features);
+    const into = this.kernels!.slotKernel(features);
     const gen = generation(Atomics.load(c, CONTROL.seq) + 1);
     tasks.forEach((t, i) => {
       const shared = t.end - t.begin >= MIN_SHARED_ROWS;
       c[CONTROL.tasks + i * TASK_WORDS] = t.begin;
       c[CONTROL.tasks + i * TASK_WORDS + 1] = t.end;
       c[CONTROL.tasks + i * TASK_WORDS + 2] = shared ? 1 : 0;
-      if (!shared) return;
-      memory.hist(taskSlot(i)).fill(0);
-      for (let s = 1; s < shares; s++) claims[i * shares + s] = claim.free(gen);
+      if (shared) for (let s = 1; s < shares; s++) claims[i * shares + s] = claim.free(gen);
     });
     this.featureList.set(features);
     c[CONTROL.taskCount] = tasks.length;
     c[CONTROL.featureCount] = features.length;
-    Atomics.add(c, CONTROL.seq, 1);
-    Atomics.notify(c, CONTROL.seq);
-    // This thread builds its feature group of each shared task, and all of each small one.
-    const group = (s: number) => {
-      const [lo, hi] = sliceBounds(0, features.length, s, shares);
-      return kernels.slotKernel(features.subarray(lo, hi));
-    };
-    const mine = group(0);
-    const whole = kernels.get(features);
-    tasks.forEach((t, i) => {
-      if (c[CONTROL.tasks + i * TASK_WORDS + 2] === 1) mine(t.begin, t.end, taskSlot(i));
-      else whole(t.begin, t.end, t.out);
-    });
-    // Then the workers' groups that none has claimed yet; then waits for those being built.
-    for (let s = 1; s < shares; s++) {
-      const theirs = group(s);
-      tasks.forEach((t, i) => {
-        if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
-        if (Atomics.compareExchange(claims, i * shares + s, claim.free(gen), claim.caller(gen)) === claim.free(gen)) theirs(t.begin, t.end, taskSlot(i));
-      });
+    if (handOff) {
+      Atomics.add(c, CONTROL.seq, 1);
+      Atomics.notify(c, CONTROL.seq);
     }
+    // This thread builds slice 0 of each shared task, and all of each small one.
+    tasks.forEach((t, i) => {
+      const shared = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1;
+      kernel(t.begin, shared ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end, t.out);
+    });
+    // Then the slices that no worker has claimed yet; then waits for those being built, and adds
+    // the slices in order (the same sums whoever built them).
     tasks.forEach((t, i) => {
       if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
       for (let s = 1; s < shares; s++) {
-        while (Atomics.load(claims, i * shares + s) === claim.worker(gen)) Atomics.wait(claims, i * shares + s, claim.worker(gen), 1000);
+        if (Atomics.compareExchange(claims, i * shares + s, claim.free(gen), claim.caller(gen)) !== claim.free(gen)) continue;
+        const [lo, hi] = sliceBounds(t.begin, t.end, s, shares);
+        const slot = sliceSlot(i, s, shares);
+        memory.hist(slot).fill(0);
+        into(lo, hi, slot);
       }
-      t.out.set(memory.hist(taskSlot(i)).subarray(0, t.out.length));
+    });
+    tasks.forEach((t, i) => {
+      if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
+      const out = t.out;
+      for (let s = 1; s < shares; s++) {
+        while (Atomics.load(claims, i * shares + s) === claim.worker(gen)) Atomics.wait(claims, i * shares + s, claim.worker(gen), 1000);
+        const h = memory.hist(sliceSlot(i, s, shares));
+        for (let k = 0; k < out.length; k++) out[k]! += h[k]!;
+      }
     });
   }
 
@@ -217,13 +222,13 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   }
 }
 
-/** Items [lo, hi) of slice `share` of `shares` equal slices of [begin, end) (a thread's feature group). */
+/** Rows [lo, hi) of slice `share` of `shares` equal slices of [begin, end). */
 export function sliceBounds(begin: number, end: number, share: number, shares: number): [number, number] {
   const len = end - begin;
   return [begin + Math.floor((len * share) / shares), begin + Math.floor((len * (share + 1)) / shares)];
 }
 
-/** The kernel memory's histogram for task `task` of a hand-off (histogram 0 is the calling thread's own). */
-export function taskSlot(task: number): number {
-  return 1 + task;
+/** The kernel memory's histogram for slice `share` (≥ 1) of task `task` of a hand-off (histogram 0 is the calling thread's own). */
+export function sliceSlot(task: number, share: number, shares: number): number {
+  return 1 + task * (shares - 1) + (share - 1);
 }
