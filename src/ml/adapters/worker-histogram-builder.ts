@@ -29,8 +29,10 @@ export function generation(seq: number): number {
 }
 /** Per task: begin, end, 1 when the workers share it (else the calling thread builds it alone). */
 export const TASK_WORDS = 3;
-/** Tasks per hand-off; each shared task has a histogram in the kernel memory. */
+/** Tasks per hand-off at most; each shared task has a histogram per worker in the kernel memory. */
 export const MAX_TASKS = 256;
+/** ...and those histograms take at most this many bytes (wide data: fewer tasks per hand-off). */
+const MAX_SLICE_BYTES = 64 * 1024 * 1024;
 const MAX_FEATURES = 4096;
 /** Tasks with fewer rows are not worth splitting. */
 const MIN_SHARED_ROWS = 8192;
@@ -60,6 +62,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   /** Per task and thread (index task * threads + share): the group's claim (see `claim`). */
   private readonly claims: Int32Array;
   private readonly threadCount: number;
+  private readonly tasksPerHandOff: number;
   private ready = false;
   private startedAt = 0;
   private failed = false;
@@ -77,13 +80,15 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
     this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
     this.claims = new Int32Array(new SharedArrayBuffer(4 * MAX_TASKS * this.threadCount));
+    const histBytes = 16 * this.slotOffsets[matrix.cols]!;
+    this.tasksPerHandOff = Math.max(1, Math.min(MAX_TASKS, Math.floor(MAX_SLICE_BYTES / (histBytes * Math.max(1, this.threadCount - 1)))));
   }
 
   readonly sharedMemory = true;
 
   /** Histogram 0 for this thread's builds, then one per task of a hand-off and worker. */
   get histogramsNeeded(): number {
-    return 1 + MAX_TASKS * (this.threadCount - 1);
+    return 1 + this.tasksPerHandOff * (this.threadCount - 1);
   }
 
   attach(memory: KernelMemory): void {
@@ -116,7 +121,8 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     // Sliced whether or not the workers have started (this thread then builds every slice): the
     // summation order, hence the result, depends on the thread count only.
     const handOff = this.workersReady();
-    for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features, handOff);
+    const per = this.tasksPerHandOff;
+    for (let start = 0; start < tasks.length; start += per) this.dispatch(tasks.slice(start, start + per), features, handOff);
   }
 
   close(): Promise<void> {
