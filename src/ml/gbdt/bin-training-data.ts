@@ -55,7 +55,7 @@ function assignBins(bins: Uint8Array | Uint16Array, base: number, sorted: Float3
 }
 
 /**
- * Sort keys (see `sortKey`) of the non-missing values of column `f` of row-major `data` as float32,
+ * Radix sort keys (see `sortFloat32WithRows`) of the non-missing values of column `f` of row-major `data` as float32,
  * with their row numbers; returns how many. `spare` (rows long) holds the float32 values on the way.
  */
 function columnKeys(data: Float64Array, f: number, rows: number, cols: number, spare: Uint32Array, keys: Uint32Array, rowIds: Uint32Array): number {

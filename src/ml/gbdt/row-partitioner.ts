@@ -171,7 +171,7 @@ function functions(memory: KernelMemory): WasmFunction[] {
       ...loopHead,
       op.get(row), op.i32(3), op.shl,
       op.get(row), op.i32(3), op.shl, op.f64Load(L.margin),
-      op.f64Get(2), op.f64Add, op.f64Store(L.margin),
+      op.get(2), op.f64Add, op.f64Store(L.margin),
       ...loopTail,
     ],
   };

@@ -1,4 +1,4 @@
-/** Reusable buffers for `sortFloat32WithRows`. */
+/** Buffers for `sortFloat32WithRows` (reused across columns). */
 export interface RadixBuffers {
   keys: Uint32Array;
   rows: Uint32Array;
@@ -8,24 +8,16 @@ export interface RadixBuffers {
   counts: Int32Array;
 }
 
+/** Buffers for columns of up to `n` values. */
 export function radixBuffers(n: number): RadixBuffers {
   return { keys: new Uint32Array(n), rows: new Uint32Array(n), keysTmp: new Uint32Array(n), rowsTmp: new Uint32Array(n), counts: new Int32Array(3 * 2048) };
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The float32 of `v` as a uint32 that sorts like the number (-0 before +0). */
-export function sortKey(v: number): number {
-  f32[0] = v;
-  const bits = u32[0]!;
-  return (bits & 0x80000000 ? ~bits : bits ^ 0x80000000) >>> 0;
-}
-
 /**
- * Stable LSD radix sort (11-bit digits) of `keys[0..n)` (from `sortKey`) carrying `rows` along; on
- * return `buf.keys` / `buf.rows` hold the sorted order and `sorted` (length ≥ n) the float32 values.
- * Digits shared by every key are skipped. The same order as sorting the float32 values numerically.
+ * Stable LSD radix sort (11-bit digits) of `buf.keys[0..n)` carrying `buf.rows` along. A key is a
+ * float32's bits mapped to sort like the number (negative: every bit flipped; else the sign bit
+ * flipped; -0 before +0). On return `buf.keys` / `buf.rows` hold the sorted order and `sorted`
+ * (length ≥ n) the float32 values. Digits shared by every key are skipped.
  */
 export function sortFloat32WithRows(buf: RadixBuffers, n: number, sorted: Float32Array): void {
   const all = buf.counts;

@@ -64,7 +64,6 @@ export const op = {
   v128Load: (offset = 0): Bytes => [0xfd, 0x00, 3, ...uleb(offset)],
   v128Store: (offset = 0): Bytes => [0xfd, 0x0b, 3, ...uleb(offset)],
   f64x2Add: [0xfd, 0xf0, 0x01] as Bytes,
-  f64Get: (i: number): Bytes => [0x20, ...uleb(i)],
   block: [0x02, 0x40] as Bytes,
   loop: [0x03, 0x40] as Bytes,
   br: (depth: number): Bytes => [0x0c, ...uleb(depth)],
