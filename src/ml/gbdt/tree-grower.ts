@@ -80,7 +80,7 @@ export class TreeGrower {
     const p = this.params;
     const partitioner = this.partitioner;
     const { rowIndex, gpair } = this.memory;
-    const n = rowIndex.length;
+    const rowCount = rowIndex.length;
     const left: number[] = [];
     const right: number[] = [];
     const parents: number[] = [];
@@ -130,7 +130,7 @@ export class TreeGrower {
       h += gpair[2 * r + 1]!;
     }
     const rootHist = this.acquire();
-    const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: sampled, obegin: sampled, oend: n, g, h, hist: rootHist, depth: 0 };
+    const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: sampled, obegin: sampled, oend: rowCount, g, h, hist: rootHist, depth: 0 };
     await this.builder.build([{ begin: 0, end: sampled, out: rootHist }], treeFeatures);
 
     let level: NodeState[] = [root];
