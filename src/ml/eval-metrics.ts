@@ -19,7 +19,10 @@ export function evaluate(metric: EvalMetric, pred: Float64Array, label: Float64A
   switch (metric) {
     case 'rmse': {
       let s = 0;
-      for (let i = 0; i < n; i++) s += (pred[i]! - label[i]!) ** 2;
+      for (let i = 0; i < n; i++) {
+        const d = pred[i]! - label[i]!;
+        s += d * d; // not `** 2`: V8 computes that with pow(), several times slower
+      }
       return Math.sqrt(s / n);
     }
     case 'mae': {

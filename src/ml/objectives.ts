@@ -17,7 +17,8 @@ export interface ObjectiveFunction {
   readonly refreshLeaves: boolean;
 }
 
-const identity = (m: number) => m;
+/** The identity transform (margins are predictions). */
+export const identity = (m: number): number => m;
 const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
 
 /** The objective with XGBoost's gradient and hessian formulas. */

@@ -2,12 +2,16 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { createRandom, type Random } from '../core/random.js';
 import { defaultMetric, evaluate, maximizes } from './eval-metrics.js';
 import { featureImportance } from './feature-importance.js';
+import { binTrainingData } from './gbdt/bin-training-data.js';
 import { binMatrix, type BinnedMatrix } from './gbdt/binned-matrix.js';
 import { SerialHistogramBuilder, type HistogramBuilder } from './gbdt/histogram-builder.js';
-import { computeCuts, type FeatureCuts } from './gbdt/quantile-cuts.js';
+import type { FeatureCuts } from './gbdt/quantile-cuts.js';
+import { RowPartitioner } from './gbdt/row-partitioner.js';
+import { KernelMemory } from './gbdt/kernel-memory.js';
+import { histogramOffsets } from './gbdt/histogram-layout.js';
 import { sampleFeatures, TreeGrower, type GrownTree } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
-import { objectiveFor, type ObjectiveFunction } from './objectives.js';
+import { identity, objectiveFor, type ObjectiveFunction } from './objectives.js';
 import type { RoundMetrics, TrainingReport } from './training-report.js';
 import type { GbdtModel, Tree } from './types.js';
 
@@ -58,13 +62,15 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const timings = { binning: 0, gradients: 0, grow: 0, update: 0, evaluate: 0, total: 0 };
 
   let t = now();
-  const cuts = computeCuts(trainSet.data, trainSet.rows, trainSet.cols, hp.max_bin);
-  const matrix = binMatrix(trainSet.data, trainSet.rows, trainSet.cols, cuts);
+  const { cuts, matrix } = binTrainingData(trainSet.data, trainSet.rows, trainSet.cols, hp.max_bin);
   const validMatrix = options.validation ? binMatrix(options.validation.data, options.validation.rows, options.validation.cols, cuts) : undefined;
   timings.binning = now() - t;
 
-  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(matrix, cuts.offsets);
-  const grower = new TreeGrower(matrix, cuts, builder, {
+  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(cuts);
+  const memory = KernelMemory.create(matrix, 2 * histogramOffsets(cuts)[trainSet.cols]!, builder.sharedMemory, true, builder.histogramsNeeded);
+  builder.attach(memory);
+  const partitioner = new RowPartitioner(memory, matrix.missing);
+  const grower = new TreeGrower(matrix, cuts, builder, memory, partitioner, {
     lambda: hp.lambda,
     alpha: hp.alpha,
     minChildWeight: hp.min_child_weight,
@@ -78,13 +84,12 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const baseScore = hp.base_score ?? 0.5;
   const baseMargin = objective.baseMargin(baseScore);
   const n = trainSet.rows;
-  const margin = new Float64Array(n).fill(baseMargin);
+  const margin = memory.margin.fill(baseMargin);
   const validMargin = new Float64Array(options.validation?.rows ?? 0).fill(baseMargin);
-  const { gpair, rowIndex } = builder.createBuffers(n);
+  const { rowIndex, gpair } = memory;
   const pred = new Float64Array(n);
   const validPred = new Float64Array(validMargin.length);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
-  const others = new Uint32Array(n);
   const trees: Tree[] = [];
   const rounds: RoundMetrics[] = [];
   let best = { iteration: 0, score: maximizes(metric) ? -Infinity : Infinity };
@@ -94,19 +99,21 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     for (let round = 0; round < hp.num_round; round++) {
       t = now();
       objective.gradients(margin, trainSet.label, gpair);
-      const sampled = sampleRows(rowIndex, others, n, hp.subsample, random);
+      const sampled = sampleRows(partitioner, rowIndex, n, hp.subsample, random);
       const treeFeatures = sampleFeatures(allFeatures, hp.colsample_bytree, random);
       timings.gradients += now() - t;
 
       t = now();
-      const grown = await grower.grow(gpair, rowIndex.subarray(0, sampled), treeFeatures, random);
-      if (objective.refreshLeaves) refreshLeavesWithMedian(grown, rowIndex, trainSet.label, margin, hp.eta);
+      // The grower adds the tree to the training margins itself, unless leaf values change after growth.
+      const grown = await grower.grow(sampled, treeFeatures, random, !objective.refreshLeaves);
+      if (objective.refreshLeaves) {
+        refreshLeavesWithMedian(grown, rowIndex, trainSet.label, margin, hp.eta);
+        addLeavesToRows(grown, rowIndex, margin);
+      }
       trees.push(grown.tree);
       timings.grow += now() - t;
 
       t = now();
-      addTreeToSampledRows(grown, rowIndex, margin);
-      if (sampled < n) addTree(grown, matrix, margin, others, n - sampled);
       if (validMatrix) addTree(grown, validMatrix, validMargin);
       timings.update += now() - t;
 
@@ -173,57 +180,48 @@ function checkSet(name: string, set: TrainingSet): void {
 }
 
 /**
- * Splits the rows into this round's sample (Bernoulli, as XGBoost) in `rowIndex` and the others in
- * `others`; returns the sample size. A xorshift stream seeded from `random` draws the coin flips
- * inline: one call per round, not per row.
+ * Splits the rows into this round's sample (Bernoulli, as XGBoost) in `rowIndex[0..k)` and the
+ * others after it (both in ascending order); returns the sample size k. A xorshift stream seeded
+ * from `random` draws the coin flips inline (in the partitioner's kernel): one call per round, not per row.
  */
-function sampleRows(rowIndex: Uint32Array, others: Uint32Array, n: number, subsample: number, random: Random): number {
+function sampleRows(partitioner: RowPartitioner, rowIndex: Uint32Array, n: number, subsample: number, random: Random): number {
   if (subsample >= 1) {
     for (let i = 0; i < n; i++) rowIndex[i] = i;
     return n;
   }
-  const threshold = Math.floor(subsample * 4294967296);
-  let x = (random.int(2147483647) + 1) | 0;
-  let k = 0;
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    if (x >>> 0 < threshold) rowIndex[k++] = i;
-    else others[o++] = i;
-  }
-  if (k === 0) rowIndex[k++] = others[--o]!;
-  return k;
+  return partitioner.sampleRows(Math.floor(subsample * 4294967296), (random.int(2147483647) + 1) | 0);
 }
 
-/** The rows that grew the tree sit in its leaves' ranges: add each leaf's value to them directly. */
-function addTreeToSampledRows(grown: GrownTree, rowIndex: Uint32Array, margin: Float64Array): void {
+/** Adds each leaf's value to the rows in its ranges (sampled and left out). */
+function addLeavesToRows(grown: GrownTree, rowIndex: Uint32Array, margin: Float64Array): void {
   const values = grown.tree.splitConditions;
   for (const leaf of grown.leaves) {
     const v = values[leaf.node]!;
     for (let i = leaf.begin; i < leaf.end; i++) margin[rowIndex[i]!]! += v;
+    for (let i = leaf.otherBegin; i < leaf.otherEnd; i++) margin[rowIndex[i]!]! += v;
   }
 }
 
-/** Adds the new tree's leaf values to the margins of the given rows (all rows when omitted), walking the tree on bin indices. */
-function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array, rowList?: Uint32Array, count = matrix.rows): void {
+/** Adds the new tree's leaf values to the margins of every row of `matrix`, walking the tree on bin indices. */
+function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array): void {
   const { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft } = grown.tree;
   const { splitBins } = grown;
   const { bins, rows, missing } = matrix;
-  for (let i = 0; i < count; i++) {
-    const r = rowList ? rowList[i]! : i;
+  for (let r = 0; r < rows; r++) {
     let node = 0;
     while (leftChildren[node] !== -1) {
-      const b = bins[splitIndices[node]! * rows + r]!;
-      const goLeft = b === missing ? defaultLeft[node] === 1 : b <= splitBins[node]!;
+      const f = splitIndices[node]!;
+      const b = bins[f * rows + r]!;
+      const goLeft = b === missing[f] ? defaultLeft[node] === 1 : b <= splitBins[node]!;
       node = goLeft ? leftChildren[node]! : rightChildren[node]!;
     }
     margin[r]! += splitConditions[node]!;
   }
 }
 
+/** Predictions in output space; the margins themselves when the objective's transform is the identity. */
 function transform(objective: ObjectiveFunction, margin: Float64Array, out: Float64Array): Float64Array {
+  if (objective.transform === identity) return margin;
   for (let i = 0; i < margin.length; i++) out[i] = objective.transform(margin[i]!);
   return out;
 }

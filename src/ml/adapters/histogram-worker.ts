@@ -1,25 +1,23 @@
-// A histogram-building worker: waits on the shared control block, builds its slice of the rows of
-// every shared task into its scratch histograms, reports done. See WorkerHistogramBuilder.
+// A histogram-building worker: waits on the shared control block, then for every shared task claims
+// its slice of the rows (unless the calling thread took it back) and builds it into its histogram in
+// the shared kernel memory, with the same WebAssembly or JavaScript kernels as the calling thread.
+// See WorkerHistogramBuilder.
 import { workerData } from 'node:worker_threads';
-import { buildFeatures } from '../gbdt/histogram-builder.js';
-import { CONTROL, scratchSlot, sliceBounds, TASK_WORDS } from './worker-histogram-builder.js';
+import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
+import { KernelMemory, type KernelMemorySpec } from '../gbdt/kernel-memory.js';
+import { claim, CONTROL, generation, sliceBounds, sliceSlot, TASK_WORDS } from './worker-histogram-builder.js';
 
 const d = workerData as {
   share: number;
   shares: number;
-  bins: Uint8Array | Uint16Array;
-  rows: number;
-  cols: number;
-  missing: number;
-  offsets: Int32Array;
-  gpair: Float64Array;
-  rowIndex: Uint32Array;
+  memory: KernelMemorySpec;
+  slotOffsets: Int32Array;
   control: Int32Array;
+  claims: Int32Array;
   features: Int32Array;
-  scratch: Float64Array;
-  histLength: number;
 };
-const matrix = { rows: d.rows, cols: d.cols, bins: d.bins, missing: d.missing };
+const memory = new KernelMemory(d.memory);
+const kernels = new MemoryHistogramKernels(memory, d.slotOffsets);
 const c = d.control;
 // The control block starts at seq 0: a hand-off made before this worker started is not missed.
 let seen = 0;
@@ -29,16 +27,19 @@ for (;;) {
   Atomics.wait(c, CONTROL.seq, seen);
   seen = Atomics.load(c, CONTROL.seq);
   if (Atomics.load(c, CONTROL.stop) === 1) break;
+  // If the calling thread has moved on to a later hand-off meanwhile, every claim below fails.
+  const gen = generation(seen);
   const taskCount = c[CONTROL.taskCount]!;
-  const features = d.features.subarray(0, c[CONTROL.featureCount]!);
+  const kernel = kernels.slotKernel(d.features.subarray(0, c[CONTROL.featureCount]!));
   for (let t = 0; t < taskCount; t++) {
     if (c[CONTROL.tasks + t * TASK_WORDS + 2] !== 1) continue;
+    const at = t * d.shares + d.share;
+    if (Atomics.compareExchange(d.claims, at, claim.free(gen), claim.worker(gen)) !== claim.free(gen)) continue;
     const [lo, hi] = sliceBounds(c[CONTROL.tasks + t * TASK_WORDS]!, c[CONTROL.tasks + t * TASK_WORDS + 1]!, d.share, d.shares);
-    const base = scratchSlot(t, d.share, d.shares) * d.histLength;
-    const out = d.scratch.subarray(base, base + d.histLength);
-    out.fill(0);
-    buildFeatures(matrix, d.offsets, features, 0, 1, d.gpair, d.rowIndex, lo, hi, out);
+    const slot = sliceSlot(t, d.share, d.shares);
+    memory.hist(slot).fill(0);
+    kernel(lo, hi, slot);
+    Atomics.store(d.claims, at, claim.finished(gen));
+    Atomics.notify(d.claims, at);
   }
-  Atomics.add(c, CONTROL.done, 1);
-  Atomics.notify(c, CONTROL.done);
 }

@@ -3,81 +3,126 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
-import { buildFeatures, buildTasks, type HistogramBuilder, type HistogramTask } from '../gbdt/histogram-builder.js';
+import type { HistogramBuilder, HistogramTask } from '../gbdt/histogram-builder.js';
+import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
+import { histogramOffsets } from '../gbdt/histogram-layout.js';
+import type { KernelMemory } from '../gbdt/kernel-memory.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
 /** Control block layout (Int32 slots) shared with the workers. */
-export const CONTROL = { seq: 0, done: 1, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
+export const CONTROL = { seq: 0, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
+/** Generations (hand-off numbers) wrap here so that `claim` values stay 32-bit integers. */
+const GENERATION_MASK = 0x1fffffff;
+/**
+ * The claim of one feature group of one task, per hand-off generation g: free, taken by its worker,
+ * taken back by the calling thread, finished by the worker.
+ */
+export const claim = {
+  free: (g: number) => g * 4,
+  worker: (g: number) => g * 4 + 1,
+  caller: (g: number) => g * 4 + 2,
+  finished: (g: number) => g * 4 + 3,
+};
+/** The generation of hand-off number `seq`. */
+export function generation(seq: number): number {
+  return seq & GENERATION_MASK;
+}
 /** Per task: begin, end, 1 when the workers share it (else the calling thread builds it alone). */
 export const TASK_WORDS = 3;
-/** Tasks per hand-off; each shared task has one scratch histogram per worker. */
-export const MAX_TASKS = 512;
+/** Tasks per hand-off at most; each shared task has a histogram per worker in the kernel memory. */
+export const MAX_TASKS = 256;
+/** ...and those histograms take at most this many bytes (wide data: fewer tasks per hand-off). */
+const MAX_SLICE_BYTES = 64 * 1024 * 1024;
 const MAX_FEATURES = 4096;
 /** Tasks with fewer rows are not worth splitting. */
-const MIN_SHARED_ROWS = 4096;
+const MIN_SHARED_ROWS = 8192;
+/**
+ * Hand-offs sharing fewer rows in all are not worth it: waking a worker and waiting for it costs
+ * about 0.1–0.2 ms, what building 30,000 rows of 9 features takes.
+ */
+const MIN_HANDOFF_ROWS = 65536;
 /** How long the first hand-off waits for workers to start before building in this thread instead. */
 const STARTUP_TIMEOUT_MS = 15_000;
 
 /**
- * Builds histograms with worker threads over shared memory. Each large task's rows are cut into
- * equal slices: the calling thread builds slice 0 into the node's histogram, each worker builds its
- * slice into a scratch histogram that is then added in. A level's tasks go out in one hand-off
- * (Atomics.notify / Atomics.wait), without messages or copies. Results are identical to the serial
- * builder's up to floating-point summation order, and deterministic for a given thread count.
+ * Builds histograms with worker threads over the shared kernel memory. Each large task's rows are
+ * cut into one slice per thread: this thread builds slice 0 into the node's histogram, each worker
+ * its slice into a histogram of the kernel memory, and the slices are then added in order. A level's
+ * tasks go out in one hand-off (Atomics.notify / Atomics.wait), without messages or copies. A worker
+ * claims each slice (compare-and-swap) before building it; once done with its own, this thread takes
+ * back and builds every slice no worker has claimed yet, so a worker slow to wake (a busy machine)
+ * delays a level by at most the slice it is building. Which tasks are sliced depends on their sizes
+ * only, never on timing, so the sums are deterministic for a given thread count (and equal to the
+ * serial builder's up to floating-point summation order).
  */
 export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly workers: Worker[] = [];
   private readonly control: Int32Array;
   private readonly featureList: Int32Array;
-  private readonly scratch: Float64Array;
-  private readonly histLength: number;
+  /** Per task and thread (index task * threads + share): the group's claim (see `claim`). */
+  private readonly claims: Int32Array;
   private readonly threadCount: number;
+  private readonly tasksPerHandOff: number;
   private ready = false;
+  private startedAt = 0;
   private failed = false;
-  private gpair: Float64Array = new Float64Array(0);
-  private rowIndex: Uint32Array = new Uint32Array(0);
-  private readonly sharedBins: Uint8Array | Uint16Array;
-  private buffers: { gpair: Float64Array; rowIndex: Uint32Array } | undefined;
+  private readonly slotOffsets: Int32Array;
+  private kernels: MemoryHistogramKernels | undefined;
+  private memory: KernelMemory | undefined;
 
   constructor(
     private readonly matrix: BinnedMatrix,
-    private readonly cuts: FeatureCuts,
+    cuts: FeatureCuts,
     threads: number = os.availableParallelism(),
   ) {
     this.threadCount = Math.max(1, threads);
-    const binsBuffer = new SharedArrayBuffer(matrix.bins.byteLength);
-    this.sharedBins = matrix.bins instanceof Uint8Array ? new Uint8Array(binsBuffer) : new Uint16Array(binsBuffer);
-    this.sharedBins.set(matrix.bins);
+    this.slotOffsets = histogramOffsets(cuts);
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
     this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
-    this.histLength = 2 * cuts.values.length;
-    this.scratch = new Float64Array(new SharedArrayBuffer(8 * this.histLength * MAX_TASKS * Math.max(1, this.threadCount - 1)));
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * MAX_TASKS * this.threadCount));
+    const histBytes = 16 * this.slotOffsets[matrix.cols]!;
+    this.tasksPerHandOff = Math.max(1, Math.min(MAX_TASKS, Math.floor(MAX_SLICE_BYTES / (histBytes * Math.max(1, this.threadCount - 1)))));
   }
 
-  createBuffers(rows: number): { gpair: Float64Array; rowIndex: Uint32Array } {
-    this.buffers = {
-      gpair: new Float64Array(new SharedArrayBuffer(16 * rows)),
-      rowIndex: new Uint32Array(new SharedArrayBuffer(4 * rows)),
-    };
+  readonly sharedMemory = true;
+
+  /** Histogram 0 for this thread's builds, then one per task of a hand-off and worker. */
+  get histogramsNeeded(): number {
+    return 1 + this.tasksPerHandOff * (this.threadCount - 1);
+  }
+
+  attach(memory: KernelMemory): void {
+    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerHistogramBuilder: the kernel memory must be shared');
+    this.memory = memory;
+    this.kernels = new MemoryHistogramKernels(memory, this.slotOffsets);
     this.startWorkers();
-    return this.buffers;
+  }
+
+  /** Resolves true once every worker has started (false if they failed or `timeoutMs` passed); building does not wait for it. */
+  async whenReady(timeoutMs = STARTUP_TIMEOUT_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.workersReady() && !this.failed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    return this.workersReady();
   }
 
   createHistogram(length: number): Float64Array {
     return new Float64Array(length);
   }
 
-  beginTree(gpair: Float64Array, rowIndex: Uint32Array): void {
-    this.gpair = gpair;
-    this.rowIndex = rowIndex;
-  }
-
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
-    if (!this.workersReady() || !tasks.some((t) => t.end - t.begin >= MIN_SHARED_ROWS)) {
-      buildTasks(this.matrix, this.cuts.offsets, tasks, features, this.gpair, this.rowIndex);
+    if (!this.kernels) throw new Error('WorkerHistogramBuilder: attach a KernelMemory first');
+    let sharedRows = 0;
+    for (const t of tasks) if (t.end - t.begin >= MIN_SHARED_ROWS) sharedRows += t.end - t.begin;
+    if (sharedRows < MIN_HANDOFF_ROWS) {
+      const kernel = this.kernels.get(features);
+      for (const t of tasks) kernel(t.begin, t.end, t.out);
       return;
     }
-    for (let start = 0; start < tasks.length; start += MAX_TASKS) this.dispatch(tasks.slice(start, start + MAX_TASKS), features);
+    // Sliced whether or not the workers have started (this thread then builds every slice): the
+    // summation order, hence the result, depends on the thread count only.
+    const handOff = this.workersReady();
+    const per = this.tasksPerHandOff;
+    for (let start = 0; start < tasks.length; start += per) this.dispatch(tasks.slice(start, start + per), features, handOff);
   }
 
   close(): Promise<void> {
@@ -87,62 +132,73 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
   }
 
-  private dispatch(tasks: readonly HistogramTask[], features: Int32Array): void {
+  private dispatch(tasks: readonly HistogramTask[], features: Int32Array, handOff: boolean): void {
     const c = this.control;
-    const shares = this.workers.length + 1;
+    const claims = this.claims;
+    const shares = this.threadCount;
+    const memory = this.memory!;
+    const kernel = this.kernels!.get(features);
+    const into = this.kernels!.slotKernel(features);
+    const gen = generation(Atomics.load(c, CONTROL.seq) + 1);
     tasks.forEach((t, i) => {
+      const shared = t.end - t.begin >= MIN_SHARED_ROWS;
       c[CONTROL.tasks + i * TASK_WORDS] = t.begin;
       c[CONTROL.tasks + i * TASK_WORDS + 1] = t.end;
-      c[CONTROL.tasks + i * TASK_WORDS + 2] = t.end - t.begin >= MIN_SHARED_ROWS ? 1 : 0;
+      c[CONTROL.tasks + i * TASK_WORDS + 2] = shared ? 1 : 0;
+      if (shared) for (let s = 1; s < shares; s++) claims[i * shares + s] = claim.free(gen);
     });
     this.featureList.set(features);
     c[CONTROL.taskCount] = tasks.length;
     c[CONTROL.featureCount] = features.length;
-    Atomics.store(c, CONTROL.done, 0);
-    Atomics.add(c, CONTROL.seq, 1);
-    Atomics.notify(c, CONTROL.seq);
+    if (handOff) {
+      Atomics.add(c, CONTROL.seq, 1);
+      Atomics.notify(c, CONTROL.seq);
+    }
     // This thread builds slice 0 of each shared task, and all of each small one.
     tasks.forEach((t, i) => {
-      t.out.fill(0);
-      const end = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1 ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end;
-      buildFeatures(this.matrix, this.cuts.offsets, features, 0, 1, this.gpair, this.rowIndex, t.begin, end, t.out);
+      const shared = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1;
+      kernel(t.begin, shared ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end, t.out);
     });
-    for (;;) {
-      const done = Atomics.load(c, CONTROL.done);
-      if (done >= this.workers.length) break;
-      Atomics.wait(c, CONTROL.done, done, 1000);
-    }
-    const len = this.histLength;
+    // Then the slices that no worker has claimed yet; then waits for those being built, and adds
+    // the slices in order (the same sums whoever built them).
     tasks.forEach((t, i) => {
       if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
-      for (let w = 1; w < shares; w++) {
-        const base = scratchSlot(i, w, shares) * len;
-        const out = t.out;
-        const s = this.scratch;
-        for (let k = 0; k < len; k++) out[k]! += s[base + k]!;
+      for (let s = 1; s < shares; s++) {
+        if (Atomics.compareExchange(claims, i * shares + s, claim.free(gen), claim.caller(gen)) !== claim.free(gen)) continue;
+        const [lo, hi] = sliceBounds(t.begin, t.end, s, shares);
+        const slot = sliceSlot(i, s, shares);
+        memory.hist(slot).fill(0);
+        into(lo, hi, slot);
+      }
+    });
+    tasks.forEach((t, i) => {
+      if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
+      const out = t.out;
+      for (let s = 1; s < shares; s++) {
+        while (Atomics.load(claims, i * shares + s) === claim.worker(gen)) Atomics.wait(claims, i * shares + s, claim.worker(gen), 1000);
+        const h = memory.hist(sliceSlot(i, s, shares));
+        for (let k = 0; k < out.length; k++) out[k]! += h[k]!;
       }
     });
   }
 
-  /** True once every worker has started; the first call waits for them, and gives up (serial from then on) on timeout or error. */
+  /**
+   * True once every worker has started. Until then this thread builds alone rather than wait (workers
+   * take tens of milliseconds to start); it gives up on them (serial from then on) after an error or
+   * when they have not started in STARTUP_TIMEOUT_MS.
+   */
   private workersReady(): boolean {
     if (this.failed || this.workers.length === 0) return false;
     if (this.ready) return true;
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    for (;;) {
-      const ready = Atomics.load(this.control, CONTROL.ready);
-      if (ready >= this.workers.length) return (this.ready = true);
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        this.failed = true;
-        return false;
-      }
-      Atomics.wait(this.control, CONTROL.ready, ready, Math.min(left, 100));
-    }
+    if (Atomics.load(this.control, CONTROL.ready) >= this.workers.length) return (this.ready = true);
+    if (Date.now() - this.startedAt > STARTUP_TIMEOUT_MS) this.failed = true;
+    return false;
   }
 
   private startWorkers(): void {
-    if (this.workers.length > 0 || !this.buffers) return;
+    const memory = this.memory;
+    if (this.workers.length > 0 || !memory) return;
+    this.startedAt = Date.now();
     const ext = path.extname(fileURLToPath(import.meta.url));
     const script = new URL(`./histogram-worker${ext}`, import.meta.url);
     // Under tsx (tests, benchmarks) a worker needs the TypeScript loader registered first.
@@ -156,17 +212,11 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
         workerData: {
           share: k,
           shares: this.threadCount,
-          bins: this.sharedBins,
-          rows: this.matrix.rows,
-          cols: this.matrix.cols,
-          missing: this.matrix.missing,
-          offsets: this.cuts.offsets,
-          gpair: this.buffers.gpair,
-          rowIndex: this.buffers.rowIndex,
+          memory: memory.spec,
+          slotOffsets: this.slotOffsets,
           control: this.control,
+          claims: this.claims,
           features: this.featureList,
-          scratch: this.scratch,
-          histLength: this.histLength,
         },
       });
       worker.on('error', () => {
@@ -184,7 +234,7 @@ export function sliceBounds(begin: number, end: number, share: number, shares: n
   return [begin + Math.floor((len * share) / shares), begin + Math.floor((len * (share + 1)) / shares)];
 }
 
-/** The scratch histogram of task `task` for worker `share` (1-based). */
-export function scratchSlot(task: number, share: number, shares: number): number {
-  return task * (shares - 1) + (share - 1);
+/** The kernel memory's histogram for slice `share` (≥ 1) of task `task` of a hand-off (histogram 0 is the calling thread's own). */
+export function sliceSlot(task: number, share: number, shares: number): number {
+  return 1 + task * (shares - 1) + (share - 1);
 }

@@ -12,7 +12,7 @@ describe('quantile cuts and binning', () => {
     assert.ok(cuts.values[2]! > 3);
     assert.equal(cuts.minValues[0], 1);
     const m = binMatrix(data, 6, 1, cuts);
-    assert.deepEqual([...m.bins], [2, 0, 1, 1, m.missing, 0]);
+    assert.deepEqual([...m.bins], [2, 0, 1, 1, m.missing[0], 0]);
   });
 
   it('caps the bins at max_bin with cuts at evenly spaced ranks', () => {

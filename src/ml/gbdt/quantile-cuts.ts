@@ -38,7 +38,7 @@ export function computeCuts(data: Float64Array, rows: number, cols: number, maxB
 }
 
 /** Cut values for one feature's sorted float32 values. */
-function cutsOfSorted(sorted: Float32Array, maxBin: number): number[] {
+export function cutsOfSorted(sorted: Float32Array, maxBin: number): number[] {
   const n = sorted.length;
   if (n === 0) return [Math.fround(1e-5)];
   const min = sorted[0]!;

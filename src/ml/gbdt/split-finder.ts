@@ -20,8 +20,9 @@ export interface Split {
 const RT_EPS = 1e-6;
 
 /**
- * Finds the best split of a node from its gradient histogram (`hist[2 * bin]` = gradient sum,
- * `hist[2 * bin + 1]` = hessian sum, bins laid out by `cuts.offsets`), as XGBoost's hist evaluator:
+ * Finds the best split of a node from its gradient histogram (`hist[2 * slot]` = gradient sum,
+ * `hist[2 * slot + 1]` = hessian sum, feature f's bins from slot `slotOffsets[f]`: `cuts.offsets`
+ * unless given, e.g. `histogramOffsets`), as XGBoost's hist evaluator:
  * for each feature, a forward scan with missing values going right, then, when the node has missing
  * values, a backward scan with them going left; a candidate replaces the best only when strictly
  * better, so ties keep the lower feature and the right default. Returns undefined when no split
@@ -34,51 +35,79 @@ export function findBestSplit(
   g: number,
   h: number,
   p: SplitParams,
+  slotOffsets: Int32Array = cuts.offsets,
 ): Split | undefined {
   const parentGain = nodeGain(g, h, p);
-  let best: Split | undefined;
+  const mcw = p.minChildWeight;
+  const lambda = p.lambda;
+  // Without alpha and max_delta_step, nodeGain is G² / (H + lambda): computed inline (same operations, same result).
+  const plain = p.alpha === 0 && p.maxDeltaStep === 0;
+  const gainOf = (sg: number, sh: number): number => (plain ? (sh < mcw || sh <= 0 ? 0 : (sg * sg) / (sh + lambda)) : nodeGain(sg, sh, p));
   let bestGain = -Infinity;
-  const consider = (feature: number, bin: number, defaultLeft: boolean, lg: number, lh: number, threshold: number) => {
-    const rg = g - lg;
-    const rh = h - lh;
-    if (lh < p.minChildWeight || rh < p.minChildWeight) return;
-    const gain = nodeGain(lg, lh, p) + nodeGain(rg, rh, p) - parentGain;
-    if (gain > bestGain) {
-      bestGain = gain;
-      best = { gain, feature, bin, defaultLeft, threshold, leftG: lg, leftH: lh, rightG: rg, rightH: rh };
-    }
-  };
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestDefaultLeft = false;
+  let bestG = 0;
+  let bestH = 0;
   for (let i = 0; i < features.length; i++) {
     const f = features[i]!;
-    const begin = cuts.offsets[f]!;
-    const end = cuts.offsets[f + 1]!;
-    const nb = end - begin;
+    const nb = cuts.offsets[f + 1]! - cuts.offsets[f]!;
+    const slot = slotOffsets[f]!;
     let sh = 0;
-    for (let b = 0; b < nb; b++) sh += hist[2 * (begin + b) + 1]!;
+    for (let b = 0; b < nb; b++) sh += hist[2 * (slot + b) + 1]!;
     const missingH = h - sh;
     const hasMissing = missingH > 1e-9 * Math.max(1, h);
     // Forward: left = bins 0..b, missing right.
     let lg = 0;
     let lh = 0;
-    for (let b = 0; b < nb; b++) {
-      lg += hist[2 * (begin + b)]!;
-      lh += hist[2 * (begin + b) + 1]!;
-      if (b === nb - 1 && !hasMissing) break;
-      consider(f, b, false, lg, lh, cuts.values[begin + b]!);
+    const last = hasMissing ? nb : nb - 1;
+    for (let b = 0; b < last; b++) {
+      lg += hist[2 * (slot + b)]!;
+      lh += hist[2 * (slot + b) + 1]!;
+      const rh = h - lh;
+      if (lh < mcw || rh < mcw) continue;
+      const gain = gainOf(lg, lh) + gainOf(g - lg, rh) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestFeature = f;
+        bestBin = b;
+        bestDefaultLeft = false;
+        bestG = lg;
+        bestH = lh;
+      }
     }
     if (!hasMissing) continue;
     // Backward: right = bins b+1..nb-1, missing left (b = -1: only the missing values go left).
     let rg = 0;
     let rh = 0;
     for (let b = nb - 1; b >= 0; b--) {
-      rg += hist[2 * (begin + b)]!;
-      rh += hist[2 * (begin + b) + 1]!;
+      rg += hist[2 * (slot + b)]!;
+      rh += hist[2 * (slot + b) + 1]!;
       const leftG = g - rg;
       const leftH = h - rh;
-      const bin = b - 1;
-      consider(f, bin, true, leftG, leftH, bin < 0 ? cuts.minValues[f]! : cuts.values[begin + bin]!);
+      if (leftH < mcw || h - leftH < mcw) continue;
+      const gain = gainOf(leftG, leftH) + gainOf(g - leftG, h - leftH) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestFeature = f;
+        bestBin = b - 1;
+        bestDefaultLeft = true;
+        bestG = leftG;
+        bestH = leftH;
+      }
     }
   }
-  if (!best || !(bestGain > RT_EPS) || bestGain < p.gamma) return undefined;
-  return best;
+  if (bestFeature < 0 || !(bestGain > RT_EPS) || bestGain < p.gamma) return undefined;
+  const threshold = bestBin < 0 ? cuts.minValues[bestFeature]! : cuts.values[cuts.offsets[bestFeature]! + bestBin]!;
+  return {
+    gain: bestGain,
+    feature: bestFeature,
+    bin: bestBin,
+    defaultLeft: bestDefaultLeft,
+    threshold,
+    leftG: bestG,
+    leftH: bestH,
+    rightG: g - bestG,
+    rightH: h - bestH,
+  };
 }

@@ -3,6 +3,9 @@ import type { Tree } from '../types.js';
 import type { BinnedMatrix } from './binned-matrix.js';
 import type { HistogramBuilder, HistogramTask } from './histogram-builder.js';
 import type { FeatureCuts } from './quantile-cuts.js';
+import { histogramOffsets } from './histogram-layout.js';
+import type { KernelMemory } from './kernel-memory.js';
+import type { RowPartitioner } from './row-partitioner.js';
 import { findBestSplit, type Split } from './split-finder.js';
 import { leafWeight, type SplitParams } from './split-math.js';
 
@@ -18,14 +21,27 @@ export interface GrownTree {
   readonly tree: Tree;
   /** For split nodes, the last bin going left (-1: only missing); for leaves -2. */
   readonly splitBins: Int32Array;
-  /** Leaves with their row ranges in the final row order (for leaf refresh). */
-  readonly leaves: readonly { node: number; begin: number; end: number }[];
+  /** Leaves with their row ranges in the final row order (for leaf refresh); empty when `grow` updated the margins. */
+  readonly leaves: readonly LeafRange[];
+}
+
+/** A leaf's rows: `rowIndex[begin..end)` from the sample, `rowIndex[otherBegin..otherEnd)` left out of it. */
+export interface LeafRange {
+  readonly node: number;
+  readonly begin: number;
+  readonly end: number;
+  readonly otherBegin: number;
+  readonly otherEnd: number;
 }
 
 interface NodeState {
   id: number;
+  /** Sampled rows: rowIndex[begin..end). */
   begin: number;
   end: number;
+  /** Rows outside the sample: rowIndex[obegin..oend). */
+  obegin: number;
+  oend: number;
   g: number;
   h: number;
   /** Undefined for nodes that cannot be split (too deep or too light): they need no histogram. */
@@ -39,19 +55,32 @@ interface NodeState {
  */
 export class TreeGrower {
   private readonly pool: Float64Array[] = [];
-  private scratch: Uint32Array = new Uint32Array(0);
+  /** Histogram layout (see `histogramOffsets`). */
+  private readonly slots: Int32Array;
 
   constructor(
     private readonly matrix: BinnedMatrix,
     private readonly cuts: FeatureCuts,
     private readonly builder: HistogramBuilder,
+    private readonly memory: KernelMemory,
+    private readonly partitioner: RowPartitioner,
     private readonly params: GrowParams,
-  ) {}
+  ) {
+    this.slots = histogramOffsets(cuts);
+  }
 
-  async grow(gpair: Float64Array, rowIndex: Uint32Array, treeFeatures: Int32Array, random: Random): Promise<GrownTree> {
+  /**
+   * Grows a tree with the gradient pairs in `memory.gpair` on the rows `memory.rowIndex[0..sampled)`;
+   * `rowIndex[sampled..)` are rows left out of this round's sample, partitioned alongside so that every
+   * row ends up in its leaf. With `updateMargins`, each row's leaf value is added to `memory.margin`
+   * as leaves are made (and the last split of a branch is applied to the margins directly, without
+   * partitioning); without it, `leaves` gives each leaf's row ranges.
+   */
+  async grow(sampled: number, treeFeatures: Int32Array, random: Random, updateMargins: boolean): Promise<GrownTree> {
     const p = this.params;
-    this.builder.beginTree(gpair, rowIndex);
-    if (this.scratch.length < rowIndex.length) this.scratch = new Uint32Array(rowIndex.length);
+    const partitioner = this.partitioner;
+    const { rowIndex, gpair } = this.memory;
+    const rowCount = rowIndex.length;
     const left: number[] = [];
     const right: number[] = [];
     const parents: number[] = [];
@@ -62,7 +91,7 @@ export class TreeGrower {
     const lossChanges: number[] = [];
     const sumHessian: number[] = [];
     const splitBins: number[] = [];
-    const leaves: { node: number; begin: number; end: number }[] = [];
+    const leaves: LeafRange[] = [];
     const addNode = (parent: number, g: number, h: number): number => {
       left.push(-1);
       right.push(-1);
@@ -76,24 +105,33 @@ export class TreeGrower {
       splitBins.push(-2);
       return left.length - 1;
     };
-    const makeLeaf = (n: NodeState) => {
+    const setLeaf = (n: NodeState): number => {
       const w = leafWeight(n.g, n.h, p) * p.eta;
       conditions[n.id] = w;
       baseWeights[n.id] = w;
-      leaves.push({ node: n.id, begin: n.begin, end: n.end });
       if (n.hist) this.release(n.hist);
+      return w;
+    };
+    const makeLeaf = (n: NodeState) => {
+      const w = setLeaf(n);
+      if (updateMargins) {
+        partitioner.addToRange(n.begin, n.end, w);
+        partitioner.addToRange(n.obegin, n.oend, w);
+      } else {
+        leaves.push({ node: n.id, begin: n.begin, end: n.end, otherBegin: n.obegin, otherEnd: n.oend });
+      }
     };
 
     let g = 0;
     let h = 0;
-    for (let i = 0; i < rowIndex.length; i++) {
+    for (let i = 0; i < sampled; i++) {
       const r = rowIndex[i]!;
       g += gpair[2 * r]!;
       h += gpair[2 * r + 1]!;
     }
     const rootHist = this.acquire();
-    const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: rowIndex.length, g, h, hist: rootHist, depth: 0 };
-    await this.builder.build([{ begin: 0, end: rowIndex.length, out: rootHist }], treeFeatures);
+    const root: NodeState = { id: addNode(2147483647, g, h), begin: 0, end: sampled, obegin: sampled, oend: rowCount, g, h, hist: rootHist, depth: 0 };
+    await this.builder.build([{ begin: 0, end: sampled, out: rootHist }], treeFeatures);
 
     let level: NodeState[] = [root];
     while (level.length > 0) {
@@ -102,15 +140,14 @@ export class TreeGrower {
       const derive: { parent: Float64Array; built: Float64Array; other: Float64Array }[] = [];
       const levelFeatures = sampleFeatures(treeFeatures, p.colsampleBylevel, random);
       for (const node of level) {
-        const split: Split | undefined = node.hist ? findBestSplit(node.hist, this.cuts, levelFeatures, node.g, node.h, p) : undefined;
+        const split: Split | undefined = node.hist ? findBestSplit(node.hist, this.cuts, levelFeatures, node.g, node.h, p, this.slots) : undefined;
         if (!split) {
           makeLeaf(node);
           continue;
         }
-        const mid = this.partition(rowIndex, node.begin, node.end, split);
         const depth = node.depth + 1;
-        const l: NodeState = { id: addNode(node.id, split.leftG, split.leftH), begin: node.begin, end: mid, g: split.leftG, h: split.leftH, hist: undefined, depth };
-        const r: NodeState = { id: addNode(node.id, split.rightG, split.rightH), begin: mid, end: node.end, g: split.rightG, h: split.rightH, hist: undefined, depth };
+        const l: NodeState = { id: addNode(node.id, split.leftG, split.leftH), begin: node.begin, end: node.end, obegin: node.obegin, oend: node.oend, g: split.leftG, h: split.leftH, hist: undefined, depth };
+        const r: NodeState = { id: addNode(node.id, split.rightG, split.rightH), begin: node.begin, end: node.end, obegin: node.obegin, oend: node.oend, g: split.rightG, h: split.rightH, hist: undefined, depth };
         left[node.id] = l.id;
         right[node.id] = r.id;
         splitIndices[node.id] = split.feature;
@@ -118,9 +155,29 @@ export class TreeGrower {
         defaultLeft[node.id] = split.defaultLeft ? 1 : 0;
         lossChanges[node.id] = split.gain;
         splitBins[node.id] = split.bin;
+        partitioner.setSplit(split.feature, split.bin, split.defaultLeft);
+        let lCan = this.canSplit(depth, split.leftH);
+        let rCan = this.canSplit(depth, split.rightH);
+        if (updateMargins && !lCan && !rCan) {
+          // Both children are leaves: add their values to the rows' margins without moving the rows.
+          const lw = setLeaf(l);
+          const rw = setLeaf(r);
+          partitioner.addBySplit(split.feature, node.begin, node.end, lw, rw);
+          partitioner.addBySplit(split.feature, node.obegin, node.oend, lw, rw);
+          if (node.hist) this.release(node.hist);
+          continue;
+        }
+        const mid = partitioner.partition(split.feature, node.begin, node.end);
+        const omid = partitioner.partition(split.feature, node.obegin, node.oend);
+        l.end = mid;
+        r.begin = mid;
+        l.oend = omid;
+        r.obegin = omid;
+        lCan &&= mid - node.begin >= 2;
+        rCan &&= node.end - mid >= 2;
         next.push(l, r);
         // Children that cannot split need no histogram; when one can, build the smaller and derive the other.
-        if (!this.canSplit(l) && !this.canSplit(r)) {
+        if (!lCan && !rCan) {
           this.release(node.hist!);
           continue;
         }
@@ -154,31 +211,13 @@ export class TreeGrower {
     };
   }
 
-  /** A node can be split only above the depth limit and with hessian enough for two children. */
-  private canSplit(n: NodeState): boolean {
-    return n.depth < this.params.maxDepth && n.end - n.begin >= 2 && n.h >= 2 * this.params.minChildWeight;
-  }
-
-  /** Stable in-place partition of rowIndex[begin..end) by the split; returns where the right part starts. */
-  private partition(rowIndex: Uint32Array, begin: number, end: number, split: Split): number {
-    const { bins, rows, missing } = this.matrix;
-    const base = split.feature * rows;
-    const scratch = this.scratch;
-    let l = begin;
-    let r = 0;
-    for (let i = begin; i < end; i++) {
-      const row = rowIndex[i]!;
-      const b = bins[base + row]!;
-      const goLeft = b === missing ? split.defaultLeft : b <= split.bin;
-      if (goLeft) rowIndex[l++] = row;
-      else scratch[r++] = row;
-    }
-    rowIndex.set(scratch.subarray(0, r), l);
-    return l;
+  /** A node can be split only above the depth limit, with hessian enough for two children (and, checked apart, two rows). */
+  private canSplit(depth: number, h: number): boolean {
+    return depth < this.params.maxDepth && h >= 2 * this.params.minChildWeight;
   }
 
   private acquire(): Float64Array {
-    return this.pool.pop() ?? this.builder.createHistogram(2 * this.cuts.values.length);
+    return this.pool.pop() ?? this.builder.createHistogram(2 * this.slots[this.matrix.cols]!);
   }
 
   private release(hist: Float64Array): void {

@@ -1,0 +1,138 @@
+import type { BinnedMatrix } from './binned-matrix.js';
+import { createMemory, instantiate, type WasmFunction, type WasmMemory } from './wasm-assembler.js';
+
+const PAGE = 65536;
+/** Above this many bytes the kernels stay in JavaScript (wasm32 addresses, with room to spare). */
+const MAX_WASM_BYTES = 2 ** 31;
+
+/** Byte addresses of the regions of a `KernelMemory`. */
+export interface KernelLayout {
+  readonly bins: number;
+  readonly byRow: number;
+  readonly rowIndex: number;
+  readonly scratch: number;
+  readonly lut: number;
+  readonly gpair: number;
+  readonly margin: number;
+  /** `histCount` histograms of `histLength` doubles, one after the other. */
+  readonly hist: number;
+  readonly leafValues: number;
+}
+
+/** What a worker thread needs to see the same memory (structured-cloneable: the buffer is shared). */
+export interface KernelMemorySpec {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** The WebAssembly memory over `buffer`, when there is one. */
+  readonly wasmMemory: WasmMemory | undefined;
+  readonly pages: number;
+  readonly shared: boolean;
+  readonly layout: KernelLayout;
+  readonly wide: boolean;
+  readonly rows: number;
+  readonly cols: number;
+  readonly maxCode: number;
+  readonly histLength: number;
+  readonly histCount: number;
+}
+
+/**
+ * One block of memory holding every array the training loops touch, so that WebAssembly kernels
+ * (see `RowPartitioner`, `MemoryHistogramKernels`) can work on all of them: the column-major and
+ * row-major bins, the row order and a scratch array, a split's lookup table, the gradient pairs, the
+ * training margins, histograms and a pair of leaf values. It is a WebAssembly memory when
+ * WebAssembly is available (and the data fits in 2 GB), a plain buffer otherwise; shared (a
+ * SharedArrayBuffer) when asked, for histogram workers, which view it through `spec`.
+ */
+export class KernelMemory {
+  readonly layout: KernelLayout;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly bins: Uint8Array | Uint16Array;
+  readonly byRow: Uint8Array | Uint16Array;
+  readonly rowIndex: Uint32Array;
+  readonly scratch: Uint32Array;
+  readonly lut: Uint8Array;
+  readonly gpair: Float64Array;
+  readonly margin: Float64Array;
+  /** All `histCount` histograms. */
+  readonly hists: Float64Array;
+  readonly leafValues: Float64Array;
+  readonly wide: boolean;
+  readonly rows: number;
+  readonly cols: number;
+  readonly histLength: number;
+
+  /**
+   * A memory for `matrix` (its bins copied in) with `histCount` histograms of `histLength` doubles;
+   * `useWasm` false keeps it a plain buffer (tests of the JavaScript fallbacks).
+   */
+  static create(matrix: BinnedMatrix, histLength: number, shared: boolean, useWasm = true, histCount = 1): KernelMemory {
+    const n = matrix.rows;
+    let maxCode = 0;
+    for (let f = 0; f < matrix.cols; f++) maxCode = Math.max(maxCode, matrix.missing[f]!);
+    let at = 0;
+    const take = (bytes: number) => {
+      const start = at;
+      at += Math.ceil(bytes / 64) * 64;
+      return start;
+    };
+    const layout: KernelLayout = {
+      bins: take(matrix.bins.byteLength),
+      byRow: take(matrix.byRow.byteLength),
+      rowIndex: take(4 * n),
+      scratch: take(4 * n),
+      lut: take(maxCode + 1),
+      gpair: take(16 * n),
+      margin: take(8 * n),
+      hist: take(8 * histLength * histCount),
+      leafValues: take(16),
+    };
+    const pages = Math.max(1, Math.ceil(at / PAGE));
+    const wasmMemory = useWasm && at <= MAX_WASM_BYTES ? createMemory(pages, shared) : undefined;
+    const buffer = wasmMemory?.buffer ?? (shared ? new SharedArrayBuffer(at) : new ArrayBuffer(at));
+    const memory = new KernelMemory({ buffer, wasmMemory, pages, shared, layout, wide: matrix.bins instanceof Uint16Array, rows: n, cols: matrix.cols, maxCode, histLength, histCount });
+    memory.bins.set(matrix.bins);
+    memory.byRow.set(matrix.byRow);
+    return memory;
+  }
+
+  constructor(readonly spec: KernelMemorySpec) {
+    const { buffer, layout: L, rows, cols } = spec;
+    this.layout = L;
+    this.buffer = buffer;
+    this.wide = spec.wide;
+    this.rows = rows;
+    this.cols = cols;
+    this.histLength = spec.histLength;
+    const bins = (byteOffset: number) => (spec.wide ? new Uint16Array(buffer, byteOffset, rows * cols) : new Uint8Array(buffer, byteOffset, rows * cols));
+    this.bins = bins(L.bins);
+    this.byRow = bins(L.byRow);
+    this.rowIndex = new Uint32Array(buffer, L.rowIndex, rows);
+    this.scratch = new Uint32Array(buffer, L.scratch, rows);
+    this.lut = new Uint8Array(buffer, L.lut, spec.maxCode + 1);
+    this.gpair = new Float64Array(buffer, L.gpair, 2 * rows);
+    this.margin = new Float64Array(buffer, L.margin, rows);
+    this.hists = new Float64Array(buffer, L.hist, spec.histLength * spec.histCount);
+    this.leafValues = new Float64Array(buffer, L.leafValues, 2);
+  }
+
+  /** True when kernels can be compiled to WebAssembly over this memory. */
+  get wasm(): boolean {
+    return this.spec.wasmMemory !== undefined;
+  }
+
+  /** Histogram `k` (a view). */
+  hist(k: number): Float64Array {
+    return this.hists.subarray(k * this.histLength, (k + 1) * this.histLength);
+  }
+
+  /** Byte address of histogram `k`. */
+  histAddress(k: number): number {
+    return this.layout.hist + 8 * this.histLength * k;
+  }
+
+  /** Compiles `funcs` over this memory; undefined when it is not a WebAssembly memory or compiling fails. */
+  compile(funcs: readonly WasmFunction[]): Record<string, unknown> | undefined {
+    const s = this.spec;
+    return s.wasmMemory ? instantiate(funcs, s.wasmMemory, s.pages, s.shared) : undefined;
+  }
+}
