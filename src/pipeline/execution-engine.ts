@@ -155,12 +155,14 @@ export class ExecutionEngine {
     };
     try {
       const ctx = this.evaluationContext(execution, states, def);
-      const args = (await evaluateExpressions(def.Arguments, ctx)) as Record<string, unknown>;
       if (def.Type === 'Condition') {
+        // Only the conditions: the branches' steps resolve their own arguments when they run (they
+        // may read steps that are still running now).
         const outcome = (await evaluateConditions((def.Arguments as { Conditions: [] }).Conditions, ctx)) ? 'True' : 'False';
         await finish('Succeeded', { properties: { Outcome: outcome }, metadata: { Condition: { Outcome: outcome } } });
         return;
       }
+      const args = (await evaluateExpressions(def.Arguments, ctx)) as Record<string, unknown>;
       if (def.Type === 'Fail') {
         await finish('Failed', { failureReason: String(args['ErrorMessage'] ?? ''), metadata: { Fail: { ErrorMessage: String(args['ErrorMessage'] ?? '') } } });
         return;

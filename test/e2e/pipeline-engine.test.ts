@@ -145,6 +145,26 @@ describe('pipeline engine', () => {
     }
   });
 
+  it('a condition decides while a step its branch reads is still running; the branch step waits for it', { timeout: 60_000 }, async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      const b = new PipelineBuilder();
+      const slow = b.processing('Slow', { processor: node('setTimeout(() => {}, 1500)') });
+      const fast = b.processing('Fast', { processor: node('0') });
+      const after = b.processing('After', { processor: node('0'), arguments: [slow.property('ProcessingJobName')] });
+      b.condition('Check', { conditions: [conditions.equals(fast.property('ProcessingJobStatus'), 'Completed')], ifSteps: [after] });
+      await app.pipelines.upsert('race', b.build());
+      const run = await app.pipelines.start('race');
+      assert.equal(run.execution.status, 'Succeeded', run.execution.failureReason);
+      const at = (n: string) => run.steps.find((x) => x.name === n)!;
+      assert.ok(at('Check').endedAt! < at('Slow').endedAt!, 'the condition did not wait for Slow');
+      assert.ok(at('After').startedAt! >= at('Slow').endedAt!, 'the branch step waited for Slow');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('a QualityCheck with SkipCheck false fails on drift against the supplied baseline and keeps the violation report', { timeout: 60_000 }, async () => {
     const home = await tmpDir();
     const app = await openApp(home);
