@@ -46,8 +46,8 @@ const STARTUP_TIMEOUT_MS = 15_000;
 
 /**
  * Builds histograms with worker threads over the shared kernel memory. Each large task's rows are
- * cut into one slice per thread: this thread builds slice 0 into the node's histogram, each worker
- * its slice into a histogram of the kernel memory, and the slices are then added in order. A level's
+ * cut into one slice per thread (this thread's a little larger, see `sliceBounds`): this thread
+ * builds slice 0 into the node's histogram, each worker its slice into a histogram of the kernel memory, and the slices are then added in order. A level's
  * tasks go out in one hand-off (Atomics.notify / Atomics.wait), without messages or copies. A worker
  * claims each slice (compare-and-swap) before building it; once done with its own, this thread takes
  * back and builds every slice no worker has claimed yet, so a worker slow to wake (a busy machine)
@@ -263,12 +263,20 @@ function startWorker(workerData?: WorkerData): Worker {
   return new Worker(entry, { eval: true, workerData });
 }
 
-/** Rows [lo, hi) of slice `share` of `shares` equal slices of [begin, end). */
+/**
+ * The calling thread's slice weighs this much against a worker's 1: it starts at once, while a worker
+ * takes about 0.08 ms to wake and starts with cold caches. Measured at 10x rows: a 215,000-row
+ * histogram 0.73 ms with equal slices, 0.63 ms with 5:4 (one thread: 0.9–1.0 ms).
+ */
+const CALLER_WEIGHT = 1.25;
+
+/** Rows [lo, hi) of slice `share` of `shares` slices of [begin, end): slice 0 weighs CALLER_WEIGHT, the others 1. */
 export function sliceBounds(begin: number, end: number, share: number, shares: number): [number, number] {
   const len = end - begin;
-  return [begin + Math.floor((len * share) / shares), begin + Math.floor((len * (share + 1)) / shares)];
+  const total = CALLER_WEIGHT + shares - 1;
+  const at = (s: number) => (s === 0 ? 0 : Math.floor((len * (CALLER_WEIGHT + s - 1)) / total));
+  return [begin + at(share), share + 1 === shares ? end : begin + at(share + 1)];
 }
-
 /** The kernel memory's histogram for slice `share` (≥ 1) of task `task` of a hand-off (histogram 0 is the calling thread's own). */
 export function sliceSlot(task: number, share: number, shares: number): number {
   return 1 + task * (shares - 1) + (share - 1);
