@@ -8,7 +8,7 @@ import { KernelMemory } from '../gbdt/kernel-memory.js';
 import { claim, CONTROL, generation, sliceBounds, sliceSlot, TASK_WORDS, type WorkerData } from './worker-histogram-builder.js';
 
 // Started ahead (WorkerHistogramBuilder.prestart), a worker gets its data as its first message.
-const d = ((workerData as WorkerData | undefined) ?? (await new Promise<WorkerData>((resolve) => parentPort!.once('message', resolve))));
+const d = (workerData as WorkerData | undefined) ?? (await new Promise<WorkerData>((resolve) => parentPort!.once('message', resolve)));
 const memory = new KernelMemory(d.memory);
 const kernels = new MemoryHistogramKernels(memory, d.slotOffsets);
 const c = d.control;
