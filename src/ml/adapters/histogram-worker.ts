@@ -2,20 +2,13 @@
 // its slice of the rows (unless the calling thread took it back) and builds it into its histogram in
 // the shared kernel memory, with the same WebAssembly or JavaScript kernels as the calling thread.
 // See WorkerHistogramBuilder.
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
-import { KernelMemory, type KernelMemorySpec } from '../gbdt/kernel-memory.js';
-import { claim, CONTROL, generation, sliceBounds, sliceSlot, TASK_WORDS } from './worker-histogram-builder.js';
+import { KernelMemory } from '../gbdt/kernel-memory.js';
+import { claim, CONTROL, generation, sliceBounds, sliceSlot, TASK_WORDS, type WorkerData } from './worker-histogram-builder.js';
 
-const d = workerData as {
-  share: number;
-  shares: number;
-  memory: KernelMemorySpec;
-  slotOffsets: Int32Array;
-  control: Int32Array;
-  claims: Int32Array;
-  features: Int32Array;
-};
+// Started ahead (WorkerHistogramBuilder.prestart), a worker gets its data as its first message.
+const d = (workerData as WorkerData | undefined) ?? (await new Promise<WorkerData>((resolve) => parentPort!.once('message', resolve)));
 const memory = new KernelMemory(d.memory);
 const kernels = new MemoryHistogramKernels(memory, d.slotOffsets);
 const c = d.control;

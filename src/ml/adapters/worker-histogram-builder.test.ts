@@ -65,4 +65,30 @@ describe('WorkerHistogramBuilder', () => {
     const last = (r: typeof first) => r.report.rounds.at(-1)!.train;
     assert.ok(Math.abs(last(first) - last(serial)) / last(serial) < 1e-3);
   });
+
+  it('takes workers started ahead (prestart), with the same histograms', async () => {
+    const set = dataset(100_000, 4);
+    const cuts = computeCuts(set.data, set.rows, set.cols, 64);
+    const matrix = binMatrix(set.data, set.rows, set.cols, cuts);
+    const histLength = 2 * histogramOffsets(cuts)[set.cols]!;
+    const features = Int32Array.of(0, 1, 2, 3);
+    const results = [];
+    for (const ahead of [false, true]) {
+      if (ahead) WorkerHistogramBuilder.prestart(2);
+      assert.equal(WorkerHistogramBuilder.prestarted, ahead ? 1 : 0);
+      const builder = new WorkerHistogramBuilder(matrix, cuts, 2);
+      const memory = KernelMemory.create(matrix, histLength, true, true, builder.histogramsNeeded);
+      builder.attach(memory);
+      assert.equal(WorkerHistogramBuilder.prestarted, 0);
+      assert.equal(await builder.whenReady(), true); // the worker taken got its memory and started
+      const r = createRandom(5);
+      for (let i = 0; i < memory.gpair.length; i++) memory.gpair[i] = r.next() - 0.3;
+      for (let i = 0; i < set.rows; i++) memory.rowIndex[i] = i;
+      const out = builder.createHistogram(histLength);
+      builder.build([{ begin: 0, end: 90_000, out }], features);
+      results.push(Array.from(out));
+      await builder.close();
+    }
+    assert.deepEqual(results[1], results[0]);
+  });
 });
