@@ -7,7 +7,8 @@ import { WorkerHistogramBuilder } from '../../dist/ml/adapters/worker-histogram-
 import { parseHyperparameters, train } from '../../dist/ml/index.js';
 
 const [resultFile, trainCsv, validCsv, threadsArg, hpJson] = process.argv.slice(2);
-// Workers start while the CSVs are read (as XGBoost's thread pool, outside the timed training).
+// Workers start while the CSVs are read, as TrainingService (driftline train, the pipeline's
+// Training step) does when nthread is given (and as XGBoost's thread pool is up before training).
 if (Number(threadsArg) > 1) WorkerHistogramBuilder.prestart(Number(threadsArg));
 const reader = new CsvMatrixReader();
 const tr = await reader.read(trainCsv, { labelFirst: true, header: false });

@@ -89,6 +89,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     logger,
     threads: os.availableParallelism(),
     histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
+    prestartWorkers: (t) => WorkerHistogramBuilder.prestart(t),
   });
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });

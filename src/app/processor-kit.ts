@@ -50,6 +50,7 @@ export function createProcessorKit(config: Config, logger: Logger): ProcessorKit
         logger,
         threads: os.availableParallelism(),
         histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
+    prestartWorkers: (t) => WorkerHistogramBuilder.prestart(t),
       });
     }),
     baselines,

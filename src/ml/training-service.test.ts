@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { noopLogger } from '../core/logger.js';
+import { SerialHistogramBuilder } from './gbdt/histogram-builder.js';
+import type { MatrixReader } from './matrix-reader.js';
+import { TrainingService } from './training-service.js';
+
+/** A service whose reader and worker pre-start record the order they are called in. */
+function service(calls: string[]) {
+  const rows = 200;
+  const data = new Float64Array(rows * 2);
+  const label = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    data[i * 2] = i % 10;
+    data[i * 2 + 1] = (i * 7) % 13;
+    label[i] = data[i * 2]! * 2 + 1;
+  }
+  const reader: MatrixReader = {
+    read: async (file) => {
+      calls.push(`read ${file}`);
+      return { data, label, rows, cols: 2 };
+    },
+  };
+  const written = new Map<string, string>();
+  return new TrainingService({
+    reader,
+    files: { readText: async (f) => written.get(f), writeText: async (f, t) => void written.set(f, t) },
+    logger: noopLogger,
+    threads: 2,
+    prestartWorkers: (t) => calls.push(`prestart ${t}`),
+    histogramBuilder: (_m, c) => new SerialHistogramBuilder(c),
+  });
+}
+
+describe('TrainingService', () => {
+  it('starts histogram workers before reading the data when threads are asked for', async () => {
+    const calls: string[] = [];
+    await service(calls).train({ train: 't.csv', out: 'm.json', hyperparameters: { num_round: '2', nthread: '2' } });
+    assert.deepEqual(calls, ['prestart 2', 'read t.csv']);
+  });
+
+  it('starts none ahead by default or with one thread', async () => {
+    for (const hp of [{ num_round: '2' }, { num_round: '2', nthread: '1' }]) {
+      const calls: string[] = [];
+      await service(calls).train({ train: 't.csv', out: 'm.json', hyperparameters: hp });
+      assert.deepEqual(calls, ['read t.csv']);
+    }
+  });
+});
