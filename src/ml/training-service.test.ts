@@ -40,7 +40,7 @@ describe('TrainingService', () => {
   });
 
   it('starts none ahead by default or with one thread', async () => {
-    for (const hp of [{ num_round: '2' }, { num_round: '2', nthread: '1' }]) {
+    for (const hp of [{ num_round: '2' }, { num_round: '2', nthread: '1' }] as Record<string, string>[]) {
       const calls: string[] = [];
       await service(calls).train({ train: 't.csv', out: 'm.json', hyperparameters: hp });
       assert.deepEqual(calls, ['read t.csv']);
