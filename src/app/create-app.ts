@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import os from 'node:os';
 import { openArtifactStore } from '../artifacts/index.js';
 import type { ArtifactStore } from '../core/artifact-store.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -13,9 +12,8 @@ import { ZoneFileLoader } from '../data/adapters/zone-file-loader.js';
 import { DuckDbTripFileWriter } from '../data/adapters/duckdb-trip-file-writer.js';
 import { HttpDownloader } from '../data/adapters/http-downloader.js';
 import { GenerateService, NycFetchService, PrepareService, type DatasetStore } from '../data/index.js';
-import { CsvMatrixReader } from '../ml/adapters/csv-matrix-reader.js';
-import { WorkerHistogramBuilder } from '../ml/adapters/worker-histogram-builder.js';
-import { TrainingService } from '../ml/index.js';
+import type { TrainingService } from '../ml/index.js';
+import { createTrainingService } from './create-training-service.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
 import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
 import { AnalysisService, BaselineService } from '../monitor/index.js';
@@ -83,14 +81,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   const generate = new GenerateService({ writer: new DuckDbTripFileWriter(), files, datasets: metadata.datasets, clock, ids, logger });
   const fetchNyc = new NycFetchService({ downloader: new HttpDownloader(), files, datasets: metadata.datasets, clock, ids, logger });
-  const training = new TrainingService({
-    reader: new CsvMatrixReader(),
-    files,
-    logger,
-    threads: os.availableParallelism(),
-    histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
-    prestartWorkers: (t) => WorkerHistogramBuilder.prestart(t),
-  });
+  const training = createTrainingService(files, logger);
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
   const events = new InProcessEventBus(logger);

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { Config } from '../config/config.js';
 import { systemClock } from '../core/clock.js';
 import { createIdGenerator } from '../core/ids.js';
@@ -38,21 +37,7 @@ export function createProcessorKit(config: Config, logger: Logger): ProcessorKit
     return new BaselineService({ reader: new DuckDbTableReader(), files, logger });
   });
   return {
-    training: once(async () => {
-      const [{ TrainingService }, { CsvMatrixReader }, { WorkerHistogramBuilder }] = await Promise.all([
-        import('../ml/index.js'),
-        import('../ml/adapters/csv-matrix-reader.js'),
-        import('../ml/adapters/worker-histogram-builder.js'),
-      ]);
-      return new TrainingService({
-        reader: new CsvMatrixReader(),
-        files,
-        logger,
-        threads: os.availableParallelism(),
-        histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
-    prestartWorkers: (t) => WorkerHistogramBuilder.prestart(t),
-      });
-    }),
+    training: once(async () => (await import('./create-training-service.js')).createTrainingService(files, logger)),
     baselines,
     analyses: once(async () => {
       const [{ AnalysisService }, { FsCaptureSource }] = await Promise.all([import('../monitor/index.js'), import('../monitor/adapters/fs-capture-source.js')]);

@@ -14,5 +14,4 @@ export { canonicalJson } from './cache-key.js';
 export { nycTaxiBuildPipeline, SAMPLE_HYPERPARAMETER_PARAMETERS, type NycTaxiBuildOptions } from './nyc-taxi-build-pipeline.js';
 export { LineageTracer, type Lineage, type LineageStep, type LineageFile } from './lineage.js';
 export { flattenSteps, type FlatStep } from './flatten-steps.js';
-export { flattenDefinitionSteps } from './flatten-definition.js';
 export { PipelineEvents, PIPELINE_EXECUTION_STATUS_CHANGE, PIPELINE_STEP_STATUS_CHANGE } from './pipeline-events.js';

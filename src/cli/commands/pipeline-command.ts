@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { AppError, InvalidArgumentError } from '../../core/errors.js';
 import {
   EXECUTION_STATUSES,
-  flattenDefinitionSteps,
+  flattenSteps,
   nycTaxiBuildPipeline,
   type EngineEvent,
   type ExecutionDetails,
@@ -164,7 +164,7 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
         ctx.io,
         ctx.json(),
         { PipelineSummaries: page.items.map((p) => ({ PipelineName: p.name, PipelineArn: p.arn, PipelineVersion: p.latestVersion, PipelineDescription: p.description, CreationTime: iso(p.createdAt), LastModifiedTime: iso(p.updatedAt) })) },
-        () => (page.items.length === 0 ? 'no pipelines yet: `driftline pipeline upsert <name> --template nyc-taxi-build`' : table(['name', 'version', 'steps', 'updated'], page.items.map((p) => [p.name, String(p.latestVersion), String(flattenDefinitionSteps(p.definition).length), iso(p.updatedAt)]))),
+        () => (page.items.length === 0 ? 'no pipelines yet: `driftline pipeline upsert <name> --template nyc-taxi-build`' : table(['name', 'version', 'steps', 'updated'], page.items.map((p) => [p.name, String(p.latestVersion), String(flattenSteps(p.definition.Steps).length), iso(p.updatedAt)]))),
       );
     });
 
@@ -185,7 +185,7 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
           '',
           table(['parameter', 'type', 'default'], def.Parameters.map((x) => [x.Name, x.Type, x.DefaultValue === undefined ? '(required)' : String(x.DefaultValue)])),
           '',
-          table(['step', 'type', 'depends on', 'cache'], flattenDefinitionSteps(def).map((s) => [s.def.Name, s.def.Type, s.dependsOn.join(', '), s.def.CacheConfig?.Enabled ? `on (${s.def.CacheConfig.ExpireAfter ?? 'no expiry'})` : 'off'])),
+          table(['step', 'type', 'depends on', 'cache'], flattenSteps(def.Steps).map((s) => [s.def.Name, s.def.Type, s.dependsOn.join(', '), s.def.CacheConfig?.Enabled ? `on (${s.def.CacheConfig.ExpireAfter ?? 'no expiry'})` : 'off'])),
         ].join('\n'),
       );
     });
