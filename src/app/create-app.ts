@@ -100,7 +100,6 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     heartbeatMs: 1000,
     staleAfterMs: 30_000,
-    orphanGraceMs: 1500,
     events,
     codeVersion: () => codeVersion(VERSION),
   });

@@ -1,27 +1,41 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
+import { processStartTicks } from '../pipeline/adapters/process-groups.js';
 
-/** This process as a pipeline execution owner: `host:pid`. */
+let self: string | undefined;
+
+/**
+ * This process as a pipeline execution owner: `host:pid:start:nonce`, unique per process start
+ * (`host:pid` alone repeats when the engine is PID 1 in a container, and the execution could then
+ * never be resumed).
+ */
 export function ownerId(): string {
-  return `${os.hostname()}:${process.pid}`;
+  self ??= `${os.hostname()}:${process.pid}:${processStartTicks(process.pid) ?? '0'}:${randomBytes(4).toString('hex')}`;
+  return self;
 }
 
-/** Whether the owner `host:pid` still runs: answerable only for this host. */
+/**
+ * Whether the owner still runs: false when it is gone (no such pid, or the pid now belongs to a
+ * process that started later, or it is this pid and not this process), true when it runs,
+ * undefined when it cannot be told (another host).
+ */
 export function ownerAlive(owner: string): boolean | undefined {
-  const i = owner.lastIndexOf(':');
-  if (owner.slice(0, i) !== os.hostname()) return undefined;
-  const pid = Number(owner.slice(i + 1));
+  const [host, pidText, start] = owner.split(':');
+  if (host !== os.hostname()) return undefined;
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return owner === ownerId();
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const now = processStartTicks(pid);
+  return start === undefined || start === '0' || now === undefined || now === start;
 }
 
 /** The built-in job runner module beside this one (`.ts` when running from source under tsx, `.js` from dist). */

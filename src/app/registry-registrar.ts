@@ -1,3 +1,4 @@
+import { isAppError } from '../core/errors.js';
 import type { ModelRegistrar, RegisterModelInput, RegisteredModel } from '../pipeline/index.js';
 import type { DriftCheckBaselines, ModelMetrics, ModelRegistry } from '../registry/index.js';
 
@@ -24,7 +25,12 @@ export function registryRegistrar(registry: ModelRegistry): ModelRegistrar {
       return { arn: pkg.arn, name: pkg.name, group: pkg.group, version: pkg.version, approvalStatus: pkg.approvalStatus };
     },
     async latestApprovedBaseline(group: string) {
-      const pkg = await registry.latestApproved(group).catch(() => undefined);
+      // A group that does not exist has no approved baseline; any other error (the store is
+      // unavailable) is not "no baseline" and goes up to the step, which fails loudly.
+      const pkg = await registry.latestApproved(group).catch((err: unknown) => {
+        if (isAppError(err) && err.code === 'not_found') return undefined;
+        throw err;
+      });
       const dq = pkg?.driftCheckBaselines.ModelDataQuality;
       return dq?.Statistics?.S3Uri && dq.Constraints?.S3Uri ? { statistics: dq.Statistics.S3Uri, constraints: dq.Constraints.S3Uri } : undefined;
     },

@@ -8,4 +8,10 @@ export interface CliIo {
   readonly progressStream?: NodeJS.WritableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * Runs long work that can stop cleanly: while `work` runs, SIGINT and SIGTERM abort its signal
+   * (running pipeline jobs are then killed and the execution released for `resume`) instead of
+   * ending the process at once. Absent in tests that send no signals.
+   */
+  readonly graceful?: <T>(work: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 }

@@ -64,6 +64,14 @@ export class UnavailableError extends AppError {
   }
 }
 
+/** The request lost a race: another writer changed the entity first (e.g. another process took over a pipeline execution). */
+export class ConflictError extends AppError {
+  constructor(message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super('conflict', message, options);
+    this.name = 'ConflictError';
+  }
+}
+
 /** Returns true when `err` is an AppError (also across module copies, by shape). */
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import { isAppError, oneLine } from '../core/errors.js';
+import path from 'node:path';
+import { ConflictError, UnavailableError, isAppError, oneLine } from '../core/errors.js';
 import { cacheKey } from './cache-key.js';
 import {
   type ExecutionStatus,
@@ -12,6 +13,7 @@ import {
 import { evaluateConditions, evaluateExpressions, type EvaluationContext } from './evaluate-expression.js';
 import { flattenSteps, type FlatStep } from './flatten-steps.js';
 import { parseIsoDuration } from './iso-duration.js';
+import { JOB_LOG_FILE } from './job-launcher.js';
 import type { PipelineEvents } from './pipeline-events.js';
 import type { ExecutionRecord, PipelineStore, StepRecord } from './pipeline-store.js';
 import type { StepContext, StepExecutorDeps, StepResult } from './step-context.js';
@@ -26,7 +28,7 @@ export type EngineEvent =
 export interface EngineDeps extends StepExecutorDeps {
   readonly store: PipelineStore;
   readonly clock: Clock;
-  /** This process, as `host:pid`: recorded as the execution's owner. */
+  /** This process (`host:pid:start:nonce`, unique per process start): recorded as the execution's owner and fencing every write. */
   readonly owner: string;
   readonly sleep: (ms: number) => Promise<void>;
   /** How often the owner writes its heartbeat and looks for a stop request. */
@@ -44,66 +46,178 @@ const EXECUTORS: Partial<Record<StepDefinition['Type'], (ctx: StepContext) => Pr
   RegisterModel: runRegisterModelStep,
 };
 
+/** Why the engine stopped scheduling before the execution's end. */
+type Halt =
+  /** `pipeline stop`: the execution ends Stopped. */
+  | { readonly kind: 'stop' }
+  /** A store write failed: the running steps are stopped and the execution ends Failed. */
+  | { readonly kind: 'fault'; readonly reason: string }
+  /** Another process owns the execution now: this engine stops its jobs and writes nothing more. */
+  | { readonly kind: 'lost'; readonly reason: string }
+  /** This process is shutting down (SIGTERM, SIGINT): jobs are stopped and the execution released for `resume`. */
+  | { readonly kind: 'release' };
+
+/** Thrown inside a step once the engine halted: the step writes nothing more. */
+class Halted extends Error {
+  constructor() {
+    super('halted');
+  }
+}
+
+/** One run of one execution: what the steps share. */
+interface RunState {
+  readonly executionId: string;
+  execution: ExecutionRecord;
+  readonly states: Map<string, StepRecord>;
+  /** Aborted on any halt: kills the jobs. */
+  readonly jobs: AbortController;
+  halt: Halt | undefined;
+}
+
+export interface RunOptions {
+  /** Aborted when this process shuts down: jobs are stopped and the execution is released (left Executing, with no owner) for `resume`. */
+  readonly signal?: AbortSignal;
+}
+
+const MID_FLIGHT = new Set<StepStatus>(['Starting', 'Executing', 'Stopping']);
+
 /**
  * Runs one pipeline execution to its end from whatever state the store holds: steps that
- * Succeeded are never re-run, steps caught mid-flight by a crash run again. Independent steps run
- * in parallel up to `ParallelismConfiguration.MaxParallelExecutionSteps` (default 2); condition
- * branches not taken are never started; step caching, retry policies with exponential backoff and
- * stop requests (seen through the heartbeat) are honoured. Every state change is written to the
- * store before anything depends on it.
+ * Succeeded are never re-run, steps caught mid-flight by a crash run again (after what is left of
+ * their job has been killed and its log kept). Independent steps run in parallel up to
+ * `ParallelismConfiguration.MaxParallelExecutionSteps` (default 2); condition branches not taken are
+ * never started; step caching, retry policies with exponential backoff and stop requests (seen
+ * through the heartbeat) are honoured. Every state change is written to the store, fenced by this
+ * engine's owner id, before anything depends on it.
+ *
+ * Supervision: when a store write fails, the other running steps are stopped and waited for, and
+ * the execution ends Failed with the reason (or, if even that cannot be written, `run` rejects with
+ * an UnavailableError once nothing runs any more). When another process took the execution over,
+ * the jobs are stopped and nothing more is written (`run` rejects with a ConflictError). `run`
+ * never settles while a job it started still runs.
  */
 export class ExecutionEngine {
   constructor(private readonly deps: EngineDeps) {}
 
-  async run(executionId: string, definition: PipelineDefinition): Promise<ExecutionRecord> {
+  async run(executionId: string, definition: PipelineDefinition, options: RunOptions = {}): Promise<ExecutionRecord> {
     const { store } = this.deps;
-    let execution = await store.getExecution(executionId);
     const flat = flattenSteps(definition.Steps);
     const byName = new Map(flat.map((s) => [s.def.Name, s]));
-    const states = new Map<string, StepRecord>();
-    for (const s of await store.listSteps(executionId)) states.set(s.name, s);
-    const abort = new AbortController();
+    const run: RunState = { executionId, execution: await store.getExecution(executionId), states: new Map(), jobs: new AbortController(), halt: undefined };
+    for (const s of await store.listSteps(executionId)) run.states.set(s.name, s);
+    const startStatus = run.execution.status;
+    // Attempts cut short by a crash: nothing of them may still run when their step runs again.
+    for (const s of run.states.values()) if (MID_FLIGHT.has(s.status)) await this.reap(run.execution, s);
+
     const heartbeat = setInterval(() => {
       void store
         .updateExecution(executionId, { heartbeatAt: this.deps.clock.now() }, { owner: this.deps.owner })
         .then((e) => {
-          if (!e || e.stopRequested) abort.abort();
+          if (!e) this.halt(run, { kind: 'lost', reason: `pipeline execution ${executionId} was taken over by another process` });
+          else if (e.stopRequested) this.halt(run, { kind: 'stop' });
         })
         .catch((err: unknown) => this.deps.logger.warn('heartbeat failed', { executionId, error: oneLine(err) }));
     }, this.deps.heartbeatMs);
     heartbeat.unref?.();
+    const onShutdown = () => this.halt(run, { kind: 'release' });
+    options.signal?.addEventListener('abort', onShutdown, { once: true });
+    if (options.signal?.aborted) onShutdown();
     const limit = definition.ParallelismConfiguration?.MaxParallelExecutionSteps ?? DEFAULT_PARALLELISM;
     const running = new Map<string, Promise<void>>();
-    const aborted = new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
+    const halted = new Promise<void>((r) => run.jobs.signal.addEventListener('abort', () => r(), { once: true }));
     try {
-      if (execution.stopRequested) abort.abort();
+      if (run.execution.stopRequested) this.halt(run, { kind: 'stop' });
       for (;;) {
-        if (abort.signal.aborted) break;
-        const failed = [...states.values()].some((s) => s.status === 'Failed');
+        if (run.halt) break;
+        const failed = [...run.states.values()].some((s) => s.status === 'Failed');
         if (!failed) {
           for (const step of flat) {
             if (running.size >= limit) break;
-            if (running.has(step.def.Name) || !this.isReady(step, states, byName)) continue;
-            const p = this.runStep(step, execution, definition, states, abort.signal).finally(() => running.delete(step.def.Name));
+            if (running.has(step.def.Name) || !this.isReady(step, run.states, byName)) continue;
+            const p = this.runStep(step, run).finally(() => running.delete(step.def.Name));
             running.set(step.def.Name, p);
           }
         }
         if (running.size === 0) break;
-        await Promise.race([...running.values(), aborted]);
+        await Promise.race([...running.values(), halted]);
       }
+      // Whatever happened, nothing this engine started runs on after this point.
       await Promise.allSettled([...running.values()]);
     } finally {
       clearInterval(heartbeat);
+      options.signal?.removeEventListener('abort', onShutdown);
     }
-    execution = await store.getExecution(executionId);
-    const failedStep = flat.map((s) => states.get(s.def.Name)).find((s) => s?.status === 'Failed');
-    const final: ExecutionStatus = abort.signal.aborted || execution.stopRequested ? 'Stopped' : failedStep ? 'Failed' : 'Succeeded';
-    const reason = final === 'Failed' && failedStep ? `Step ${failedStep.name} failed: ${failedStep.failureReason ?? 'unknown reason'}` : undefined;
-    const done = await store.updateExecution(executionId, { status: final, endedAt: this.deps.clock.now(), ...(reason ? { failureReason: reason } : {}) }, { owner: this.deps.owner });
-    const result = done ?? (await store.getExecution(executionId));
-    this.deps.onEvent?.({ kind: 'execution', execution: result, previous: execution.status });
-    await this.deps.publisher?.execution(result, execution.status).catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
-    return result;
+    return this.finish(run, flat, startStatus);
+  }
+
+  /** Stops scheduling and kills the jobs; the first reason wins. */
+  private halt(run: RunState, halt: Halt): void {
+    if (run.halt) return;
+    run.halt = halt;
+    if (halt.kind === 'fault' || halt.kind === 'lost') this.deps.logger.error('pipeline execution halted', { execution: run.executionId, kind: halt.kind, reason: halt.reason });
+    run.jobs.abort();
+  }
+
+  /** Writes the execution's end (or releases it) once nothing runs. */
+  private async finish(run: RunState, flat: readonly FlatStep[], startStatus: ExecutionStatus): Promise<ExecutionRecord> {
+    const { store } = this.deps;
+    const id = run.executionId;
+    const fence = { owner: this.deps.owner };
+    const halt = run.halt;
+    if (halt?.kind === 'lost') throw new ConflictError(`${halt.reason}; this process stopped its jobs and left the execution to it`);
+    if (halt?.kind === 'release') {
+      const released = await store.updateExecution(id, { clearOwner: true }, fence).catch(() => undefined);
+      this.deps.logger.warn('pipeline execution released', { execution: id });
+      return released ?? (await store.getExecution(id));
+    }
+    let final: ExecutionStatus;
+    let reason: string | undefined;
+    if (halt?.kind === 'fault') {
+      final = 'Failed';
+      reason = halt.reason;
+    } else if (halt?.kind === 'stop' || (await store.getExecution(id)).stopRequested) {
+      final = 'Stopped';
+    } else {
+      const failedStep = flat.map((s) => run.states.get(s.def.Name)).find((s) => s?.status === 'Failed');
+      final = failedStep ? 'Failed' : 'Succeeded';
+      if (failedStep) reason = `Step ${failedStep.name} failed: ${failedStep.failureReason ?? 'unknown reason'}`;
+    }
+    let done: ExecutionRecord | undefined;
+    try {
+      // No step stays mid-flight in a finished execution: one caught by a crash of a Stopping
+      // execution ends Stopped, one whose state could not be saved ends Failed with the fault.
+      for (const s of [...run.states.values()]) {
+        if (!MID_FLIGHT.has(s.status)) continue;
+        if (final === 'Stopped') await this.save(run, { ...s, status: 'Stopped', endedAt: this.deps.clock.now() }, true);
+        else if (halt?.kind === 'fault') await this.save(run, { ...s, status: 'Failed', failureReason: halt.reason, endedAt: this.deps.clock.now() }, true);
+      }
+      done = await store.updateExecution(id, { status: final, endedAt: this.deps.clock.now(), ...(reason ? { failureReason: reason } : {}) }, fence);
+    } catch (err) {
+      if (err instanceof Halted && run.halt?.kind === 'lost') throw new ConflictError(`${run.halt.reason}; this process stopped its jobs and left the execution to it`);
+      const why = err instanceof Halted && run.halt?.kind === 'fault' ? run.halt.reason : oneLine(err);
+      throw new UnavailableError(`pipeline execution ${id} could not be finished (${final}): ${why}; its jobs are stopped, and \`driftline pipeline resume\` finishes it once the store is back`, { cause: err });
+    }
+    if (!done) throw new ConflictError(`pipeline execution ${id} was taken over by another process before it could be marked ${final}`);
+    this.deps.onEvent?.({ kind: 'execution', execution: done, previous: startStatus });
+    await this.deps.publisher?.execution(done, startStatus).catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
+    return done;
+  }
+
+  /**
+   * An attempt left mid-flight by an engine that died: kills what is left of its job (and waits
+   * until it is gone), keeps its log beside the other attempts' logs, and drops its job folder.
+   */
+  private async reap(execution: ExecutionRecord, step: StepRecord): Promise<void> {
+    const jobName = jobNameOf(execution.id, step.name, step.attemptCount);
+    const dir = this.deps.workspace.jobFolder(jobName);
+    const { killed } = await this.deps.launcher.terminate(dir);
+    const log = await this.deps.workspace.readLocal(path.join(dir, JOB_LOG_FILE));
+    if (log !== undefined) {
+      const note = `\n[driftline] attempt ${step.attemptCount} was interrupted: the engine running it (${execution.owner ?? 'unknown'}) stopped before the job ended${killed ? '; what was left of the job was killed' : ''}\n`;
+      await this.deps.workspace.putText(logKeyOf(execution, step.name, jobName), log + note);
+    }
+    await this.deps.workspace.discardJobFolder(jobName);
+    if (killed) this.deps.logger.warn('killed the job of an interrupted attempt', { execution: execution.id, step: step.name, attempt: step.attemptCount });
   }
 
   /** Pending (never run, or caught mid-flight by a crash), its dependencies Succeeded, and on a taken branch. */
@@ -121,24 +235,34 @@ export class ExecutionEngine {
     return true;
   }
 
-  private async save(states: Map<string, StepRecord>, rec: StepRecord, execution: ExecutionRecord): Promise<void> {
-    const previous = states.get(rec.name);
-    await this.deps.store.putStep(rec);
-    states.set(rec.name, rec);
+  /**
+   * Saves a step state, fenced by this engine's owner id. A failing write halts the engine (fault),
+   * a fenced-out one too (lost); either way the step writes nothing more (Halted). Once halted, only
+   * the final states of a fault or a stop may still be written (`whenHalted`).
+   */
+  private async save(run: RunState, rec: StepRecord, whenHalted = false): Promise<void> {
+    if (run.halt && !(whenHalted && (run.halt.kind === 'fault' || run.halt.kind === 'stop'))) throw new Halted();
+    const previous = run.states.get(rec.name);
+    try {
+      await this.deps.store.putStep(rec, { owner: this.deps.owner });
+    } catch (err) {
+      if (isAppError(err) && err.code === 'conflict') this.halt(run, { kind: 'lost', reason: oneLine(err) });
+      else this.halt(run, { kind: 'fault', reason: `could not save step ${rec.name} (${rec.status}): ${oneLine(err)}` });
+      throw new Halted();
+    }
+    run.states.set(rec.name, rec);
     this.deps.onEvent?.({ kind: 'step', step: rec });
     if (previous?.status !== rec.status || previous.attemptCount !== rec.attemptCount) {
-      await this.deps.publisher?.step(execution, rec, previous?.status).catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
+      await this.deps.publisher?.step(run.execution, rec, previous?.status).catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
     }
   }
 
-  private async runStep(step: FlatStep, execution: ExecutionRecord, definition: PipelineDefinition, states: Map<string, StepRecord>, signal: AbortSignal): Promise<void> {
+  private async runStep(step: FlatStep, run: RunState): Promise<void> {
     const def = step.def;
+    const execution = run.execution;
+    const signal = run.jobs.signal;
     const now = () => this.deps.clock.now();
-    const previous = states.get(def.Name);
-    if (previous && (previous.status === 'Starting' || previous.status === 'Executing' || previous.status === 'Stopping')) {
-      // An attempt cut short by a crash: drop its job folder (partial outputs) before trying again.
-      await this.deps.workspace.discardJobFolder(jobNameOf(execution.id, def.Name, previous.attemptCount));
-    }
+    const previous = run.states.get(def.Name);
     let rec: StepRecord = {
       executionId: execution.id,
       name: def.Name,
@@ -148,13 +272,13 @@ export class ExecutionEngine {
       startedAt: now(),
       metadata: {},
     };
-    await this.save(states, rec, execution);
-    const finish = async (status: StepStatus, patch: Partial<StepRecord>) => {
+    const finish = async (status: StepStatus, patch: Partial<StepRecord>, whenHalted = false) => {
       rec = { ...rec, ...patch, status, endedAt: now() };
-      await this.save(states, rec, execution);
+      await this.save(run, rec, whenHalted);
     };
     try {
-      const ctx = this.evaluationContext(execution, states, def);
+      await this.save(run, rec);
+      const ctx = this.evaluationContext(execution, run.states, def);
       if (def.Type === 'Condition') {
         // Only the conditions: the branches' steps resolve their own arguments when they run (they
         // may read steps that are still running now).
@@ -167,15 +291,7 @@ export class ExecutionEngine {
         await finish('Failed', { failureReason: String(args['ErrorMessage'] ?? ''), metadata: { Fail: { ErrorMessage: String(args['ErrorMessage'] ?? '') } } });
         return;
       }
-      const str = async (e: unknown) => (e === undefined || e === null ? undefined : String(await evaluateExpressions(e, ctx)));
-      const groupName = await str(def.ModelPackageGroupName);
-      const suppliedStatistics = await str(def.SuppliedBaselineStatistics);
-      const suppliedConstraints = await str(def.SuppliedBaselineConstraints);
-      const extras = {
-        ...(groupName ? { modelPackageGroupName: groupName } : {}),
-        ...(suppliedStatistics ? { suppliedStatistics } : {}),
-        ...(suppliedConstraints ? { suppliedConstraints } : {}),
-      };
+      const extras = await this.extrasOf(def, ctx);
       let key: string | undefined;
       const material = cacheMaterial(def.Type, args, extras, def);
       if (def.CacheConfig?.Enabled && material) {
@@ -199,9 +315,10 @@ export class ExecutionEngine {
         }
       }
       const executor = EXECUTORS[def.Type]!;
+      const halted = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
       for (;;) {
         rec = { ...rec, status: 'Executing' };
-        await this.save(states, rec, execution);
+        await this.save(run, rec);
         try {
           const jobName = jobNameOf(execution.id, def.Name, rec.attemptCount);
           const result = await executor({
@@ -214,30 +331,65 @@ export class ExecutionEngine {
             attempt: rec.attemptCount,
             jobName,
             signal,
-            keyPrefix: `pipelines/${execution.pipelineName}/${execution.id}/${def.Name}`,
+            keyPrefix: keyPrefixOf(execution, def.Name),
             deps: this.deps,
           });
           await finish('Succeeded', { properties: result.properties, metadata: result.metadata, ...(key ? { cacheKey: key } : {}) });
           return;
         } catch (err) {
+          if (err instanceof Halted) throw err;
           if (err instanceof StepStopped || signal.aborted) throw new StepStopped();
-          const failure = err instanceof StepFailure ? err : new StepFailure(oneLine(err), isAppError(err) && err.code === 'unavailable' ? 'Step.SERVICE_FAULT' : 'Step.CLIENT_ERROR');
+          const failure = toStepFailure(err);
           const wait = retryDelay(def.RetryPolicies ?? [], failure.failureType, rec.attemptCount);
           if (wait === undefined) throw failure;
           this.deps.logger.warn('step failed, retrying', { step: def.Name, attempt: rec.attemptCount, waitMs: wait, reason: failure.message });
           rec = { ...rec, failureReason: failure.message, metadata: { ...rec.metadata, lastFailure: failure.message } };
-          await this.deps.sleep(wait);
+          await Promise.race([this.deps.sleep(wait), halted]);
           if (signal.aborted) throw new StepStopped();
           rec = { ...rec, attemptCount: rec.attemptCount + 1 };
         }
       }
     } catch (err) {
-      if (err instanceof StepStopped) {
-        await finish('Stopped', {});
-        return;
+      if (err instanceof Halted) return;
+      try {
+        if (err instanceof StepStopped || (signal.aborted && run.halt)) {
+          // Stopped by `pipeline stop` or by a fault elsewhere; after a takeover or on shutdown
+          // nothing is written (the step stays mid-flight for whoever resumes it).
+          const h = run.halt;
+          if (h?.kind === 'lost' || h?.kind === 'release') return;
+          await finish('Stopped', h?.kind === 'fault' ? { failureReason: `stopped: ${h.reason}` } : {}, true);
+          return;
+        }
+        await finish('Failed', { failureReason: oneLine(err) });
+      } catch (e) {
+        if (!(e instanceof Halted)) throw e;
       }
-      await finish('Failed', { failureReason: oneLine(err) });
     }
+  }
+
+  /** The step-level expressions, resolved, and a QualityCheck's earlier baseline (fetched now: it is part of the cache key). */
+  private async extrasOf(def: StepDefinition, ctx: EvaluationContext): Promise<StepContext['extras']> {
+    const str = async (e: unknown) => (e === undefined || e === null ? undefined : String(await evaluateExpressions(e, ctx)));
+    const groupName = await str(def.ModelPackageGroupName);
+    const suppliedStatistics = await str(def.SuppliedBaselineStatistics);
+    const suppliedConstraints = await str(def.SuppliedBaselineConstraints);
+    let checkBaseline: { statistics: string; constraints: string } | undefined;
+    if (def.Type === 'QualityCheck' && (def.SkipCheck === false || def.RegisterNewBaseline === false)) {
+      if (suppliedStatistics && suppliedConstraints) checkBaseline = { statistics: suppliedStatistics, constraints: suppliedConstraints };
+      else if (groupName) {
+        try {
+          checkBaseline = await this.deps.registrar.latestApprovedBaseline(groupName);
+        } catch (err) {
+          throw new StepFailure(`cannot fetch the drift-check baseline of model package group '${groupName}': ${oneLine(err)}`, 'Step.SERVICE_FAULT');
+        }
+      }
+    }
+    return {
+      ...(groupName ? { modelPackageGroupName: groupName } : {}),
+      ...(suppliedStatistics ? { suppliedStatistics } : {}),
+      ...(suppliedConstraints ? { suppliedConstraints } : {}),
+      ...(checkBaseline ? { checkBaseline } : {}),
+    };
   }
 
   private async cacheHit(pipelineName: string, key: string, expireAfter: string | undefined): Promise<StepRecord | undefined> {
@@ -290,8 +442,23 @@ function outputUris(props: Readonly<Record<string, unknown>>): string[] {
   return out;
 }
 
+function toStepFailure(err: unknown): StepFailure {
+  if (err instanceof StepFailure) return err;
+  return new StepFailure(oneLine(err), isAppError(err) && err.code === 'unavailable' ? 'Step.SERVICE_FAULT' : 'Step.CLIENT_ERROR');
+}
+
+/** The artifact key prefix of a step of an execution. */
+function keyPrefixOf(execution: ExecutionRecord, step: string): string {
+  return `pipelines/${execution.pipelineName}/${execution.id}/${step}`;
+}
+
+/** Where an attempt's log is kept. */
+export function logKeyOf(execution: ExecutionRecord, step: string, jobName: string): string {
+  return `${keyPrefixOf(execution, step)}/logs/${jobName}.log`;
+}
+
 /** A job's name: unique per execution, step and attempt. */
-function jobNameOf(executionId: string, step: string, attempt: number): string {
+export function jobNameOf(executionId: string, step: string, attempt: number): string {
   return `pipelines-${executionId}-${step}-${attempt}`.slice(0, 120);
 }
 

@@ -1,11 +1,11 @@
 export * from './definition.js';
 export type { ExecutionPatch, ExecutionRecord, PipelineRecord, PipelineStore, PipelineVersionRecord, StepRecord } from './pipeline-store.js';
 export type { StepWorkspace } from './step-workspace.js';
-export { JOB_FAILURE_FILE, JOB_RESULT_FILE, type JobLauncher, type JobOutcome, type JobSpec } from './job-launcher.js';
+export { JOB_FAILURE_FILE, JOB_LOG_FILE, JOB_PID_FILE, JOB_RESULT_FILE, type JobLauncher, type JobOutcome, type JobSpec } from './job-launcher.js';
 export type { ModelRegistrar, RegisterModelInput, RegisteredModel } from './model-registrar.js';
 export { PipelineBuilder, StepHandle, conditions, join, jsonGet, type Parameter } from './pipeline-builder.js';
 export { PipelineService, type ExecutionDetails, type PipelineServiceDeps, type StartOptions } from './pipeline-service.js';
-export { ExecutionEngine, retryDelay, type EngineEvent } from './execution-engine.js';
+export { ExecutionEngine, retryDelay, type EngineEvent, type RunOptions } from './execution-engine.js';
 export { validateDefinition, assertValidDefinition } from './validate-definition.js';
 export { parseIsoDuration } from './iso-duration.js';
 export { resolveParameters } from './resolve-parameters.js';

@@ -25,13 +25,28 @@ export interface JobOutcome {
   readonly timedOut?: boolean;
 }
 
-/** Runs jobs as child processes. Adapter: `ChildProcessJobLauncher`. */
+/**
+ * Runs jobs. Adapters: `ChildProcessJobLauncher` (a process group per job that dies with its
+ * engine); `FakeJobLauncher` in tests. Both pass `job-launcher.contract.ts`.
+ */
 export interface JobLauncher {
-  /** Runs a job to its end; aborting `signal` kills it and resolves with status Stopped. */
+  /**
+   * Runs a job to its end; aborting `signal` kills it (and everything it started) and resolves
+   * with status Stopped. When the promise settles, nothing of the job runs any more.
+   */
   run(spec: JobSpec, signal: AbortSignal): Promise<JobOutcome>;
+  /**
+   * Makes sure nothing of a job that ran in `cwd` still runs (an attempt whose engine died): kills
+   * what is left and waits until it is gone. Throws UnavailableError when it cannot.
+   */
+  terminate(cwd: string): Promise<{ killed: boolean }>;
 }
 
 /** The file (relative to the job folder) where a built-in job writes its one-line failure reason, like SageMaker's /opt/ml/output/failure. */
 export const JOB_FAILURE_FILE = '.driftline/failure';
 /** The file where a built-in job writes its result (JSON) for the engine. */
 export const JOB_RESULT_FILE = '.driftline/result.json';
+/** The file where a launcher records what runs a job (its process group), for `terminate`. */
+export const JOB_PID_FILE = '.driftline/job.pid';
+/** A job's log, relative to its folder. */
+export const JOB_LOG_FILE = '.driftline/job.log';

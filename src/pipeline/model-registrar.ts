@@ -8,7 +8,11 @@ export interface ModelRegistrar {
    * registered the first time: a step re-run after a crash never registers twice.
    */
   register(input: RegisterModelInput): Promise<RegisteredModel>;
-  /** The drift-check baseline (statistics and constraints URIs) of the group's latest Approved version, if any. */
+  /**
+   * The drift-check baseline (statistics and constraints URIs) of the group's latest Approved
+   * version; undefined when the group has none (or does not exist). Throws when the registry
+   * cannot be read: an outage is never "no baseline".
+   */
   latestApprovedBaseline(group: string): Promise<{ statistics: string; constraints: string } | undefined>;
 }
 

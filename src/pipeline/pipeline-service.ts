@@ -5,7 +5,7 @@ import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Page, PageRequest } from '../core/paging.js';
 import { isTerminalExecutionStatus, type ExecutionStatus, type ParameterValue, type PipelineDefinition } from './definition.js';
-import { ExecutionEngine, type EngineDeps, type EngineEvent } from './execution-engine.js';
+import { ExecutionEngine, type EngineDeps, type EngineEvent, type RunOptions } from './execution-engine.js';
 import type { EventBus } from '../events/index.js';
 import { flattenSteps } from './flatten-steps.js';
 import { PipelineEvents } from './pipeline-events.js';
@@ -19,10 +19,8 @@ export interface PipelineServiceDeps extends Omit<EngineDeps, 'onEvent'> {
   readonly clock: Clock;
   /** An execution whose owner has not written a heartbeat for this long counts as interrupted. */
   readonly staleAfterMs: number;
-  /** True when the process `host:pid` still runs (only answerable for this host; otherwise undefined). */
+  /** True when the owner's process still runs, false when it is gone, undefined when it cannot be told (another host). */
   readonly ownerAlive: (owner: string) => boolean | undefined;
-  /** How long the jobs of a dead owner may still run: job runners exit within 0.5 s of their parent's death. */
-  readonly orphanGraceMs: number;
   /** Where status-change events go (SageMaker's pipeline execution and step events). */
   readonly events?: EventBus;
 }
@@ -31,6 +29,8 @@ export interface StartOptions {
   readonly parameters?: Readonly<Record<string, string | ParameterValue>>;
   readonly displayName?: string;
   readonly onEvent?: (e: EngineEvent) => void;
+  /** Aborted when this process shuts down: the execution's jobs are stopped and it is released for `resume`. */
+  readonly signal?: AbortSignal;
 }
 
 /** An execution with its steps, in definition order (what describe-execution shows). */
@@ -88,7 +88,7 @@ export class PipelineService {
   /** Creates an execution of the pipeline's newest definition and runs it to its end in this process. */
   async start(name: string, opts: StartOptions = {}): Promise<ExecutionDetails> {
     const execution = await this.create(name, opts);
-    return this.runOwned(execution, opts.onEvent);
+    return this.runOwned(execution, opts.onEvent, false, opts.signal ? { signal: opts.signal } : {});
   }
 
   /** Creates an execution (status Executing, owned by this process) without running it. */
@@ -118,14 +118,17 @@ export class PipelineService {
 
   /**
    * Asks an execution to stop. A running owner sees the request within a heartbeat, kills its jobs
-   * and marks the execution Stopped; an execution whose owner is gone is marked Stopped here.
+   * and marks the execution Stopped; an execution whose owner is gone is stopped here, the same way.
    */
   async stop(id: string): Promise<ExecutionRecord> {
     const e = await this.deps.store.getExecution(id);
     if (isTerminalExecutionStatus(e.status)) throw new FailedPreconditionError(`execution ${id} is already ${e.status}`);
     const updated = (await this.deps.store.updateExecution(id, { stopRequested: true, status: 'Stopping' }, { statuses: ['Executing', 'Stopping'] })) ?? e;
     if (this.isInterrupted(updated)) {
-      return (await this.deps.store.updateExecution(id, { status: 'Stopped', endedAt: this.deps.clock.now() })) ?? updated;
+      // Nobody runs it: take it over and let the engine end it (what is left of its jobs is
+      // killed, no step stays Executing).
+      const claimed = await this.deps.store.updateExecution(id, { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() }, { owner: updated.owner ?? null, statuses: ['Stopping'] });
+      if (claimed) return (await this.runOwned(claimed)).execution;
     }
     return updated;
   }
@@ -134,7 +137,7 @@ export class PipelineService {
    * Re-runs a Failed or Stopped execution: its Succeeded steps are kept, failed and stopped steps
    * (and everything after them) run again, with the same parameters and definition version.
    */
-  async retry(id: string, onEvent?: (e: EngineEvent) => void): Promise<ExecutionDetails> {
+  async retry(id: string, onEvent?: (e: EngineEvent) => void, options: RunOptions = {}): Promise<ExecutionDetails> {
     const e = await this.deps.store.getExecution(id);
     if (e.status !== 'Failed' && e.status !== 'Stopped') {
       throw new FailedPreconditionError(`execution ${id} is ${e.status}: only Failed or Stopped executions can be retried`);
@@ -146,7 +149,7 @@ export class PipelineService {
     );
     if (!claimed) throw new FailedPreconditionError(`execution ${id} changed while retrying; try again`);
     this.deps.logger.info('pipeline execution retried', { execution: id });
-    return this.runOwned(claimed, onEvent, true);
+    return this.runOwned(claimed, onEvent, true, options);
   }
 
   /** A step's job logs, one per attempt, oldest first. */
@@ -155,10 +158,10 @@ export class PipelineService {
   }
 
   /** Runs an execution this process created (with `create`) to its end. */
-  async resumeOwned(id: string, onEvent?: (e: EngineEvent) => void): Promise<ExecutionDetails> {
+  async resumeOwned(id: string, onEvent?: (e: EngineEvent) => void, options: RunOptions = {}): Promise<ExecutionDetails> {
     const e = await this.deps.store.getExecution(id);
     if (e.owner !== this.deps.owner) throw new FailedPreconditionError(`execution ${id} is owned by ${e.owner ?? 'nobody'}`);
-    return this.runOwned(e, onEvent);
+    return this.runOwned(e, onEvent, false, options);
   }
 
   /** Executions left Executing or Stopping by a process that is gone. */
@@ -176,7 +179,7 @@ export class PipelineService {
   }
 
   /** Takes over interrupted executions (all, or the one named) and runs each to its end. */
-  async resume(id?: string, onEvent?: (e: EngineEvent) => void): Promise<ExecutionDetails[]> {
+  async resume(id?: string, onEvent?: (e: EngineEvent) => void, options: RunOptions = {}): Promise<ExecutionDetails[]> {
     const targets = id ? [await this.deps.store.getExecution(id)] : await this.interrupted();
     const out: ExecutionDetails[] = [];
     for (const e of targets) {
@@ -187,14 +190,8 @@ export class PipelineService {
       const claimed = await this.deps.store.updateExecution(e.id, { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() }, { owner: e.owner ?? null, statuses: ['Executing', 'Stopping'] });
       if (!claimed) continue; // another process took it
       this.deps.logger.info('resuming interrupted pipeline execution', { execution: e.id, previousOwner: e.owner });
-      // Let the dead owner's job runners notice and exit before their folders are discarded.
-      await this.deps.sleep(this.deps.orphanGraceMs);
-      if (claimed.status === 'Stopping') {
-        const stopped = await this.deps.store.updateExecution(e.id, { status: 'Stopped', endedAt: this.deps.clock.now() });
-        out.push(await this.describeExecution(stopped!.id));
-        continue;
-      }
-      out.push(await this.runOwned(claimed, onEvent));
+      // The engine first kills what is left of the dead owner's jobs; a Stopping execution ends Stopped.
+      out.push(await this.runOwned(claimed, onEvent, false, options));
     }
     return out;
   }
@@ -208,16 +205,16 @@ export class PipelineService {
     return this.deps.clock.now() - (e.heartbeatAt ?? 0) > this.deps.staleAfterMs;
   }
 
-  private async runOwned(execution: ExecutionRecord, onEvent?: (e: EngineEvent) => void, retrying = false): Promise<ExecutionDetails> {
+  private async runOwned(execution: ExecutionRecord, onEvent?: (e: EngineEvent) => void, retrying = false, options: RunOptions = {}): Promise<ExecutionDetails> {
     const version = await this.deps.store.getPipelineVersion(execution.pipelineName, execution.pipelineVersion);
     if (retrying) {
       // Failed and Stopped steps run again; the engine skips Succeeded ones.
       for (const s of await this.deps.store.listSteps(execution.id)) {
-        if (s.status === 'Failed' || s.status === 'Stopped') await this.deps.store.putStep({ ...s, status: 'Starting' });
+        if (s.status === 'Failed' || s.status === 'Stopped') await this.deps.store.putStep({ ...s, status: 'Starting' }, { owner: this.deps.owner });
       }
     }
     const engine = new ExecutionEngine({ ...this.deps, ...(onEvent ? { onEvent } : {}), ...(this.publisher ? { publisher: this.publisher } : {}) });
-    await engine.run(execution.id, version.definition as PipelineDefinition);
+    await engine.run(execution.id, version.definition as PipelineDefinition, options);
     return this.describeExecution(execution.id);
   }
 }

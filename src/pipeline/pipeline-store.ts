@@ -31,7 +31,7 @@ export interface ExecutionRecord {
   readonly failureReason?: string;
   readonly createdAt: number;
   readonly endedAt?: number;
-  /** The process running it (`host:pid`), and when it last said it is alive. */
+  /** The process running it (`host:pid:start:nonce`, unique per process start), and when it last said it is alive. */
   readonly owner?: string;
   readonly heartbeatAt?: number;
   /** Set by `stop`; the owner sees it and stops. */
@@ -60,6 +60,8 @@ export interface StepRecord {
 export type ExecutionPatch = Partial<Pick<ExecutionRecord, 'status' | 'failureReason' | 'endedAt' | 'owner' | 'heartbeatAt' | 'stopRequested'>> & {
   readonly clearFailure?: boolean;
   readonly clearEnd?: boolean;
+  /** Releases the execution: no owner, so any process may resume it at once. */
+  readonly clearOwner?: boolean;
 };
 
 /**
@@ -86,8 +88,12 @@ export interface PipelineStore {
    */
   updateExecution(id: string, patch: ExecutionPatch, expect?: { owner?: string | null; statuses?: readonly ExecutionStatus[] }): Promise<ExecutionRecord | undefined>;
 
-  /** Inserts or replaces one step's state. */
-  putStep(step: StepRecord): Promise<void>;
+  /**
+   * Inserts or replaces one step's state. With `fence`, only while the execution is still owned by
+   * `fence.owner` (checked and written atomically); otherwise throws ConflictError, so an engine
+   * that lost its execution to another process can never overwrite the new owner's states.
+   */
+  putStep(step: StepRecord, fence?: { readonly owner: string }): Promise<void>;
   listSteps(executionId: string): Promise<StepRecord[]>;
   deleteStep(executionId: string, name: string): Promise<void>;
   /** The newest Succeeded, non-cache-hit step of this pipeline with this cache key that ended at or after `notBefore`. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '../core/logger.js';
-import { JOB_FAILURE_FILE, JOB_RESULT_FILE, type JobLauncher, type JobSpec } from './job-launcher.js';
+import { JOB_FAILURE_FILE, JOB_LOG_FILE, JOB_RESULT_FILE, type JobLauncher, type JobSpec } from './job-launcher.js';
 import type { StepWorkspace } from './step-workspace.js';
 import { StepFailure, StepStopped } from './step-failure.js';
 
@@ -47,7 +47,7 @@ export async function runJob(req: RunJobRequest, deps: { workspace: StepWorkspac
   const started = deps.now();
   const probe = req.spec('');
   const dir = await workspace.createJobFolder(probe.name);
-  const logFile = path.join(dir, '.driftline', 'job.log');
+  const logFile = path.join(dir, JOB_LOG_FILE);
   let logUri = '';
   try {
     await workspace.ensureDir(path.join(dir, '.driftline'));

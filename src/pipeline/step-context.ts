@@ -13,7 +13,13 @@ export interface StepContext {
   /** The step's arguments with every expression resolved. */
   readonly args: Readonly<Record<string, unknown>>;
   /** The step-level expressions, resolved (QualityCheck's ModelPackageGroupName and supplied baselines). */
-  readonly extras: { readonly modelPackageGroupName?: string; readonly suppliedStatistics?: string; readonly suppliedConstraints?: string };
+  readonly extras: {
+    readonly modelPackageGroupName?: string;
+    readonly suppliedStatistics?: string;
+    readonly suppliedConstraints?: string;
+    /** QualityCheck: the earlier baseline it checks against (SkipCheck false) or keeps (RegisterNewBaseline false): the supplied one, or the group's latest Approved version's, fetched before the cache key is computed. */
+    readonly checkBaseline?: { readonly statistics: string; readonly constraints: string };
+  };
   readonly attempt: number;
   readonly jobName: string;
   readonly signal: AbortSignal;

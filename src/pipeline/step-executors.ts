@@ -36,6 +36,11 @@ export function cacheMaterial(type: StepType, args: Rec, extras: StepContext['ex
     case 'QualityCheck':
       if (extras.suppliedStatistics) inputs['supplied:statistics'] = extras.suppliedStatistics;
       if (extras.suppliedConstraints) inputs['supplied:constraints'] = extras.suppliedConstraints;
+      // The baseline checked against is part of the key: approving a new model must not reuse a check against the old one.
+      if (extras.checkBaseline) {
+        inputs['check:statistics'] = extras.checkBaseline.statistics;
+        inputs['check:constraints'] = extras.checkBaseline.constraints;
+      }
       return {
         arguments: { Environment: args['Environment'], ProcessingInputs: processingInputs, CheckType: def.CheckType, SkipCheck: def.SkipCheck, RegisterNewBaseline: def.RegisterNewBaseline, FailOnViolation: def.FailOnViolation, ModelPackageGroupName: extras.modelPackageGroupName },
         inputs,
@@ -161,12 +166,7 @@ export async function runQualityCheckStep(ctx: StepContext): Promise<StepResult>
   const out = outputs[0]!;
   const outUri = out.uri.replace(/\/$/, '');
   const def = ctx.def;
-  let previous: { statistics: string; constraints: string } | undefined;
-  if (ctx.extras.suppliedStatistics && ctx.extras.suppliedConstraints) {
-    previous = { statistics: ctx.extras.suppliedStatistics, constraints: ctx.extras.suppliedConstraints };
-  } else if (ctx.extras.modelPackageGroupName) {
-    previous = await ctx.deps.registrar.latestApprovedBaseline(ctx.extras.modelPackageGroupName);
-  }
+  const previous = ctx.extras.checkBaseline ?? (ctx.extras.suppliedStatistics && ctx.extras.suppliedConstraints ? { statistics: ctx.extras.suppliedStatistics, constraints: ctx.extras.suppliedConstraints } : undefined);
   const check = def.SkipCheck === false && previous !== undefined;
   const inputs = inputsOf(ctx);
   if (check) {

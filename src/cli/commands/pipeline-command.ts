@@ -5,6 +5,7 @@ import { AppError, InvalidArgumentError } from '../../core/errors.js';
 import {
   EXECUTION_STATUSES,
   flattenSteps,
+  isTerminalExecutionStatus,
   nycTaxiBuildPipeline,
   type EngineEvent,
   type ExecutionDetails,
@@ -101,16 +102,27 @@ function progressPrinter(ctx: CliContext): (e: EngineEvent) => void {
   };
 }
 
+/** Runs pipeline work so that SIGINT/SIGTERM stop its jobs and release the execution instead of killing the process mid-write. */
+function gracefully<T>(ctx: CliContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return ctx.io.graceful ? ctx.io.graceful(work) : work(new AbortController().signal);
+}
+
+/** After a shutdown signal: the execution was released, say how to finish it. */
+function interrupted(d: ExecutionDetails): AppError {
+  return new AppError('unavailable', `execution ${d.execution.id} was interrupted: its jobs were stopped and it is left for \`driftline pipeline resume ${d.execution.id}\``);
+}
+
 /** Resumes executions a killed driftline left behind, before running anything new. */
-async function resumeInterrupted(app: App, ctx: CliContext): Promise<ExecutionDetails[]> {
+async function resumeInterrupted(app: App, ctx: CliContext, signal: AbortSignal): Promise<ExecutionDetails[]> {
   const interrupted = await app.pipelines.interrupted();
   if (interrupted.length === 0) return [];
   if (!ctx.json()) ctx.io.stdout(`resuming ${interrupted.length} interrupted execution(s): ${interrupted.map((e) => e.id).join(', ')}\n`);
-  return app.pipelines.resume(undefined, progressPrinter(ctx));
+  return app.pipelines.resume(undefined, progressPrinter(ctx), { signal });
 }
 
 /** Ends the command with the execution's outcome: a Failed or Stopped execution exits non-zero. */
 function finish(ctx: CliContext, d: ExecutionDetails): void {
+  if (!isTerminalExecutionStatus(d.execution.status)) throw interrupted(d);
   emit(ctx.io, ctx.json(), executionJson(d), () => describeExecutionText(d));
   if (d.execution.status === 'Failed') throw new AppError('failed_precondition', `execution ${d.execution.id} failed: ${d.execution.failureReason ?? 'see describe-execution'}`);
   if (d.execution.status === 'Stopped') throw new AppError('failed_precondition', `execution ${d.execution.id} was stopped`);
@@ -197,10 +209,13 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .option('--display-name <text>', 'a name for the execution')
     .action(async (name: string, opts: { param: Record<string, string>; displayName?: string }) => {
       const app = await ctx.app();
-      await resumeInterrupted(app, ctx);
-      const execution = await app.pipelines.create(name, { parameters: opts.param, ...(opts.displayName ? { displayName: opts.displayName } : {}) });
-      if (!ctx.json()) ctx.io.stdout(`execution ${execution.id} of ${name} started\n`);
-      finish(ctx, await app.pipelines.resumeOwned(execution.id, progressPrinter(ctx)));
+      await gracefully(ctx, async (signal) => {
+        await resumeInterrupted(app, ctx, signal);
+        if (signal.aborted) throw new AppError('unavailable', 'interrupted before the execution started');
+        const execution = await app.pipelines.create(name, { parameters: opts.param, ...(opts.displayName ? { displayName: opts.displayName } : {}) });
+        if (!ctx.json()) ctx.io.stdout(`execution ${execution.id} of ${name} started\n`);
+        finish(ctx, await app.pipelines.resumeOwned(execution.id, progressPrinter(ctx), { signal }));
+      });
     });
 
   pipeline
@@ -257,8 +272,11 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .description('re-run a Failed or Stopped execution from its failed steps (finished steps are kept)')
     .action(async (id: string) => {
       const app = await ctx.app();
-      await resumeInterrupted(app, ctx);
-      finish(ctx, await app.pipelines.retry(id, progressPrinter(ctx)));
+      await gracefully(ctx, async (signal) => {
+        await resumeInterrupted(app, ctx, signal);
+        if (signal.aborted) throw new AppError('unavailable', `interrupted before execution ${id} was retried`);
+        finish(ctx, await app.pipelines.retry(id, progressPrinter(ctx), { signal }));
+      });
     });
 
   pipeline
@@ -266,7 +284,9 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .description('finish executions whose driftline process was killed (all of them, or one)')
     .action(async (id: string | undefined) => {
       const app = await ctx.app();
-      const done = await app.pipelines.resume(id, progressPrinter(ctx));
+      const done = await gracefully(ctx, (signal) => app.pipelines.resume(id, progressPrinter(ctx), { signal }));
+      const cut = done.find((d) => !isTerminalExecutionStatus(d.execution.status));
+      if (cut) throw interrupted(cut);
       emit(ctx.io, ctx.json(), { Resumed: done.map(executionJson) }, () => (done.length === 0 ? 'no interrupted executions' : done.map(describeExecutionText).join('\n\n')));
     });
 }

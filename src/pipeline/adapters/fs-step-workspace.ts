@@ -21,6 +21,10 @@ export class FsStepWorkspace implements StepWorkspace {
     return path.join(this.jobsRoot, jobName.replace(/[^A-Za-z0-9._-]/g, '_'));
   }
 
+  jobFolder(jobName: string): string {
+    return this.jobDir(jobName);
+  }
+
   async discardJobFolder(jobName: string): Promise<void> {
     await fs.rm(this.jobDir(jobName), { recursive: true, force: true });
   }
@@ -108,14 +112,18 @@ export class FsStepWorkspace implements StepWorkspace {
   async upload(dir: string, uri: string): Promise<{ files: number; bytes: number }> {
     const key = this.keyOf(uri);
     if (key === undefined || key === '') throw new InvalidArgumentError(`output location '${uri}' is not inside the artifact store (${this.artifacts.rootUri})`);
-    for (const old of await this.artifacts.list(`${key}/`)) await this.artifacts.delete(old);
+    const old = await this.artifacts.list(`${key}/`);
     const local = await this.files(dir);
     let bytes = 0;
+    const written = new Set<string>();
     for (const f of local) {
       const body = await fs.readFile(f.file!);
       await this.artifacts.put(`${key}/${f.rel}`, body);
+      written.add(`${key}/${f.rel}`);
       bytes += body.byteLength;
     }
+    // Only once every new file is in place do the old ones that are not among them go.
+    for (const k of old) if (!written.has(k)) await this.artifacts.delete(k);
     return { files: local.length, bytes };
   }
 
@@ -170,5 +178,10 @@ export class FsStepWorkspace implements StepWorkspace {
 
   async readLocal(file: string): Promise<string | undefined> {
     return fs.readFile(file, 'utf8').catch(() => undefined);
+  }
+
+  async writeLocal(file: string, text: string): Promise<void> {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, text);
   }
 }

@@ -103,5 +103,20 @@ export function describePipelineStoreContract(name: string, makeStore: () => Pro
       assert.deepEqual((await store.listSteps('e1')).map((s) => s.name), ['A']);
       await assert.rejects(store.putStep(step('nope', 'A')), { code: 'not_found' });
     });
+
+    it('a fenced step write lands only while the execution has that owner', async () => {
+      const store = await makeStore();
+      await store.upsertPipeline({ name: 'p', arn: 'arn:p', description: '', definition: def(['A']), now: 1 });
+      await store.createExecution(execution('e1', 100, { owner: 'old' }));
+      await store.putStep(step('e1', 'A', { status: 'Executing' }), { owner: 'old' });
+      const claimed = await store.updateExecution('e1', { owner: 'new' }, { owner: 'old' });
+      assert.equal(claimed?.owner, 'new');
+      assert.equal(await store.updateExecution('e1', { heartbeatAt: 5 }, { owner: 'old' }), undefined, 'the old owner\'s heartbeat is refused');
+      await assert.rejects(store.putStep(step('e1', 'A', { status: 'Succeeded' }), { owner: 'old' }), { code: 'conflict' });
+      assert.equal((await store.listSteps('e1'))[0]?.status, 'Executing', 'the stale owner wrote nothing');
+      await store.putStep(step('e1', 'A', { status: 'Succeeded' }), { owner: 'new' });
+      assert.equal((await store.listSteps('e1'))[0]?.status, 'Succeeded');
+      await assert.rejects(store.putStep(step('nope', 'A'), { owner: 'new' }), { code: 'not_found' });
+    });
   });
 }

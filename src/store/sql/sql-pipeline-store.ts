@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { NotFoundError, isAppError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, isAppError } from '../../core/errors.js';
 import { decodeOffsetToken, encodeOffsetToken, pageSize, type Page, type PageRequest } from '../../core/paging.js';
 import type {
   ExecutionPatch,
@@ -170,6 +170,7 @@ export class SqlPipelineStore implements PipelineStore {
     if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
     if (patch.clearEnd) set.ended_at = null;
     if (patch.owner !== undefined) set.owner = patch.owner;
+    if (patch.clearOwner) set.owner = null;
     if (patch.heartbeatAt !== undefined) set.heartbeat_at = patch.heartbeatAt;
     if (patch.stopRequested !== undefined) set.stop_requested = patch.stopRequested ? 1 : 0;
     try {
@@ -188,7 +189,7 @@ export class SqlPipelineStore implements PipelineStore {
     return this.getExecution(id);
   }
 
-  async putStep(s: StepRecord): Promise<void> {
+  async putStep(s: StepRecord, fence?: { readonly owner: string }): Promise<void> {
     const row: PipelineExecutionStepsTable = {
       execution_id: s.executionId,
       step_name: s.name,
@@ -205,17 +206,23 @@ export class SqlPipelineStore implements PipelineStore {
       metadata_json: JSON.stringify(s.metadata),
     };
     try {
-      const exec = await this.db.selectFrom('pipeline_executions').select(['pipeline_name']).where('id', '=', s.executionId).executeTakeFirst();
-      if (!exec) throw new NotFoundError('pipeline execution', s.executionId);
-      row.pipeline_name = exec.pipeline_name;
-      await this.db
-        .insertInto('pipeline_execution_steps')
-        .values(row)
-        .onConflict((oc) => {
-          const { execution_id: _e, step_name: _s, ...rest } = row;
-          return oc.columns(['execution_id', 'step_name']).doUpdateSet(rest);
-        })
-        .execute();
+      // One transaction: the owner check and the write cannot be separated by another owner's claim.
+      await this.db.transaction().execute(async (trx) => {
+        const exec = await trx.selectFrom('pipeline_executions').select(['pipeline_name', 'owner']).where('id', '=', s.executionId).executeTakeFirst();
+        if (!exec) throw new NotFoundError('pipeline execution', s.executionId);
+        if (fence && exec.owner !== fence.owner) {
+          throw new ConflictError(`pipeline execution ${s.executionId} is now run by ${exec.owner ?? 'nobody'}, not ${fence.owner}: step ${s.name} not saved`);
+        }
+        row.pipeline_name = exec.pipeline_name;
+        await trx
+          .insertInto('pipeline_execution_steps')
+          .values(row)
+          .onConflict((oc) => {
+            const { execution_id: _e, step_name: _s, ...rest } = row;
+            return oc.columns(['execution_id', 'step_name']).doUpdateSet(rest);
+          })
+          .execute();
+      });
     } catch (err) {
       if (isAppError(err)) throw err;
       throw translateSqlError(err, 'save step');
