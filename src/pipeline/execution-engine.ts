@@ -51,7 +51,7 @@ type Halt =
   /** `pipeline stop`: the execution ends Stopped. */
   | { readonly kind: 'stop' }
   /** A store write failed: the running steps are stopped and the execution ends Failed. */
-  | { readonly kind: 'fault'; readonly reason: string }
+  | { readonly kind: 'fault'; readonly reason: string; readonly step?: string }
   /** Another process owns the execution now: this engine stops its jobs and writes nothing more. */
   | { readonly kind: 'lost'; readonly reason: string }
   /** This process is shutting down (SIGTERM, SIGINT): jobs are stopped and the execution released for `resume`. */
@@ -77,6 +77,8 @@ interface RunState {
 export interface RunOptions {
   /** Aborted when this process shuts down: jobs are stopped and the execution is released (left Executing, with no owner) for `resume`. */
   readonly signal?: AbortSignal;
+  /** The owner this process took the execution over from (named in the logs of interrupted attempts). */
+  readonly previousOwner?: string;
 }
 
 const MID_FLIGHT = new Set<StepStatus>(['Starting', 'Executing', 'Stopping']);
@@ -107,7 +109,7 @@ export class ExecutionEngine {
     for (const s of await store.listSteps(executionId)) run.states.set(s.name, s);
     const startStatus = run.execution.status;
     // Attempts cut short by a crash: nothing of them may still run when their step runs again.
-    for (const s of run.states.values()) if (MID_FLIGHT.has(s.status)) await this.reap(run.execution, s);
+    for (const s of run.states.values()) if (MID_FLIGHT.has(s.status)) await this.reap(run.execution, s, options.previousOwner);
 
     const heartbeat = setInterval(() => {
       void store
@@ -189,7 +191,10 @@ export class ExecutionEngine {
       for (const s of [...run.states.values()]) {
         if (!MID_FLIGHT.has(s.status)) continue;
         if (final === 'Stopped') await this.save(run, { ...s, status: 'Stopped', endedAt: this.deps.clock.now() }, true);
-        else if (halt?.kind === 'fault') await this.save(run, { ...s, status: 'Failed', failureReason: halt.reason, endedAt: this.deps.clock.now() }, true);
+        else if (halt?.kind === 'fault') {
+          const own = s.name === halt.step;
+          await this.save(run, { ...s, status: own ? 'Failed' : 'Stopped', failureReason: own ? halt.reason : `stopped: ${halt.reason}`, endedAt: this.deps.clock.now() }, true);
+        }
       }
       done = await store.updateExecution(id, { status: final, endedAt: this.deps.clock.now(), ...(reason ? { failureReason: reason } : {}) }, fence);
     } catch (err) {
@@ -207,13 +212,13 @@ export class ExecutionEngine {
    * An attempt left mid-flight by an engine that died: kills what is left of its job (and waits
    * until it is gone), keeps its log beside the other attempts' logs, and drops its job folder.
    */
-  private async reap(execution: ExecutionRecord, step: StepRecord): Promise<void> {
+  private async reap(execution: ExecutionRecord, step: StepRecord, previousOwner: string | undefined): Promise<void> {
     const jobName = jobNameOf(execution.id, step.name, step.attemptCount);
     const dir = this.deps.workspace.jobFolder(jobName);
     const { killed } = await this.deps.launcher.terminate(dir);
     const log = await this.deps.workspace.readLocal(path.join(dir, JOB_LOG_FILE));
     if (log !== undefined) {
-      const note = `\n[driftline] attempt ${step.attemptCount} was interrupted: the engine running it (${execution.owner ?? 'unknown'}) stopped before the job ended${killed ? '; what was left of the job was killed' : ''}\n`;
+      const note = `\n[driftline] attempt ${step.attemptCount} was interrupted: the engine running it${previousOwner ? ` (${previousOwner})` : ''} stopped before the job ended${killed ? '; what was left of the job was killed' : ''}\n`;
       await this.deps.workspace.putText(logKeyOf(execution, step.name, jobName), log + note);
     }
     await this.deps.workspace.discardJobFolder(jobName);
@@ -247,7 +252,7 @@ export class ExecutionEngine {
       await this.deps.store.putStep(rec, { owner: this.deps.owner });
     } catch (err) {
       if (isAppError(err) && err.code === 'conflict') this.halt(run, { kind: 'lost', reason: oneLine(err) });
-      else this.halt(run, { kind: 'fault', reason: `could not save step ${rec.name} (${rec.status}): ${oneLine(err)}` });
+      else this.halt(run, { kind: 'fault', reason: `could not save step ${rec.name} (${rec.status}): ${oneLine(err)}`, step: rec.name });
       throw new Halted();
     }
     run.states.set(rec.name, rec);

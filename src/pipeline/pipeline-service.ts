@@ -128,7 +128,7 @@ export class PipelineService {
       // Nobody runs it: take it over and let the engine end it (what is left of its jobs is
       // killed, no step stays Executing).
       const claimed = await this.deps.store.updateExecution(id, { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() }, { owner: updated.owner ?? null, statuses: ['Stopping'] });
-      if (claimed) return (await this.runOwned(claimed)).execution;
+      if (claimed) return (await this.runOwned(claimed, undefined, false, updated.owner ? { previousOwner: updated.owner } : {})).execution;
     }
     return updated;
   }
@@ -191,7 +191,7 @@ export class PipelineService {
       if (!claimed) continue; // another process took it
       this.deps.logger.info('resuming interrupted pipeline execution', { execution: e.id, previousOwner: e.owner });
       // The engine first kills what is left of the dead owner's jobs; a Stopping execution ends Stopped.
-      out.push(await this.runOwned(claimed, onEvent, false, options));
+      out.push(await this.runOwned(claimed, onEvent, false, { ...options, ...(e.owner ? { previousOwner: e.owner } : {}) }));
     }
     return out;
   }

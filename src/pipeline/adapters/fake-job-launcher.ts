@@ -18,8 +18,19 @@ export interface FakeJobContext {
 /** A fake job: resolves with its exit code; rejects to crash. */
 export type FakeJob = (job: FakeJobContext) => Promise<number>;
 
-/** Runs until killed. */
-export const hangingJob: FakeJob = (job) => new Promise((resolve) => job.signal.addEventListener('abort', () => resolve(137), { once: true }));
+/** Runs until killed (and, like a real child process, keeps the event loop alive meanwhile). */
+export const hangingJob: FakeJob = (job) =>
+  new Promise((resolve) => {
+    const alive = setInterval(() => undefined, 1000);
+    job.signal.addEventListener(
+      'abort',
+      () => {
+        clearInterval(alive);
+        resolve(137);
+      },
+      { once: true },
+    );
+  });
 
 /**
  * A JobLauncher for unit tests over a MemoryStepWorkspace: jobs are functions, found by processor
