@@ -15,7 +15,7 @@ import { PipelineService } from './pipeline-service.js';
 import type { PipelineStore, StepRecord } from './pipeline-store.js';
 
 const OWNER = 'host:100:1:aa';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const quick: FakeJob = async () => 0;
 const cmd = (name: string) => ({ processor: { command: [name] } });
 

@@ -116,11 +116,18 @@ export class FsStepWorkspace implements StepWorkspace {
     const local = await this.files(dir);
     let bytes = 0;
     const written = new Set<string>();
-    for (const f of local) {
-      const body = await fs.readFile(f.file!);
-      await this.artifacts.put(`${key}/${f.rel}`, body);
-      written.add(`${key}/${f.rel}`);
-      bytes += body.byteLength;
+    try {
+      for (const f of local) {
+        const body = await fs.readFile(f.file!);
+        written.add(`${key}/${f.rel}`);
+        await this.artifacts.put(`${key}/${f.rel}`, body);
+        bytes += body.byteLength;
+      }
+    } catch (err) {
+      // A failed upload (a full disk) leaves no partial new files behind: what it added goes again.
+      const before = new Set(old);
+      for (const k of written) if (!before.has(k)) await this.artifacts.delete(k).catch(() => undefined);
+      throw err;
     }
     // Only once every new file is in place do the old ones that are not among them go.
     for (const k of old) if (!written.has(k)) await this.artifacts.delete(k);

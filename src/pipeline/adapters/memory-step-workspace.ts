@@ -104,11 +104,17 @@ export class MemoryStepWorkspace implements StepWorkspace {
     const local = await this.files(dir);
     const written = new Set<string>();
     let bytes = 0;
-    for (const f of local) {
-      const body = await this.body(f);
-      await this.artifacts.put(`${key}/${f.rel}`, body);
-      written.add(`${key}/${f.rel}`);
-      bytes += body.byteLength;
+    try {
+      for (const f of local) {
+        const body = await this.body(f);
+        written.add(`${key}/${f.rel}`);
+        await this.artifacts.put(`${key}/${f.rel}`, body);
+        bytes += body.byteLength;
+      }
+    } catch (err) {
+      const before = new Set(old);
+      for (const k of written) if (!before.has(k)) await this.artifacts.delete(k).catch(() => undefined);
+      throw err;
     }
     for (const k of old) if (!written.has(k)) await this.artifacts.delete(k);
     return { files: local.length, bytes };

@@ -63,12 +63,14 @@ export function describeStepWorkspaceContract(name: string, make: () => Promise<
       const next = await ws.createJobFolder('job-5');
       await ws.writeLocal(path.join(next, 'out', 'a.txt'), 'new a');
       await ws.writeLocal(path.join(next, 'out', 'c.txt'), 'new c');
-      under.failPutsFrom(2);
+      await ws.writeLocal(path.join(next, 'out', 'd.txt'), 'new d');
+      under.failPutsFrom(3);
       await assert.rejects(ws.upload(path.join(next, 'out'), uri));
       assert.equal(await ws.readText(`${uri}/b.txt`), 'old b', 'nothing old was deleted by the failed upload');
+      assert.deepEqual(await under.artifacts.list('o/'), ['o/a.txt', 'o/b.txt'], 'and no partial new file stays');
       under.failPutsFrom(Infinity);
       await ws.upload(path.join(next, 'out'), uri);
-      assert.deepEqual(await under.artifacts.list('o/'), ['o/a.txt', 'o/c.txt']);
+      assert.deepEqual(await under.artifacts.list('o/'), ['o/a.txt', 'o/c.txt', 'o/d.txt']);
       assert.equal(await ws.readText(`${uri}/a.txt`), 'new a');
     });
 
