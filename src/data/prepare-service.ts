@@ -107,7 +107,7 @@ export class PrepareService {
     progress.start('reading trips', totalRows);
     const candidate: TripCandidate = {
       fareAmount: 0, passengerCount: 0, pickupZone: 0, dropoffZone: 0, hour: 0, weekday: 0, month: 0,
-      durationMinutes: 0, zonesKnown: false, geoDistance: NaN,
+      durationMinutes: 0, zonesKnown: false, geoDistance: NaN, unreadable: 0,
     };
     for (const { file, schema } of described) {
       for await (const batch of this.deps.trips.read(file, schema)) {
@@ -120,6 +120,7 @@ export class PrepareService {
           candidate.weekday = batch.weekday[i]!;
           candidate.month = batch.month[i]!;
           candidate.durationMinutes = batch.durationMinutes[i]!;
+          candidate.unreadable = batch.unreadable[i]!;
           const puIndex = zoneIndex.get(candidate.pickupZone);
           const dzIndex = zoneIndex.get(candidate.dropoffZone);
           candidate.zonesKnown = puIndex !== undefined && dzIndex !== undefined;
