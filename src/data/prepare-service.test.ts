@@ -112,3 +112,29 @@ describe('PrepareService keeps values as recorded', () => {
     assert.equal(report.rowsDropped.missing_value, 2);
   });
 });
+
+describe('PrepareService with job folder locations', () => {
+  it('records the files at the URIs they come from and are stored at, leaving out files stored nowhere', async () => {
+    const datasets = new MemoryDatasetStore();
+    const { service, reader, req } = await setup(datasets);
+    const store = 'file:///artifacts/pipelines/p/exec-1/PreprocessData';
+    const outputs = ['train', 'validation', 'test', 'baseline'].map((name) => ({ dir: path.join(req.out, name), uri: `${store}/${name}` }));
+    const { dataset } = await service.prepare({
+      ...req,
+      locations: { inputs: [{ dir: path.dirname(req.trips[0]!), uri: 'file:///raw/trips.csv' }], outputs },
+    });
+    reader.close();
+    assert.equal(dataset.uri, store);
+    assert.deepEqual(
+      dataset.files.map((f) => [f.role, f.uri]),
+      [
+        ['input', 'file:///raw/trips.csv'],
+        ['output', `${store}/baseline/baseline.csv`],
+        ['output', `${store}/test/test.csv`],
+        ['output', `${store}/train/train.csv`],
+        ['output', `${store}/validation/validation.csv`],
+      ],
+    );
+    assert.deepEqual(await datasets.get(dataset.id), dataset);
+  });
+});
