@@ -1,7 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
+import type { FolderLocation } from '../data/index.js';
 import { defaultMetric, parseHyperparameters } from '../ml/index.js';
+import { JOB_FOLDERS_ENV, type JobFolders } from '../pipeline/index.js';
 import type { ProcessorKit } from './processor-kit.js';
 
 /** What a built-in job hands back to the engine (written to its result file). */
@@ -39,14 +42,34 @@ export async function singleFile(p: string, exts: readonly string[], what: strin
   return found[0]!;
 }
 
+/** The job's input and output folders with their URIs (JOB_FOLDERS_ENV), or undefined outside a pipeline job. */
+export function jobLocations(env: NodeJS.ProcessEnv): { inputs: FolderLocation[]; outputs: FolderLocation[] } | undefined {
+  const text = env[JOB_FOLDERS_ENV];
+  if (!text) return undefined;
+  let folders: JobFolders;
+  try {
+    folders = JSON.parse(text) as JobFolders;
+  } catch (err) {
+    throw new InvalidArgumentError(`${JOB_FOLDERS_ENV} is not JSON: ${(err as Error).message}`);
+  }
+  // A source given as a plain path is recorded as a file:// URI, like every other dataset file.
+  const asUri = (uri: string) => (/^[a-z][a-z0-9+.-]*:/i.test(uri) ? uri : pathToFileURL(path.resolve(uri)).href);
+  const located = (list: JobFolders['inputs'] | undefined) => (list ?? []).map((f) => ({ dir: f.localPath, uri: asUri(f.uri) }));
+  return { inputs: located(folders.inputs), outputs: located(folders.outputs) };
+}
+
 /**
  * The built-in processors the pipeline engine runs in a child process (`driftline:<name>` images,
  * plus `train` for Training steps). `dir` is the job folder (SageMaker's /opt/ml/processing, or
  * /opt/ml for training); paths in `args` and `env` already point into it.
  */
 export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (kit: ProcessorKit, dir: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ProcessorResult>>> = {
-  /** The sample's PreprocessData: `--trips <dir> --zones <file|dir> --out <dir> [--seed 42]`. */
-  prepare: async (kit, dir, args) => {
+  /**
+   * The sample's PreprocessData: `--trips <dir> --zones <file|dir> --out <dir> [--seed 42]`. The
+   * dataset records where the step's inputs came from and where its outputs are stored (JOB_FOLDERS_ENV),
+   * not the job folder, which is removed after the step.
+   */
+  prepare: async (kit, dir, args, env) => {
     const f = parseFlags(args);
     const trips = f.get('trips') ?? path.join(dir, 'input', 'data');
     const zonesArg = f.get('zones') ?? path.join(dir, 'input', 'zones');
@@ -54,7 +77,8 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (kit: ProcessorK
     const out = f.get('out') ?? path.join(dir, 'output');
     const seed = Number(f.get('seed') ?? '42');
     if (!Number.isInteger(seed)) throw new InvalidArgumentError(`--seed must be an integer (got '${f.get('seed')}')`);
-    const { dataset, report } = await (await kit.prepare()).prepare({ trips: [trips], zones, out, seed, replace: true });
+    const locations = jobLocations(env);
+    const { dataset, report } = await (await kit.prepare()).prepare({ trips: [trips], zones, out, seed, replace: true, ...(locations ? { locations } : {}) });
     return { datasets: [dataset.id], rowsRead: report.rowsRead, rowsKept: report.rowsKept };
   },
   /** The sample's EvaluateModel: `--model <dir> --test <dir> --out <dir>` writes evaluation.json. */

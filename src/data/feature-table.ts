@@ -3,11 +3,13 @@ import type { ZoneCentroid } from './types.js';
 /**
  * The kept trips of a prepare run, column-major, in FEATURE_COLUMNS order. Coordinates are stored as
  * zone indices (there are only a few hundred zones), so each row formats from cached strings.
+ * Recorded values (fare, passenger count) are written exactly as read: passenger counts sit in bytes
+ * while they are small whole numbers, and the column widens to doubles at the first one that is not.
  */
 export class FeatureTable {
   private size = 0;
   private fare: Float64Array;
-  private passengers: Uint8Array;
+  private passengers: Uint8Array | Float64Array;
   private pickup: Uint16Array;
   private dropoff: Uint16Array;
   private distance: Float64Array;
@@ -39,7 +41,10 @@ export class FeatureTable {
     if (this.size === this.fare.length) this.grow();
     const i = this.size++;
     this.fare[i] = fare;
-    this.passengers[i] = Math.min(255, passengers);
+    if (this.passengers instanceof Uint8Array && !(Number.isInteger(passengers) && passengers >= 0 && passengers <= 255)) {
+      this.passengers = Float64Array.from(this.passengers);
+    }
+    this.passengers[i] = passengers;
     this.pickup[i] = pickupIndex;
     this.dropoff[i] = dropoffIndex;
     this.distance[i] = distanceKm;
@@ -76,7 +81,7 @@ export class FeatureTable {
       return b;
     };
     this.fare = grown(this.fare, (n) => new Float64Array(n));
-    this.passengers = grown(this.passengers, (n) => new Uint8Array(n));
+    this.passengers = this.passengers instanceof Uint8Array ? grown(this.passengers, (n) => new Uint8Array(n)) : grown(this.passengers, (n) => new Float64Array(n));
     this.pickup = grown(this.pickup, (n) => new Uint16Array(n));
     this.dropoff = grown(this.dropoff, (n) => new Uint16Array(n));
     this.distance = grown(this.distance, (n) => new Float64Array(n));

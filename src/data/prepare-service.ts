@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Clock } from '../core/clock.js';
 import { FailedPreconditionError } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
@@ -45,6 +47,20 @@ export interface PrepareRequest {
   /** Replace a non-empty output folder. */
   readonly replace?: boolean;
   readonly progress?: Progress;
+  /**
+   * When the input and output folders are temporary (a pipeline job's), where their files really
+   * come from and are kept after the run. The dataset then records those URIs instead of the local
+   * files: each output under the URI of its folder (the dataset's `uri` is their common parent; files
+   * under no listed output folder do not outlive the run and are left out), each input as its source.
+   */
+  readonly locations?: { readonly inputs: readonly FolderLocation[]; readonly outputs: readonly FolderLocation[] };
+}
+
+/** A local folder standing in for a URI: its files come from (input) or are stored at (output) `uri`. */
+export interface FolderLocation {
+  /** Absolute local path. */
+  readonly dir: string;
+  readonly uri: string;
 }
 
 /** What `prepare` produced. */
@@ -107,7 +123,7 @@ export class PrepareService {
     progress.start('reading trips', totalRows);
     const candidate: TripCandidate = {
       fareAmount: 0, passengerCount: 0, pickupZone: 0, dropoffZone: 0, hour: 0, weekday: 0, month: 0,
-      durationMinutes: 0, zonesKnown: false, geoDistance: NaN,
+      durationMinutes: 0, zonesKnown: false, geoDistance: NaN, unreadable: 0,
     };
     for (const { file, schema } of described) {
       for await (const batch of this.deps.trips.read(file, schema)) {
@@ -120,6 +136,7 @@ export class PrepareService {
           candidate.weekday = batch.weekday[i]!;
           candidate.month = batch.month[i]!;
           candidate.durationMinutes = batch.durationMinutes[i]!;
+          candidate.unreadable = batch.unreadable[i]!;
           const puIndex = zoneIndex.get(candidate.pickupZone);
           const dzIndex = zoneIndex.get(candidate.dropoffZone);
           candidate.zonesKnown = puIndex !== undefined && dzIndex !== undefined;
@@ -184,19 +201,19 @@ export class PrepareService {
       [PREPARED_FILES.test]: split.test.length,
       [PREPARED_FILES.baseline]: split.train.length,
     };
+    const inputFiles = described.map((d): DatasetFile => ({ role: 'input', uri: d.info.uri, sizeBytes: d.info.sizeBytes, sha256: d.info.sha256, rows: d.rows }));
+    const outputFiles = outputs.map((o): DatasetFile => {
+      const rel = Object.keys(rowsByFile).find((k) => o.uri.endsWith('/' + k));
+      return rel ? { ...o, rows: rowsByFile[rel]! } : o;
+    });
+    const located = req.locations ? locate(inputFiles, outputFiles, req.locations) : undefined;
     const dataset: Dataset = {
       id,
       kind: 'prepared',
-      uri: staged.uri,
+      uri: located?.uri ?? staged.uri,
       createdAt: this.deps.clock.now(),
       rowCount: table.rows,
-      files: [
-        ...described.map((d): DatasetFile => ({ role: 'input', uri: d.info.uri, sizeBytes: d.info.sizeBytes, sha256: d.info.sha256, rows: d.rows })),
-        ...outputs.map((o): DatasetFile => {
-          const rel = Object.keys(rowsByFile).find((k) => o.uri.endsWith('/' + k));
-          return rel ? { ...o, rows: rowsByFile[rel]! } : o;
-        }),
-      ],
+      files: located?.files ?? [...inputFiles, ...outputFiles],
       details: { ...report },
     };
     await recordOrRemove(this.deps, dataset, staged.dir);
@@ -230,4 +247,51 @@ async function writeRows(
     if (buffer.length > 1 << 20) await flush();
   }
   await flush();
+}
+
+/** The URI a local file stands for under one of `locations`, or undefined. */
+function uriFor(fileUri: string, locations: readonly FolderLocation[]): string | undefined {
+  const file = fileURLToPath(fileUri);
+  for (const l of locations) {
+    const rel = path.relative(l.dir, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const base = l.uri.replace(/\/$/, '');
+    if (rel === '') return base;
+    const segments = rel.split(path.sep);
+    // A location naming one file: the job got that file under its own name.
+    if (segments.length === 1 && decodeURIComponent(base.slice(base.lastIndexOf('/') + 1)) === segments[0]) return base;
+    return `${base}/${segments.map(encodeURIComponent).join('/')}`;
+  }
+  return undefined;
+}
+
+/** The dataset's files at the locations they stand for, and its folder: the outputs' common parent. */
+function locate(
+  inputs: readonly DatasetFile[],
+  outputs: readonly DatasetFile[],
+  locations: NonNullable<PrepareRequest['locations']>,
+): { uri: string | undefined; files: DatasetFile[] } {
+  const files: DatasetFile[] = inputs.map((f) => ({ ...f, uri: uriFor(f.uri, locations.inputs) ?? f.uri }));
+  const kept: string[] = [];
+  for (const f of outputs) {
+    const uri = uriFor(f.uri, locations.outputs);
+    if (uri === undefined) continue;
+    files.push({ ...f, uri });
+    kept.push(uri);
+  }
+  return { uri: commonParent(kept), files };
+}
+
+/** The longest common folder of URIs (`a/b/x`, `a/b/y/z` -> `a/b`), or undefined for none. */
+function commonParent(uris: readonly string[]): string | undefined {
+  if (uris.length === 0) return undefined;
+  let parts = uris[0]!.split('/').slice(0, -1);
+  for (const u of uris.slice(1)) {
+    const other = u.split('/');
+    let i = 0;
+    while (i < parts.length && i < other.length - 1 && parts[i] === other[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  // Nothing in common beyond the scheme (`file:///`): the first output's folder stands for the set.
+  return parts.length > 3 ? parts.join('/') : uris[0]!.split('/').slice(0, -1).join('/');
 }

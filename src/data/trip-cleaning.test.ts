@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { firstFailedRule, type TripCandidate } from './trip-cleaning.js';
+import { UNREADABLE_NUMBER, UNREADABLE_TIME } from './trip-reader.js';
 
 const good: TripCandidate = {
   fareAmount: 12.5,
@@ -13,6 +14,7 @@ const good: TripCandidate = {
   durationMinutes: 9,
   zonesKnown: true,
   geoDistance: 1.2,
+  unreadable: 0,
 };
 
 describe('firstFailedRule', () => {
@@ -33,6 +35,12 @@ describe('firstFailedRule', () => {
       [{ geoDistance: 0 }, 'geo_distance_out_of_range'],
       [{ geoDistance: 121 }, 'geo_distance_out_of_range'],
       [{ fareAmount: 500, passengerCount: 0 }, 'fare_out_of_range'],
+      [{ unreadable: UNREADABLE_NUMBER, fareAmount: NaN }, 'non_numeric_value'],
+      [{ unreadable: UNREADABLE_NUMBER | UNREADABLE_TIME, fareAmount: NaN, hour: NaN }, 'non_numeric_value'],
+      [{ passengerCount: Infinity }, 'non_numeric_value'],
+      [{ fareAmount: -Infinity }, 'non_numeric_value'],
+      [{ unreadable: UNREADABLE_TIME, hour: NaN, durationMinutes: NaN }, 'invalid_timestamp'],
+      [{ passengerCount: 300 }, undefined],
     ];
     for (const [change, expected] of cases) {
       assert.equal(firstFailedRule({ ...good, ...change }), expected, JSON.stringify(change));

@@ -1,3 +1,4 @@
+import { UNREADABLE_NUMBER, UNREADABLE_TIME } from './trip-reader.js';
 import type { CleaningRule } from './types.js';
 
 /** The sample's cleaning limits (exclusive bounds). */
@@ -7,7 +8,11 @@ export const CLEANING_LIMITS = {
   geoDistanceKm: { min: 0, max: 121 },
 } as const;
 
-/** The values a row is judged on; NaN is missing. `geoDistance` is NaN when a zone has no centroid. */
+/**
+ * The values a row is judged on; NaN is missing. `geoDistance` is NaN when a zone has no centroid.
+ * `unreadable` holds the reader's UNREADABLE_NUMBER / UNREADABLE_TIME bits (values present but not
+ * a number or a time).
+ */
 export interface TripCandidate {
   fareAmount: number;
   passengerCount: number;
@@ -19,10 +24,21 @@ export interface TripCandidate {
   durationMinutes: number;
   zonesKnown: boolean;
   geoDistance: number;
+  unreadable: number;
 }
 
 /** Returns the first cleaning rule the trip fails, or undefined when it is kept. */
 export function firstFailedRule(t: TripCandidate): CleaningRule | undefined {
+  if (
+    (t.unreadable & UNREADABLE_NUMBER) !== 0 ||
+    isInfinite(t.fareAmount) ||
+    isInfinite(t.passengerCount) ||
+    isInfinite(t.pickupZone) ||
+    isInfinite(t.dropoffZone)
+  ) {
+    return 'non_numeric_value';
+  }
+  if ((t.unreadable & UNREADABLE_TIME) !== 0) return 'invalid_timestamp';
   if (
     Number.isNaN(t.fareAmount) ||
     Number.isNaN(t.passengerCount) ||
@@ -42,4 +58,8 @@ export function firstFailedRule(t: TripCandidate): CleaningRule | undefined {
   if (!(t.durationMinutes > durationMinutes.min && t.durationMinutes < durationMinutes.max)) return 'duration_out_of_range';
   if (!(t.geoDistance > geoDistanceKm.min && t.geoDistance < geoDistanceKm.max)) return 'geo_distance_out_of_range';
   return undefined;
+}
+
+function isInfinite(x: number): boolean {
+  return x === Infinity || x === -Infinity;
 }

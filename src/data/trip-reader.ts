@@ -12,7 +12,18 @@ export interface TripBatch {
   /** Pickup month 1–12. */
   readonly month: Float64Array;
   readonly durationMinutes: Float64Array;
+  /**
+   * Per row, which recorded values were present but could not be read (`UNREADABLE_NUMBER` and
+   * `UNREADABLE_TIME` bits): text such as "twelve" in a number column, or a pickup or drop-off time
+   * that is not a time. Such a value is NaN in its array, like a missing one, but is not missing.
+   */
+  readonly unreadable: Uint8Array;
 }
+
+/** Bit of `TripBatch.unreadable`: the fare, passenger count or a zone id holds text that is not a number. */
+export const UNREADABLE_NUMBER = 1;
+/** Bit of `TripBatch.unreadable`: the pickup or drop-off time is not a date and time. */
+export const UNREADABLE_TIME = 2;
 
 /** The TLC trip schema a file follows: green (`lpep_*` datetimes) or yellow (`tpep_*`). */
 export type TripSchema = 'green' | 'yellow';

@@ -16,8 +16,15 @@ export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 /** The label column. */
 export const LABEL_COLUMN: FeatureColumn = 'fare_amount';
 
-/** The cleaning rules of the sample, in the order they are applied; a dropped row counts under its first failed rule. */
+/**
+ * The cleaning rules, in the order they are applied; a dropped row counts under its first failed rule.
+ * The sample's rules, preceded by two that keep unreadable values apart from missing ones: a number
+ * column holding text or an infinite value (`non_numeric_value`), a time that is not a time
+ * (`invalid_timestamp`). No rule changes a value: a kept row is written as recorded.
+ */
 export const CLEANING_RULES = [
+  'non_numeric_value',
+  'invalid_timestamp',
   'missing_value',
   'unknown_zone',
   'fare_out_of_range',

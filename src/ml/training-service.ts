@@ -142,10 +142,27 @@ export class TrainingService {
   async predict(modelFile: string, input: string, header: boolean): Promise<{ predictions: Float64Array; rows: number; droppedLabel: boolean }> {
     const model = await this.loadModel(modelFile);
     const table = await this.deps.reader.read(input, { labelFirst: false, header });
+    if (table.columns && isDataRow(table.columns, model.numFeature)) {
+      throw new InvalidArgumentError(
+        `${input}: --header was given but the first line (${table.columns.slice(0, 3).join(',')}${table.columns.length > 3 ? ',…' : ''}) is a row of numbers, as many as the model's features${table.columns.length === model.numFeature ? '' : ' plus a label'}; run without --header to score it`,
+      );
+    }
     const { data, droppedLabel } = selectFeatures(table.data, table.rows, table.cols, table.columns, model, input);
     const predictions = new Predictor(model).predictBatch(data, table.rows, model.numFeature);
     return { predictions, rows: table.rows, droppedLabel };
   }
+}
+
+/**
+ * True when a "header" is really a data row: as many cells as the model's features (or one more, a
+ * label), each a number or empty (a missing value), at least one a number. Column numbers 0, 1, 2…
+ * (pandas' default header, after an empty index name or not) are a header.
+ */
+function isDataRow(columns: readonly string[], features: number): boolean {
+  if (columns.length !== features && columns.length !== features + 1) return false;
+  if (!columns.every((c) => c === '' || Number.isFinite(Number(c))) || columns.every((c) => c === '')) return false;
+  const named = columns[0] === '' ? columns.slice(1) : columns;
+  return !named.every((c, i) => c === String(i));
 }
 
 function selectFeatures(

@@ -9,7 +9,7 @@ export { ExecutionEngine, retryDelay, type EngineEvent, type RunOptions } from '
 export { validateDefinition, assertValidDefinition } from './validate-definition.js';
 export { parseIsoDuration } from './iso-duration.js';
 export { resolveParameters } from './resolve-parameters.js';
-export { BUILTIN_PROCESSORS, BUILTIN_IMAGE_PREFIX, PROCESSING_ROOT } from './step-properties.js';
+export { BUILTIN_PROCESSORS, BUILTIN_IMAGE_PREFIX, PROCESSING_ROOT, JOB_FOLDERS_ENV, type JobFolders } from './step-properties.js';
 export { canonicalJson } from './cache-key.js';
 export { nycTaxiBuildPipeline, SAMPLE_HYPERPARAMETER_PARAMETERS, type NycTaxiBuildOptions } from './nyc-taxi-build-pipeline.js';
 export { LineageTracer, type Lineage, type LineageStep, type LineageFile } from './lineage.js';

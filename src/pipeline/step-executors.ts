@@ -5,7 +5,7 @@ import type { JobSpec } from './job-launcher.js';
 import { runJob, type JobInput, type JobOutput } from './run-job.js';
 import type { StepContext, StepResult } from './step-context.js';
 import { StepFailure } from './step-failure.js';
-import { BUILTIN_IMAGE_PREFIX, PROCESSING_ROOT } from './step-properties.js';
+import { BUILTIN_IMAGE_PREFIX, JOB_FOLDERS_ENV, PROCESSING_ROOT, type JobFolders } from './step-properties.js';
 
 type Rec = Record<string, unknown>;
 const obj = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
@@ -89,6 +89,12 @@ function environmentOf(args: Rec, dir: string, root = PROCESSING_ROOT): Record<s
   return env;
 }
 
+/** JOB_FOLDERS_ENV's value: each input and output folder of the job with its URI. */
+function jobFolders(inputs: readonly JobInput[], outputs: readonly JobOutput[], dir: string): string {
+  const folder = (f: JobInput | JobOutput) => ({ name: f.name, localPath: path.join(dir, f.localDir), uri: f.uri.replace(/\/$/, '') });
+  return JSON.stringify({ inputs: inputs.map(folder), outputs: outputs.map(folder) } satisfies JobFolders);
+}
+
 /** Processing: a built-in processor or a command in a child process, with its own input and output folders. */
 export async function runProcessingStep(ctx: StepContext): Promise<StepResult> {
   const app = obj(ctx.args['AppSpecification']);
@@ -96,13 +102,14 @@ export async function runProcessingStep(ctx: StepContext): Promise<StepResult> {
   const builtin = image.startsWith(BUILTIN_IMAGE_PREFIX) ? image.slice(BUILTIN_IMAGE_PREFIX.length) : undefined;
   const { outputs, described } = outputsOf(ctx);
   const rawArgs = (Array.isArray(app['ContainerArguments']) ? app['ContainerArguments'] : []).map(str);
+  const inputs = inputsOf(ctx);
   const job = await runJobIn(ctx, (dir) => ({
     name: ctx.jobName,
     ...(builtin ? { kind: 'builtin' as const, processor: builtin } : { kind: 'command' as const, command: (app['ContainerEntrypoint'] as unknown[]).map(str).map((a) => localize(a, dir)) }),
     args: rawArgs.map((a) => localize(a, dir)),
-    env: { ...environmentOf(ctx.args, dir), PROCESSING_JOB_DIR: dir },
+    env: { ...environmentOf(ctx.args, dir), PROCESSING_JOB_DIR: dir, [JOB_FOLDERS_ENV]: jobFolders(inputs, outputs, dir) },
     ...(timeoutOf(ctx.args) ? { timeoutMs: timeoutOf(ctx.args)! } : {}),
-  }), inputsOf(ctx), outputs);
+  }), inputs, outputs);
   const propertyFiles: Rec = {};
   for (const pf of ctx.def.PropertyFiles ?? []) {
     const out = outputs.find((o) => o.name === pf.OutputName)!;

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { nycTaxiBuildPipeline } from '../../src/pipeline/index.js';
 import { openApp, sha256File, syntheticMonth } from '../support/pipeline-app.js';
+import { cli } from '../support/cli-runner.js';
 import { SKIP_WITHOUT_NYC, nyc } from '../support/shared-data.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
@@ -59,6 +61,41 @@ describe('the NYC taxi build pipeline', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('records the prepared dataset at the artifact URIs its outputs were stored at, and registry describe shows them', { timeout: 120_000 }, async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    let version: { generatedBy?: string } | undefined;
+    const outputs: { uri: string; sha256: string }[] = [];
+    try {
+      const data = await syntheticMonth(app, path.join(home, 'raw'));
+      await app.pipelines.upsert('build', nycTaxiBuildPipeline({ inputDataUrl: data.trips, inputZonesUrl: data.zones, cache: false }));
+      const run = await app.pipelines.start('build', { parameters: { RmseThreshold: '1000', ModelPackageGroupName: 'lineage' } });
+      assert.equal(run.execution.status, 'Succeeded', run.execution.failureReason);
+      version = await app.registry.describe('lineage', 1);
+      const lineage = await app.lineage.forExecutionArn(version.generatedBy!);
+      const prepared = lineage.steps.find((s) => s.name === 'PreprocessData')!.datasets[0]!;
+      const dataset = await app.datasets.get(prepared.id);
+      const artifactRoot = app.artifacts.rootUri.replace(/\/$/, '');
+      for (const f of dataset.files.filter((x) => x.role === 'output')) {
+        assert.ok(f.uri.startsWith(`${artifactRoot}/`), `${f.uri} is in the artifact store`);
+        assert.ok(existsSync(fileURLToPath(f.uri)), `${f.uri} exists after the step`);
+        assert.equal(await sha256File(fileURLToPath(f.uri)), f.sha256, f.uri);
+        outputs.push(f);
+      }
+      assert.deepEqual(outputs.map((f) => f.uri.split('/').slice(-2).join('/')).sort(), ['baseline/baseline.csv', 'test/test.csv', 'train/train.csv', 'validation/validation.csv']);
+      assert.ok(existsSync(fileURLToPath(dataset.uri)), `the dataset folder ${dataset.uri} exists`);
+      assert.deepEqual(dataset.files.filter((x) => x.role === 'input').map((f) => f.uri), [pathToFileURL(data.trips).href], 'the input is recorded where the step read it');
+      const step = run.steps.find((s) => s.name === 'PreprocessData')!;
+      const stored = (step.properties!['ProcessingOutputConfig'] as { Outputs: { OutputName: string; S3Output: { S3Uri: string } }[] }).Outputs;
+      for (const f of outputs) assert.ok(stored.some((o) => f.uri.startsWith(`${o.S3Output.S3Uri}/`)), `${f.uri} is under one of the step's outputs`);
+    } finally {
+      await app.close();
+    }
+    const shown = await cli(['registry', 'describe', 'lineage', '1'], { home });
+    assert.equal(shown.code, 0, shown.stderr);
+    for (const f of outputs) assert.match(shown.stdout, new RegExp(`output ${f.uri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} sha256 ${f.sha256.slice(0, 12)}`));
   });
 
   it('registers nothing when the rmse condition fails (the execution still succeeds)', { timeout: 120_000 }, async () => {

@@ -19,7 +19,9 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `\nWrites ${PREPARED_FILES.train} and ${PREPARED_FILES.validation} (no header, label first),\n` +
-        `${PREPARED_FILES.test} and ${PREPARED_FILES.baseline} (with header) and ${PREPARED_FILES.report}.`,
+        `${PREPARED_FILES.test} and ${PREPARED_FILES.baseline} (with header) and ${PREPARED_FILES.report}.\n` +
+        'Kept rows are written as recorded; a row is dropped under the first rule it fails, counted in the report:\n' +
+        `  ${CLEANING_RULES.slice(0, 4).join(', ')},\n  ${CLEANING_RULES.slice(4).join(', ')}.`,
     )
     .action(async (opts: { trips: string[]; zones: string; out: string; seed: string; force?: boolean }) => {
       const seed = parseInteger('--seed', opts.seed);

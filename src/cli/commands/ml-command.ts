@@ -60,6 +60,13 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--input <csv>', 'rows to score: the model\'s features (a leading label column is dropped)')
     .option('--header', 'the input has a header row (columns are then matched by feature name when possible)')
     .option('--out <csv>', 'write predictions here, one per line (default: stdout)')
+    .addHelpText(
+      'after',
+      '\nEvery data row gets one prediction, in order. With --header, a first line that looks like a data row\n' +
+        '(only numbers or empty cells, as many as the model\'s features or one more) stops predict with an\n' +
+        'error instead of being read as a header and dropped: run without --header to score it. Column\n' +
+        'numbers 0,1,2,... (pandas\' default header) are read as a header.',
+    )
     .action(async (opts: { model: string; input: string; header?: boolean; out?: string }) => {
       const app = await ctx.app();
       const { predictions, rows } = await app.training.predict(opts.model, opts.input, Boolean(opts.header));

@@ -9,9 +9,14 @@ import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';
 import { parseInteger } from './data-command.js';
 
-/** The pipeline and model package group the quickstart builds. */
-const PIPELINE = 'nyc-taxi-build';
-const GROUP = 'nyc-taxi';
+/**
+ * The pipeline and model package group the quickstart builds: its own, so that a quickstart never
+ * changes the user's `nyc-taxi-build` pipeline nor approves a synthetic model into `nyc-taxi`.
+ */
+export const QUICKSTART_PIPELINE = 'quickstart-nyc-taxi-build';
+export const QUICKSTART_GROUP = 'quickstart-nyc-taxi';
+const PIPELINE = QUICKSTART_PIPELINE;
+const GROUP = QUICKSTART_GROUP;
 
 const localPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
 
@@ -28,6 +33,11 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
     .description('run the main job on embedded defaults: data -> build pipeline -> registry approval -> drift check')
     .option('--rows <n>', 'synthetic trips per month', '50000')
     .option('--seed <n>', 'random seed', '42')
+    .addHelpText(
+      'after',
+      `\nThe quickstart keeps to its own names in the home: pipeline '${QUICKSTART_PIPELINE}', model package group\n` +
+        `'${QUICKSTART_GROUP}', files in <home>/quickstart. Your own pipelines and groups (e.g. 'nyc-taxi') are not touched.`,
+    )
     .action(async (opts: { rows: string; seed: string }) => {
       const rows = parseInteger('--rows', opts.rows, 10);
       const seed = parseInteger('--seed', opts.seed);
@@ -38,6 +48,8 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
         if (!ctx.json()) ctx.io.stdout(`${line}\n`);
       };
       say(`driftline quickstart (home: ${app.config.home})`);
+      say(`    its own names: pipeline '${PIPELINE}', model package group '${GROUP}', files in ${dir}`);
+      say("    (your 'nyc-taxi-build' pipeline and 'nyc-taxi' models are left as they are)");
 
       say("1/4 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook's drift");
       const generated = await app.generate.generate({ out: at('raw'), months: ['2021-01'], rows, seed, drift: 'none', replace: true, progress: ctx.progress() });
@@ -56,7 +68,8 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
           say(`    ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s ${e.step.name.padEnd(24)} ${e.step.status}${e.step.cacheHit ? ' (cache hit)' : ''}`);
         }
       };
-      await app.pipelines.resume(undefined, onEvent);
+      // Finish a quickstart execution an earlier run left behind (only the quickstart's own).
+      for (const e of await app.pipelines.interrupted()) if (e.pipelineName === PIPELINE) await app.pipelines.resume(e.id, onEvent);
       const run = await app.pipelines.start(PIPELINE, { parameters: { Seed: String(seed), InputSource: 'quickstart' }, onEvent });
       if (run.execution.status !== 'Succeeded') throw new FailedPreconditionError(`build pipeline ${run.execution.id} ${run.execution.status}: ${run.execution.failureReason ?? ''}`);
       const step = (name: string) => run.steps.find((s) => s.name === name);
@@ -106,13 +119,15 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`    ${analysis.exitMessage}`);
       for (const v of analysis.violations) say(`    ${v.constraint_check_type} ${v.feature_name}: ${v.description}`);
       say(`    report: ${at('analysis', 'report.html')}`);
-      say('done: `driftline pipeline describe-execution <id>`, `driftline registry versions nyc-taxi` and `driftline data list` show what was built.');
+      say(`done: \`driftline pipeline describe-execution ${run.execution.id}\`, \`driftline registry versions ${GROUP}\` and \`driftline data list\` show what was built.`);
       if (ctx.json()) {
         emit(ctx.io, true, {
           generated: [generated.dataset.id, drifted.dataset.id],
           prepared,
           drifted: driftedPrepared.dataset.id,
+          pipeline: PIPELINE,
           execution: run.execution.id,
+          modelPackageGroup: GROUP,
           modelPackage,
           evaluation,
           analysis: { status: analysis.status, violations: analysis.violations },

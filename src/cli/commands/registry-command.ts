@@ -208,6 +208,7 @@ function describeLineage(l: Lineage): string {
     for (const d of s.datasets) {
       lines.push(`    dataset ${d.id} (${d.kind}, ${d.rowCount} rows)`);
       for (const f of d.files.filter((x) => x.role === 'input')) lines.push(`      raw input ${f.uri} sha256 ${f.sha256}`);
+      for (const f of d.files.filter((x) => x.role === 'output')) lines.push(`      output ${f.uri} sha256 ${f.sha256}`);
     }
   }
   return lines.join('\n');

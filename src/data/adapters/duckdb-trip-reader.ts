@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { loadDuckDb } from './load-duckdb.js';
 import { InvalidArgumentError, NotFoundError, oneLine } from '../../core/errors.js';
-import type { TripBatch, TripReader, TripSchema } from '../trip-reader.js';
+import { UNREADABLE_NUMBER, UNREADABLE_TIME, type TripBatch, type TripReader, type TripSchema } from '../trip-reader.js';
 
 const REQUIRED = ['fare_amount', 'passenger_count', 'pulocationid', 'dolocationid'] as const;
 
@@ -52,6 +52,9 @@ export class DuckDbTripReader implements TripReader {
     const con = await this.connect();
     try {
       const p = schema === 'green' ? 'lpep' : 'tpep';
+      // A value that is present (not NULL, not blank) but does not cast is unreadable, not missing.
+      const present = (raw: string) => `(${raw} IS NOT NULL AND trim(CAST(${raw} AS VARCHAR)) <> '')`;
+      const unreadable = (pairs: [string, string][]) => pairs.map(([v, raw]) => `(${v} IS NULL AND ${present(raw)})`).join(' OR ');
       const sql = `
         WITH t AS (
           SELECT TRY_CAST(fare_amount AS DOUBLE) AS fare,
@@ -59,13 +62,17 @@ export class DuckDbTripReader implements TripReader {
                  TRY_CAST(TRY_CAST(PULocationID AS DOUBLE) AS DOUBLE) AS pu,
                  TRY_CAST(TRY_CAST(DOLocationID AS DOUBLE) AS DOUBLE) AS dz,
                  TRY_CAST(${p}_pickup_datetime AS TIMESTAMP) AS pick,
-                 TRY_CAST(${p}_dropoff_datetime AS TIMESTAMP) AS drop
+                 TRY_CAST(${p}_dropoff_datetime AS TIMESTAMP) AS drop,
+                 fare_amount AS fare_raw, passenger_count AS pax_raw, PULocationID AS pu_raw, DOLocationID AS dz_raw,
+                 ${p}_pickup_datetime AS pick_raw, ${p}_dropoff_datetime AS drop_raw
           FROM ${sourceOf(file)})
         SELECT fare, pax, pu, dz,
                CAST(hour(pick) AS DOUBLE) AS h,
                CAST(isodow(pick) - 1 AS DOUBLE) AS wd,
                CAST(month(pick) AS DOUBLE) AS mo,
-               (epoch(drop) - epoch(pick)) / 60.0 AS dur
+               (epoch(drop) - epoch(pick)) / 60.0 AS dur,
+               CAST((CASE WHEN ${unreadable([['fare', 'fare_raw'], ['pax', 'pax_raw'], ['pu', 'pu_raw'], ['dz', 'dz_raw']])} THEN ${UNREADABLE_NUMBER} ELSE 0 END)
+                  + (CASE WHEN ${unreadable([['pick', 'pick_raw'], ['drop', 'drop_raw']])} THEN ${UNREADABLE_TIME} ELSE 0 END) AS DOUBLE) AS bad
         FROM t`;
       let result;
       try {
@@ -82,8 +89,8 @@ export class DuckDbTripReader implements TripReader {
         }
         if (!chunk || chunk.rowCount === 0) break;
         const n = chunk.rowCount;
-        const cols = Array.from({ length: 8 }, () => new Float64Array(n));
-        for (let c = 0; c < 8; c++) {
+        const cols = Array.from({ length: 9 }, () => new Float64Array(n));
+        for (let c = 0; c < 9; c++) {
           const vector = chunk.getColumnVector(c);
           const out = cols[c]!;
           for (let i = 0; i < n; i++) {
@@ -101,6 +108,7 @@ export class DuckDbTripReader implements TripReader {
           weekday: cols[5]!,
           month: cols[6]!,
           durationMinutes: cols[7]!,
+          unreadable: Uint8Array.from(cols[8]!),
         };
       }
     } finally {

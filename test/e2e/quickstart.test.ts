@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { nycTaxiBuildPipeline } from '../../src/pipeline/index.js';
+import { cli } from '../support/cli-runner.js';
+import { openApp } from '../support/pipeline-app.js';
+import { tmpDir } from '../support/tmp-dir.js';
+
+const USER_BASELINES = {
+  ModelDataQuality: {
+    Statistics: { ContentType: 'application/json', S3Uri: 'file:///my/baseline/statistics.json' },
+    Constraints: { ContentType: 'application/json', S3Uri: 'file:///my/baseline/constraints.json' },
+  },
+};
+
+describe('quickstart', () => {
+  it("leaves the user's nyc-taxi pipeline and model group alone, and a second run hits the cache", { timeout: 180_000 }, async () => {
+    const home = await tmpDir();
+    let app = await openApp(home);
+    const userDefinition = nycTaxiBuildPipeline({ inputDataUrl: '/my/data/trips', inputZonesUrl: '/my/data/taxi_zones.zip' });
+    try {
+      await app.pipelines.upsert('nyc-taxi-build', userDefinition, 'my build');
+      await app.registry.register({ group: 'nyc-taxi', modelDataUrl: 'file:///my/model.json', modelSha256: 'a'.repeat(64), driftCheckBaselines: USER_BASELINES });
+      await app.registry.approve('nyc-taxi', 1, { by: 'me', reason: 'my model' });
+    } finally {
+      await app.close();
+    }
+
+    const first = await cli(['quickstart', '--rows', '2000'], { home });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /pipeline 'quickstart-nyc-taxi-build'/);
+    assert.match(first.stdout, /model package group 'quickstart-nyc-taxi'/);
+    const second = await cli(['--json', 'quickstart', '--rows', '2000'], { home });
+    assert.equal(second.code, 0, second.stderr);
+    const result = second.json<{ execution: string; pipeline: string; modelPackageGroup: string; modelPackage: string }>();
+    assert.equal(result.pipeline, 'quickstart-nyc-taxi-build');
+    assert.equal(result.modelPackageGroup, 'quickstart-nyc-taxi');
+    assert.equal(result.modelPackage, 'quickstart-nyc-taxi/2');
+
+    app = await openApp(home);
+    try {
+      const latest = await app.registry.latestApproved('nyc-taxi');
+      assert.equal(latest?.version, 1, "the user's latest approved version is still theirs");
+      assert.equal(latest.modelDataUrl, 'file:///my/model.json');
+      assert.deepEqual(latest.driftCheckBaselines, USER_BASELINES);
+      assert.deepEqual((await app.registry.listVersions('nyc-taxi')).items.map((v) => v.version), [1]);
+      const pipeline = await app.pipelines.get('nyc-taxi-build');
+      assert.equal(pipeline.latestVersion, 1, "the user's pipeline got no new version");
+      assert.deepEqual(pipeline.definition, (await app.pipelines.versions('nyc-taxi-build'))[0]!.definition);
+      assert.equal((await app.pipelines.executions({ pipelineName: 'nyc-taxi-build' })).items.length, 0);
+      assert.equal((await app.registry.latestApproved('quickstart-nyc-taxi'))?.version, 2);
+
+      const rerun = await app.pipelines.describeExecution(result.execution);
+      for (const name of ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel']) {
+        assert.ok(rerun.steps.find((s) => s.name === name)?.cacheHit, `${name} is a cache hit on the second run`);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
