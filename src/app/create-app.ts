@@ -18,7 +18,7 @@ import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
 import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
 import { AnalysisService, BaselineService } from '../monitor/index.js';
 import { InProcessEventBus, type EventBus } from '../events/index.js';
-import { ModelRegistry } from '../registry/index.js';
+import { ModelRegistry, type ModelPackage, type ModelQualityMetrics } from '../registry/index.js';
 import { openMetadataStore } from '../store/index.js';
 import { ChildProcessJobLauncher } from '../pipeline/adapters/child-process-job-launcher.js';
 import { FsStepWorkspace } from '../pipeline/adapters/fs-step-workspace.js';
@@ -27,6 +27,7 @@ import path from 'node:path';
 import { VERSION } from '../core/version.js';
 import { codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
 import { registryRegistrar } from './registry-registrar.js';
+import { modelQualityReader } from './model-quality-reader.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -47,6 +48,8 @@ export interface App {
   readonly pipelines: PipelineService;
   /** Model version -> execution -> steps -> datasets -> raw files. */
   readonly lineage: LineageTracer;
+  /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
+  modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -103,10 +106,13 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     events,
     codeVersion: () => codeVersion(VERSION),
   });
+  // Reads artifact and local file URIs (a version's metrics files).
+  const artifactFiles = new FsStepWorkspace(artifacts, path.join(config.home, 'jobs'));
   return {
     config,
     pipelines,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
+    modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
     training,
     baselines,
     analyses,

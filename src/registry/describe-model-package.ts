@@ -37,11 +37,16 @@ export interface DescribeModelPackageJson {
     readonly ModelDataSha256: string;
     readonly ApprovalHistory: readonly { readonly ModelApprovalStatus: ApprovalStatus; readonly By: string; readonly Time: string; readonly ApprovalDescription?: string }[];
     readonly Tags: readonly { readonly Key: string; readonly Value: string }[];
+    /** The metric values of ModelMetrics.ModelQuality.Statistics (rmse, r2…), when the caller read them. */
+    readonly ModelQualityMetrics?: Readonly<Record<string, number>>;
   };
 }
 
-/** A model package with DescribeModelPackage's field names (for `--json` and the HTTP API). */
-export function toDescribeModelPackage(pkg: ModelPackage): DescribeModelPackageJson {
+/**
+ * A model package with DescribeModelPackage's field names (for `--json` and the HTTP API);
+ * `modelQuality` adds the values read from its model quality statistics file.
+ */
+export function toDescribeModelPackage(pkg: ModelPackage, modelQuality?: Readonly<Record<string, number>>): DescribeModelPackageJson {
   return {
     ModelPackageGroupName: pkg.group,
     ModelPackageVersion: pkg.version,
@@ -70,6 +75,7 @@ export function toDescribeModelPackage(pkg: ModelPackage): DescribeModelPackageJ
         ...(c.reason === undefined ? {} : { ApprovalDescription: c.reason }),
       })),
       Tags: Object.entries(pkg.tags).map(([Key, Value]) => ({ Key, Value })),
+      ...(modelQuality === undefined ? {} : { ModelQualityMetrics: modelQuality }),
     },
   };
 }

@@ -24,3 +24,4 @@ export {
   type ModelPackageStateChangeEvent,
 } from './model-package-event.js';
 export { GROUP_NAME_PATTERN, REGISTRY_LIMITS, parseVersion } from './registry-validation.js';
+export { parseModelQualityMetrics, modelQualityStatisticsUri, type ModelQualityMetrics } from './model-quality.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AppError, InvalidArgumentError } from '../../core/errors.js';
+import { AppError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../core/errors.js';
 import {
   EXECUTION_STATUSES,
   flattenSteps,
@@ -146,8 +146,10 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
       const app = await ctx.app();
       let definition: unknown;
       if (opts.definition) {
-        const text = await fs.readFile(path.resolve(ctx.io.cwd, opts.definition), 'utf8').catch(() => {
-          throw new InvalidArgumentError(`cannot read definition file '${opts.definition}'`);
+        const file = path.resolve(ctx.io.cwd, opts.definition);
+        const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') throw new NotFoundError('definition file', file, { cause: err });
+          throw new InvalidArgumentError(`cannot read definition file '${file}': ${err.code ?? err.message}`, { cause: err });
         });
         try {
           definition = JSON.parse(text);
@@ -282,11 +284,16 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
   pipeline
     .command('resume [id]')
     .description('finish executions whose driftline process was killed (all of them, or one)')
+    .addHelpText('after', '\nExits 5 (failed precondition) when an execution it finished ended Failed, with the reason on stderr.')
     .action(async (id: string | undefined) => {
       const app = await ctx.app();
       const done = await gracefully(ctx, (signal) => app.pipelines.resume(id, progressPrinter(ctx), { signal }));
       const cut = done.find((d) => !isTerminalExecutionStatus(d.execution.status));
       if (cut) throw interrupted(cut);
       emit(ctx.io, ctx.json(), { Resumed: done.map(executionJson) }, () => (done.length === 0 ? 'no interrupted executions' : done.map(describeExecutionText).join('\n\n')));
+      const failed = done.filter((d) => d.execution.status === 'Failed');
+      if (failed.length > 0) {
+        throw new FailedPreconditionError(failed.map((d) => `resumed execution ${d.execution.id} failed: ${d.execution.failureReason ?? 'see describe-execution'}`).join('; '));
+      }
     });
 }
