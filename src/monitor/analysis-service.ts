@@ -11,7 +11,7 @@ import type { CaptureSource } from './capture-source.js';
 import { DatasetProfile, positionalNames } from './dataset-profile.js';
 import { writeJson } from './json-text.js';
 import { renderHtmlReport } from './html-report.js';
-import { printable, quote } from './monitor-file-schemas.js';
+import { printable, quote } from './one-line.js';
 import { parseConstraints, parseStatistics } from './monitor-files.js';
 
 /** What the analysis service needs. */
@@ -143,7 +143,7 @@ function checkSettings(settings: Readonly<Record<string, FeatureSettings>>, name
   for (const [feature, s] of Object.entries(settings)) {
     const given = (['exclude', 'threshold', 'method'] as const).filter((k) => s[k] !== undefined).join('/') || 'settings';
     if (!known.has(feature)) {
-      const list = names.slice(0, 30).map(printable).join(', ') + (names.length > 30 ? `, … (${names.length} in all)` : '');
+      const list = names.slice(0, 30).map((n) => printable(n)).join(', ') + (names.length > 30 ? `, … (${names.length} in all)` : '');
       throw new InvalidArgumentError(`${given}: unknown feature ${quote(feature)}; the baseline's features are ${list || 'none'}`);
     }
     if (s.threshold !== undefined && !(Number.isFinite(s.threshold) && s.threshold >= 0)) throw new InvalidArgumentError(`threshold of feature ${quote(feature)} must be a finite number >= 0, got ${s.threshold}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from './one-line.js';
 import { INFERRED_TYPES } from './types.js';
 
 /**
@@ -131,22 +132,6 @@ export function featureLabel(doc: unknown, index: number): string {
   const f = valueAt(doc, ['features', index]);
   const n = f && typeof f === 'object' ? (f as { name?: unknown }).name : undefined;
   return typeof n === 'string' && n !== '' ? `feature ${quote(n)}` : `feature ${index + 1}`;
-}
-
-/** A name between single quotes, for one-line messages (see `printable`). */
-export function quote(value: string): string {
-  return `'${printable(value)}'`;
-}
-
-/** A name with control characters escaped, cut to 80 characters, for one-line messages. */
-export function printable(value: string): string {
-  let out = '';
-  for (const ch of value) {
-    const c = ch.charCodeAt(0);
-    out += c < 0x20 || c === 0x7f || c === 0x2028 || c === 0x2029 ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
-    if (out.length >= 80) return `${out.slice(0, 79)}…`;
-  }
-  return out;
 }
 
 function fieldPath(path: readonly (string | number)[]): string {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../core/errors.js';
-import { constraintsSchema, describeIssue, featureLabel, quote, statisticsSchema } from './monitor-file-schemas.js';
+import { constraintsSchema, describeIssue, featureLabel, statisticsSchema } from './monitor-file-schemas.js';
+import { quote } from './one-line.js';
 import { DEFAULT_MONITORING_CONFIG, type ConstraintsFile, type MonitoringConfig, type StatisticsFile } from './types.js';
 
 /**
