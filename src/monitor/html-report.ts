@@ -4,7 +4,12 @@ import { KllSketch } from './kll-sketch.js';
 import type { FeatureStatistics, StatisticsFile } from './types.js';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : Number(x.toPrecision(4)).toString());
+/** Four significant digits; values near ±1.8e308 keep the exponent form (rounded up they would overflow to Infinity). */
+const fmt = (x: number | undefined) => {
+  if (x === undefined || !Number.isFinite(x)) return '–';
+  const rounded = Number(x.toPrecision(4));
+  return Number.isFinite(rounded) ? rounded.toString() : x.toPrecision(4);
+};
 
 /**
  * One self-contained HTML page (inline CSS and SVG, no script, no network) for an analysis: the

@@ -143,7 +143,7 @@ export function randomDocuments({ seed, numRuns }: { seed: number; numRuns: numb
 /** Columns of generated data: extreme numbers, words, missing cells, in varying mixes. */
 const columnArb = fc.oneof(
   fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), { minLength: 1, maxLength: 30 }),
-  fc.array(fc.oneof(fc.integer().map(String), fc.constantFrom('', '-1e308', '1e308')), { minLength: 1, maxLength: 30 }),
+  fc.array(fc.oneof(fc.integer().map(String), fc.constantFrom('', '-1e308', '1e308', '-1.7976e308', '1.7976931348623157e308', '5e-324', '-0')), { minLength: 1, maxLength: 30 }),
   fc.array(fc.constantFrom('a', 'b', 'c', '', 'd e', '"q"'), { minLength: 1, maxLength: 30 }),
   fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.integer().map(String)), { minLength: 1, maxLength: 30 }),
 );
