@@ -8,9 +8,10 @@ import type { AnalysisOutcome, FeatureSettings } from './analysis-types.js';
 import type { BaselineService } from './baseline-service.js';
 import { collectLine, type CaptureSummary, type OutputPosition } from './capture-rows.js';
 import type { CaptureSource } from './capture-source.js';
-import { DatasetProfile } from './dataset-profile.js';
+import { DatasetProfile, positionalNames } from './dataset-profile.js';
 import { writeJson } from './json-text.js';
 import { renderHtmlReport } from './html-report.js';
+import { printable, quote } from './one-line.js';
 import { parseConstraints, parseStatistics } from './monitor-files.js';
 
 /** What the analysis service needs. */
@@ -54,6 +55,7 @@ export class AnalysisService {
     const baseline = await this.readBaselineFile(req.statistics, 'statistics', parseStatistics);
     const constraints = await this.readBaselineFile(req.constraints, 'constraints', parseConstraints);
     const names = constraints.features.map((f) => f.name);
+    checkSettings(req.settings ?? {}, names);
     let profile: DatasetProfile | undefined;
     let capture: CaptureSummary | undefined;
     let source: string;
@@ -61,14 +63,16 @@ export class AnalysisService {
       ({ profile, summary: capture } = await this.profileCapture(req.capture, names));
       source = `captured data in ${req.capture.dir} between ${new Date(req.capture.fromMs).toISOString()} and ${new Date(req.capture.toMs).toISOString()}`;
     } else if (req.dataset) {
-      profile = await this.deps.baselines.profile(req.dataset, { header: req.header ?? true, names, ...(req.progress ? { progress: req.progress } : {}) });
+      // With a header, columns are matched by name; without one, by position (the baseline's names).
+      const header = req.header ?? true;
+      profile = await this.deps.baselines.profile(req.dataset, { header, ...(header ? {} : { names }), ...(req.progress ? { progress: req.progress } : {}) });
       source = req.dataset;
     } else {
       throw new InvalidArgumentError('analyze needs a dataset or a capture folder with a time window');
     }
     const outcome: AnalysisOutcome =
       !profile || profile.itemCount === 0
-        ? { status: 'Failed', exitMessage: 'Failed: no data to analyse.', failureReason: `no data to analyse: no rows in ${source}`, violations: [], drift: [], metrics: [] }
+        ? { status: 'Failed', exitMessage: 'Failed: no data to analyse.', failureReason: `no data to analyse: no rows in ${source}`, violations: [], unchecked: [], missingColumns: [], extraColumns: [], drift: [], metrics: [] }
         : analyze(baseline, constraints, profile, req.settings);
     if (capture) (outcome as { capture?: CaptureSummary }).capture = capture;
     const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
@@ -117,7 +121,7 @@ export class AnalysisService {
     for await (const line of this.deps.capture.lines(capture.dir, capture.fromMs, capture.toMs)) {
       files.add(line.file);
       for (const row of collectLine(line, summary, capture.fromMs, capture.toMs, capture.outputPosition ?? 'START')) {
-        profile ??= new DatasetProfile(row.map((_, i) => names[i] ?? `_c${i}`));
+        profile ??= new DatasetProfile(positionalNames(row.length, names));
         if (row.length !== profile.columns.length) {
           summary.malformed++;
           if (summary.malformedExamples.length < 5) summary.malformedExamples.push(`${line.file}:${line.line}: ${row.length} fields, expected ${profile.columns.length}`);
@@ -130,5 +134,19 @@ export class AnalysisService {
     }
     summary.files = files.size;
     return { profile, summary };
+  }
+}
+
+/** Per-feature settings must name baseline features, with usable values. */
+function checkSettings(settings: Readonly<Record<string, FeatureSettings>>, names: readonly string[]): void {
+  const known = new Set(names);
+  for (const [feature, s] of Object.entries(settings)) {
+    const given = (['exclude', 'threshold', 'method'] as const).filter((k) => s[k] !== undefined).join('/') || 'settings';
+    if (!known.has(feature)) {
+      const list = names.slice(0, 30).map((n) => printable(n)).join(', ') + (names.length > 30 ? `, … (${names.length} in all)` : '');
+      throw new InvalidArgumentError(`${given}: unknown feature ${quote(feature)}; the baseline's features are ${list || 'none'}`);
+    }
+    if (s.threshold !== undefined && !(Number.isFinite(s.threshold) && s.threshold >= 0)) throw new InvalidArgumentError(`threshold of feature ${quote(feature)} must be a finite number >= 0, got ${s.threshold}`);
+    if (s.method !== undefined && s.method !== 'Simple' && s.method !== 'Robust') throw new InvalidArgumentError(`method of feature ${quote(feature)} must be Simple or Robust, got ${quote(String(s.method))}`);
   }
 }

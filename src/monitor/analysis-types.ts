@@ -42,6 +42,17 @@ export interface FeatureDrift {
   readonly wassersteinNormalized?: number;
 }
 
+/** A check that could not be run for a feature, and why (a run never claims "no violations" for it). */
+export interface UncheckedFeature {
+  readonly feature: string;
+  readonly check: CheckType;
+  readonly reason: string;
+}
+
+/** The pseudo feature names of table-level violations, as the service writes them. */
+export const MISSING_COLUMNS = 'Missing columns';
+export const EXTRA_COLUMNS = 'Extra columns';
+
 /** A metric value a monitoring run emits (SageMaker's names). */
 export interface EmittedMetric {
   readonly name: string;
@@ -58,6 +69,11 @@ export interface AnalysisOutcome {
   readonly failureReason?: string;
   readonly statistics?: StatisticsFile;
   readonly violations: readonly Violation[];
+  /** Checks that could not be run, per feature, with the reason. */
+  readonly unchecked: readonly UncheckedFeature[];
+  /** Baseline features the current data lacks, and current columns the baseline lacks (by name). */
+  readonly missingColumns: readonly string[];
+  readonly extraColumns: readonly string[];
   readonly drift: readonly FeatureDrift[];
   readonly metrics: readonly EmittedMetric[];
   /** For captured traffic: files, records, rows, and malformed lines (counted, never fatal). */

@@ -2,7 +2,7 @@ import type { LocalFiles } from '../data/index.js';
 import { FailedPreconditionError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { noopProgress, type Progress } from '../core/progress.js';
-import { DatasetProfile } from './dataset-profile.js';
+import { DatasetProfile, positionalNames } from './dataset-profile.js';
 import { writeJson } from './json-text.js';
 import { mergeStatistics } from './merge-statistics.js';
 import { parseStatistics } from './monitor-files.js';
@@ -22,12 +22,14 @@ export interface BaselineDeps {
 export class BaselineService {
   constructor(private readonly deps: BaselineDeps) {}
 
-  /** Profiles a CSV or Parquet file (one pass, bounded memory). */
+  /**
+   * Profiles a CSV or Parquet file (one pass, bounded memory). With `names` (the baseline's, for
+   * headerless data), columns are named by position as the analyzer does; else they keep their own.
+   */
   async profile(file: string, options: { header: boolean; progress?: Progress; names?: readonly string[] }): Promise<DatasetProfile> {
     const progress = options.progress ?? noopProgress;
     const { columns, batches } = await this.deps.reader.open(file, { header: options.header });
-    // Columns are matched by position: the first ones take the given names (the baseline's), as the analyzer does.
-    const names = options.names ? columns.map((c, i) => options.names![i] ?? `_c${i}`) : columns;
+    const names = options.names ? positionalNames(columns.length, options.names) : columns;
     const profile = new DatasetProfile(names);
     progress.start('profiling rows', 0);
     for await (const batch of batches) {

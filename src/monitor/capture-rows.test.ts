@@ -30,4 +30,13 @@ describe('recordToRows (captured traffic -> monitored rows)', () => {
     assert.deepEqual(recordToRows({ eventVersion: '0' }, T0, T1, 'START'), { error: 'no captureData' });
     assert.match((recordToRows(record({ data: '{oops', encoding: 'JSON' }, { data: '1', encoding: 'CSV' }), T0, T1, 'START') as { error: string }).error, /endpointInput: bad JSON payload/);
   });
+
+  it('an empty payload, a too deeply nested one and odd texts give one-line reasons, not a crash', () => {
+    assert.deepEqual(recordToRows({ captureData: { endpointInput: { data: '', encoding: 'CSV' } } }, T0, T1, 'START'), { error: 'endpointInput: empty payload' });
+    assert.deepEqual(recordToRows(record({ data: '1', encoding: 'CSV' }, { data: '\n', encoding: 'CSV' }), T0, T1, 'START'), { error: 'endpointOutput: empty payload' });
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    assert.deepEqual(recordToRows(record({ data: deep, encoding: 'JSON' }, { data: '1', encoding: 'CSV' }), T0, T1, 'START'), { error: 'endpointInput: JSON payload nested too deeply' });
+    assert.deepEqual(recordToRows(record({ data: '1', encoding: 'x\ny' }, { data: '1', encoding: 'CSV' }), T0, T1, 'START'), { error: "endpointInput: unknown encoding 'X\\u000aY'" });
+    assert.deepEqual(recordToRows(record({ data: '1', encoding: 'CSV' }, { data: '1', encoding: 'CSV' }, 'noon\ntoday'), T0, T1, 'START'), { error: "bad inferenceTime 'noon\\u000atoday'" });
+  });
 });

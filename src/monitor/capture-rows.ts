@@ -1,4 +1,5 @@
 import type { CaptureLine } from './capture-source.js';
+import { printable, quote } from './one-line.js';
 
 /** Where the endpoint's output columns go in a monitored row (Model Monitor's `output_columns_position`). */
 export type OutputPosition = 'START' | 'END';
@@ -32,7 +33,7 @@ export function recordToRows(record: unknown, fromMs: number, toMs: number, posi
   if (meta.invocationSource === 'ShadowExperiment') return 'shadow';
   if (typeof meta.inferenceTime === 'string') {
     const t = Date.parse(meta.inferenceTime);
-    if (Number.isNaN(t)) return { error: `bad inferenceTime '${meta.inferenceTime}'` };
+    if (Number.isNaN(t)) return { error: `bad inferenceTime ${quote(meta.inferenceTime)}` };
     if (t < fromMs || t >= toMs) return 'outside';
   }
   const input = r.captureData.endpointInput;
@@ -42,6 +43,9 @@ export function recordToRows(record: unknown, fromMs: number, toMs: number, posi
   let outRows = output ? decode(output) : [[]];
   if ('error' in inRows) return { error: `endpointInput: ${inRows.error}` };
   if ('error' in outRows) return { error: `endpointOutput: ${outRows.error}` };
+  // An empty payload (e.g. "data": "") has no row to pair with the other side's.
+  if (inRows.length === 0) return { error: 'endpointInput: empty payload' };
+  if (outRows.length === 0) return { error: 'endpointOutput: empty payload' };
   // A batch request answered by one flat list of predictions: one prediction per input row.
   if (inRows.length > 1 && outRows.length === 1 && outRows[0]!.length === inRows.length) outRows = outRows[0]!.map((v) => [v]);
   const n = Math.max(inRows.length, outRows.length);
@@ -70,13 +74,20 @@ function decode(channel: Channel): string[][] | { error: string } {
     return csvRows(text);
   }
   if (encoding === 'JSON') {
+    let value: unknown;
     try {
-      return jsonRows(JSON.parse(text));
+      value = JSON.parse(text);
     } catch (err) {
-      return { error: `bad JSON payload (${(err as Error).message})` };
+      return { error: `bad JSON payload (${printable((err as Error).message, 200)})` };
+    }
+    try {
+      return jsonRows(value);
+    } catch (err) {
+      if (err instanceof RangeError) return { error: 'JSON payload nested too deeply' };
+      throw err;
     }
   }
-  if (encoding !== 'CSV') return { error: `unknown encoding '${encoding}'` };
+  if (encoding !== 'CSV') return { error: `unknown encoding ${quote(encoding)}` };
   return csvRows(text);
 }
 
@@ -116,7 +127,7 @@ function flatten(v: unknown): string[] {
 export function collectLine(line: CaptureLine, summary: CaptureSummary, fromMs: number, toMs: number, position: OutputPosition): string[][] {
   const note = (why: string) => {
     summary.malformed++;
-    if (summary.malformedExamples.length < 5) summary.malformedExamples.push(`${line.file}:${line.line}: ${why}`);
+    if (summary.malformedExamples.length < 5) summary.malformedExamples.push(printable(`${line.file}:${line.line}: ${why}`, 300));
   };
   if ('error' in line) {
     note(line.error);

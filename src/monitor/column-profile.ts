@@ -7,6 +7,16 @@ export const MAX_TRACKED_CATEGORIES = 1000;
 const INTEGRAL = /^[+-]?\d+$/;
 
 /**
+ * The power of two (from 1 to 2^1023) at or above `magnitude`: moments are kept in units of it, so
+ * that values near the largest double (1e308) cannot overflow the squared deviations. Dividing by a
+ * power of two is exact, so ordinary data gives the same results bit for bit.
+ */
+export function momentScale(magnitude: number): number {
+  if (!(magnitude > 1)) return 1;
+  return magnitude >= 2 ** 1023 ? 2 ** 1023 : 2 ** Math.ceil(Math.log2(magnitude));
+}
+
+/**
  * A one-pass, mergeable profile of one column: counts by type, moments (Welford/Chan), extremes,
  * a KLL sketch of the numeric values, and bounded category counts of the string values.
  * Memory is bounded whatever the row count.
@@ -18,7 +28,10 @@ export class ColumnProfile {
   fractional = 0;
   strings = 0;
   mean = 0;
+  /** Welford's sum of squared deviations, in units of `scale`². */
   m2 = 0;
+  /** A power of two at or above every |value| seen (see momentScale). */
+  scale = 1;
   sum = 0;
   min = Infinity;
   max = -Infinity;
@@ -82,13 +95,20 @@ export class ColumnProfile {
 
   private addNumber(x: number): void {
     const n = this.integral + this.fractional;
-    const delta = x - this.mean;
-    this.mean += delta / n;
-    this.m2 += delta * (x - this.mean);
+    if (Math.abs(x) > this.scale) this.rescale(momentScale(Math.abs(x)));
+    const s = this.scale;
+    const delta = x / s - this.mean / s;
+    this.mean = (this.mean / s + delta / n) * s;
+    this.m2 += delta * (x / s - this.mean / s);
     this.sum += x;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
     this.sketch.update(x);
+  }
+
+  private rescale(scale: number): void {
+    this.m2 *= (this.scale / scale) ** 2;
+    this.scale = scale;
   }
 
   private countCategory(value: string): void {
@@ -118,9 +138,11 @@ export class ColumnProfile {
     return this.integral + this.fractional;
   }
 
-  /** The arithmetic mean as Model Monitor reports it: sum / count (the running `mean` serves the variance). */
+  /** The arithmetic mean as Model Monitor reports it: sum / count (the running `mean` when the sum overflows a double). */
   get average(): number {
-    return this.numeric > 0 ? this.sum / this.numeric : NaN;
+    if (this.numeric === 0) return NaN;
+    const a = this.sum / this.numeric;
+    return Number.isFinite(a) ? a : this.mean;
   }
 
   /** Distinct string values: exact while every category is counted, else the HyperLogLog estimate. */
@@ -131,7 +153,7 @@ export class ColumnProfile {
   /** Population standard deviation of the numeric values. */
   get stdDev(): number {
     const n = this.numeric;
-    return n > 0 ? Math.sqrt(this.m2 / n) : NaN;
+    return n > 0 ? Math.sqrt(this.m2 / n) * this.scale : NaN;
   }
 
   /** Adds another shard's profile of the same column (Chan's parallel moments). */
@@ -140,9 +162,12 @@ export class ColumnProfile {
     const n2 = other.numeric;
     if (n2 > 0) {
       const n = n1 + n2;
-      const delta = other.mean - this.mean;
-      this.mean = n1 === 0 ? other.mean : this.mean + (delta * n2) / n;
-      this.m2 = this.m2 + other.m2 + (delta * delta * n1 * n2) / n;
+      const s = Math.max(this.scale, other.scale);
+      this.rescale(s);
+      const otherM2 = other.m2 * (other.scale / s) ** 2;
+      const delta = other.mean / s - this.mean / s;
+      this.mean = n1 === 0 ? other.mean : (this.mean / s + (delta * n2) / n) * s;
+      this.m2 = this.m2 + otherM2 + (delta * delta * n1 * n2) / n;
       this.sum += other.sum;
       this.min = Math.min(this.min, other.min);
       this.max = Math.max(this.max, other.max);

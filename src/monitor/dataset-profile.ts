@@ -19,3 +19,18 @@ export class DatasetProfile {
     other.columns.forEach((c, i) => this.columns[i]!.merge(c));
   }
 }
+
+/**
+ * Names for the columns of headerless data and capture, matched by position as the analyzer does:
+ * column i takes the baseline's i-th name; columns past the baseline's are `_c<i>` (made unique).
+ */
+export function positionalNames(count: number, baselineNames: readonly string[]): string[] {
+  const taken = new Set(baselineNames.slice(0, count));
+  return Array.from({ length: count }, (_, i) => {
+    if (i < baselineNames.length) return baselineNames[i]!;
+    let name = `_c${i}`;
+    while (taken.has(name)) name = `_${name}`;
+    taken.add(name);
+    return name;
+  });
+}

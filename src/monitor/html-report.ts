@@ -4,7 +4,12 @@ import { KllSketch } from './kll-sketch.js';
 import type { FeatureStatistics, StatisticsFile } from './types.js';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : Number(x.toPrecision(4)).toString());
+/** Four significant digits; values near ±1.8e308 keep the exponent form (rounded up they would overflow to Infinity). */
+const fmt = (x: number | undefined) => {
+  if (x === undefined || !Number.isFinite(x)) return '–';
+  const rounded = Number(x.toPrecision(4));
+  return Number.isFinite(rounded) ? rounded.toString() : x.toPrecision(4);
+};
 
 /**
  * One self-contained HTML page (inline CSS and SVG, no script, no network) for an analysis: the
@@ -14,15 +19,34 @@ const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '�
 export function renderHtmlReport(input: { title: string; baseline: StatisticsFile; current?: StatisticsFile; outcome: AnalysisOutcome; generatedAt: string }): string {
   const { baseline, current, outcome } = input;
   const driftByName = new Map(outcome.drift.map((d) => [d.feature, d]));
+  const missing = new Set(outcome.missingColumns);
   const sections = baseline.features.map((b) => {
     const c = current?.features.find((f) => f.name === b.name);
     const d = driftByName.get(b.name);
-    return `<section class="feature${d?.exceeded && !d.excluded ? ' flagged' : ''}">
+    const notChecked = outcome.unchecked.filter((u) => u.feature === b.name);
+    const comparison = missing.has(b.name)
+      ? '<p>Missing from the current data.</p>'
+      : notChecked.length > 0
+        ? notChecked.map((u) => `<p class="unchecked">Not checked (${esc(u.check)}): ${esc(u.reason)}.</p>`).join('\n')
+        : distanceBar(d);
+    return `<section class="feature${d?.exceeded && !d.excluded ? ' flagged' : notChecked.length > 0 || missing.has(b.name) ? ' unchecked' : ''}">
 <h3>${esc(b.name)} <small>${esc(b.inferred_type)}</small></h3>
 ${chart(b, c)}
-${distanceBar(d)}
+${comparison}
 </section>`;
   });
+  const unchecked =
+    outcome.unchecked.length === 0
+      ? ''
+      : `<h2>Not checked</h2>
+<p>These checks could not be run; the run makes no claim about them.</p>
+<table><thead><tr><th>Feature</th><th>Check</th><th>Reason</th></tr></thead><tbody>${outcome.unchecked
+          .map((u) => `<tr><td>${esc(u.feature)}</td><td>${esc(u.check)}</td><td>${esc(u.reason)}</td></tr>`)
+          .join('')}</tbody></table>`;
+  const columns = [
+    outcome.missingColumns.length > 0 ? `Missing columns: ${outcome.missingColumns.map(esc).join(', ')}.` : '',
+    outcome.extraColumns.length > 0 ? `Extra columns: ${outcome.extraColumns.map(esc).join(', ')}.` : '',
+  ].filter((x) => x !== '');
   const violations =
     outcome.violations.length === 0
       ? '<p>No violations.</p>'
@@ -39,7 +63,7 @@ small{color:#777;font-weight:normal}
 .status.CompletedWithViolations{background:#c62828} .status.Failed{background:#555}
 table{border-collapse:collapse;width:100%} td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}
-.feature{border:1px solid #ddd;border-radius:6px;padding:10px} .feature.flagged{border-color:#c62828}
+.feature{border:1px solid #ddd;border-radius:6px;padding:10px} .feature.flagged{border-color:#c62828} .feature.unchecked{border-color:#ef6c00;border-style:dashed}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
 </style></head><body>
 <h1>${esc(input.title)}</h1>
@@ -47,6 +71,7 @@ table{border-collapse:collapse;width:100%} td,th{border:1px solid #ddd;padding:4
 <p>Baseline rows: ${baseline.dataset.item_count}${current ? `, current rows: ${current.dataset.item_count}` : ''}. Generated ${esc(input.generatedAt)}.</p>
 <h2>Violations</h2>
 ${violations}
+${columns.length > 0 ? `<p>${columns.join(' ')}</p>\n` : ''}${unchecked}
 <h2>Features</h2>
 <p class="legend"><span style="background:#90a4ae"></span>baseline<span style="background:#ef6c00"></span>current</p>
 <div class="grid">
@@ -71,11 +96,11 @@ function chart(b: FeatureStatistics, c: FeatureStatistics | undefined): string {
       const sketch = KllSketch.fromLevels(ck.sketch.data, ck.sketch.parameters.k, ck.sketch.parameters.c);
       cur = binCounts(sketch, [bn.min, ...buckets.slice(0, -1).map((x) => x.upper_bound), bn.max]);
     }
-  } else if (b.string_statistics) {
+  } else if (b.string_statistics?.distribution) {
     const top = b.string_statistics.distribution.categorical.buckets.slice(0, 10);
     labels = top.map((x) => String(x.value));
     base = top.map((x) => x.count);
-    const counts = new Map((c?.string_statistics?.distribution.categorical.buckets ?? []).map((x) => [String(x.value), x.count]));
+    const counts = new Map((c?.string_statistics?.distribution?.categorical.buckets ?? []).map((x) => [String(x.value), x.count]));
     cur = top.map((x) => counts.get(String(x.value)) ?? 0);
   }
   if (labels.length === 0) return '<p>No distribution.</p>';

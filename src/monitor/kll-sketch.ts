@@ -193,7 +193,8 @@ export function ksDistance(a: KllSketch, b: KllSketch): number {
 
 /**
  * Walks the two sketches' CDFs over every value either holds, in increasing order, giving each
- * value with both CDFs just below it and at it (inclusive). Returns false when a sketch is empty.
+ * value with both CDFs just below it and at it (inclusive). Returns false when a sketch is empty
+ * or holds NaN.
  */
 export function walkCdfs(a: KllSketch, b: KllSketch, visit: (x: number, faBefore: number, fbBefore: number, fa: number, fb: number) => void): boolean {
   const A = a.cdf();
@@ -207,6 +208,8 @@ export function walkCdfs(a: KllSketch, b: KllSketch, visit: (x: number, faBefore
     const va = i < A.values.length ? A.values[i]! : Infinity;
     const vb = j < B.values.length ? B.values[j]! : Infinity;
     const x = Math.min(va, vb);
+    // A NaN item (never from a checked file) would stop both walks from advancing: give up instead of spinning.
+    if (va !== x && vb !== x) return false;
     const faBefore = fa;
     const fbBefore = fb;
     if (va === x) fa = A.cumulative[i++]! / A.total;

@@ -1,38 +1,41 @@
 import { InvalidArgumentError } from '../core/errors.js';
-import { DEFAULT_MONITORING_CONFIG, INFERRED_TYPES, type ConstraintsFile, type MonitoringConfig, type StatisticsFile } from './types.js';
+import { constraintsSchema, describeIssue, featureLabel, statisticsSchema } from './monitor-file-schemas.js';
+import { quote } from './one-line.js';
+import { DEFAULT_MONITORING_CONFIG, type ConstraintsFile, type MonitoringConfig, type StatisticsFile } from './types.js';
 
 /**
  * Reads a statistics.json written by Model Monitor (or driftline), keeping every field as written.
- * Checks the shape it needs and reports the first problem in one line.
+ * Every field is checked (`statisticsSchema`); the first problem is reported in one line naming
+ * the file, the feature and the field.
  */
 export function parseStatistics(text: string, source = 'statistics.json'): StatisticsFile {
-  const doc = parseJson(text, source) as Partial<StatisticsFile>;
-  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.features)) throw new InvalidArgumentError(`${source}: not a statistics file (no "features" array)`);
-  doc.features.forEach((f, i) => {
-    if (typeof f?.name !== 'string') throw new InvalidArgumentError(`${source}: feature ${i + 1} has no name`);
-    if (!(INFERRED_TYPES as readonly string[]).includes(f.inferred_type)) {
-      throw new InvalidArgumentError(`${source}: feature '${f.name}' has unknown inferred_type '${String(f.inferred_type)}'`);
-    }
-    const kll = f.numerical_statistics?.distribution?.kll;
-    if (f.numerical_statistics && kll?.sketch && !Array.isArray(kll.sketch.data)) {
-      throw new InvalidArgumentError(`${source}: feature '${f.name}' has a KLL sketch without data levels`);
-    }
+  const doc = parseJson(text, source);
+  if (!isObject(doc) || !Array.isArray(doc['features'])) throw new InvalidArgumentError(`${source}: not a statistics file (no "features" array)`);
+  const result = statisticsSchema.safeParse(doc);
+  if (!result.success) throw new InvalidArgumentError(describeIssue(source, doc, result.error.issues[0]!));
+  const stats = doc as unknown as StatisticsFile;
+  checkUniqueNames(stats.features, source);
+  stats.features.forEach((f, i) => {
+    const n = f.numerical_statistics;
+    if (n && n.min > n.max) throw new InvalidArgumentError(`${source}: ${featureLabel(doc, i)}: numerical_statistics.min (${n.min}) is greater than numerical_statistics.max (${n.max})`);
   });
-  return { ...doc, version: doc.version ?? 0, dataset: doc.dataset ?? { item_count: 0 }, features: doc.features } as StatisticsFile;
+  return { ...stats, version: stats.version ?? 0 };
 }
 
 /**
  * Reads a constraints.json written by Model Monitor (or driftline). Older files lack the
  * categorical keys of `distribution_constraints`, and some spell per-feature overrides
- * `monitoring_config_overrides`; both are accepted. Missing settings take the service's defaults.
+ * `monitoring_config_overrides`; both are accepted. Missing settings take the service's defaults;
+ * present ones are checked (`constraintsSchema`), the first problem reported in one line.
  */
 export function parseConstraints(text: string, source = 'constraints.json'): ConstraintsFile {
-  const doc = parseJson(text, source) as Partial<ConstraintsFile> & { monitoring_config?: Partial<MonitoringConfig> };
-  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.features)) throw new InvalidArgumentError(`${source}: not a constraints file (no "features" array)`);
-  doc.features.forEach((f, i) => {
-    if (typeof f?.name !== 'string') throw new InvalidArgumentError(`${source}: feature ${i + 1} has no name`);
-  });
-  return { ...doc, version: doc.version ?? 0, features: doc.features, monitoring_config: effectiveConfig(doc.monitoring_config) } as ConstraintsFile;
+  const doc = parseJson(text, source);
+  if (!isObject(doc) || !Array.isArray(doc['features'])) throw new InvalidArgumentError(`${source}: not a constraints file (no "features" array)`);
+  const result = constraintsSchema.safeParse(doc);
+  if (!result.success) throw new InvalidArgumentError(describeIssue(source, doc, result.error.issues[0]!));
+  const constraints = doc as unknown as ConstraintsFile & { monitoring_config?: Partial<MonitoringConfig> };
+  checkUniqueNames(constraints.features, source);
+  return { ...constraints, version: constraints.version ?? 0, monitoring_config: effectiveConfig(constraints.monitoring_config) };
 }
 
 /** The monitoring configuration with the service's defaults filled in. */
@@ -50,10 +53,25 @@ export function effectiveConfig(config: Partial<MonitoringConfig> | undefined): 
   } as MonitoringConfig;
 }
 
+function checkUniqueNames(features: readonly { name: string }[], source: string): void {
+  const seen = new Map<string, number>();
+  features.forEach((f, i) => {
+    const first = seen.get(f.name);
+    if (first !== undefined) throw new InvalidArgumentError(`${source}: feature ${quote(f.name)} appears twice (features ${first + 1} and ${i + 1})`);
+    seen.set(f.name, i);
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new InvalidArgumentError(`${source}: not valid JSON (${(err as Error).message})`, { cause: err });
+    // V8 quotes the start of the text in its message: keep it on one line.
+    const why = (err as Error).message.replace(/\s+/g, ' ').slice(0, 200);
+    throw new InvalidArgumentError(`${source}: not valid JSON (${why})`, { cause: err });
   }
 }

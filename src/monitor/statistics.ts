@@ -13,12 +13,23 @@ export function inferType(c: ColumnProfile): InferredType {
   return c.fractional > 0 ? 'Fractional' : 'Integral';
 }
 
+/** A statistic that overflowed a double is written as the largest double of its sign: JSON has no Infinity. */
+export function saturate(x: number): number {
+  return Number.isFinite(x) ? x : x > 0 ? Number.MAX_VALUE : x < 0 ? -Number.MAX_VALUE : 0;
+}
+
+/** The i-th of the ten bucket edges over [min, max]; by interpolation when max - min overflows (values near ±1.8e308). */
+function bucketEdge(min: number, max: number, i: number): number {
+  const edge = min + ((max - min) * i) / 10;
+  return Number.isFinite(edge) ? edge : min * (1 - i / 10) + max * (i / 10);
+}
+
 /** The ten equal-width buckets over [min, max] from the sketch (the last one includes max). */
 export function kllBuckets(sketch: KllSketch, min: number, max: number): KllBucket[] {
   const buckets: KllBucket[] = [];
   for (let i = 0; i < 10; i++) {
-    const lower = min + ((max - min) * i) / 10;
-    const upper = min + ((max - min) * (i + 1)) / 10;
+    const lower = bucketEdge(min, max, i);
+    const upper = bucketEdge(min, max, i + 1);
     const count = (i === 9 ? sketch.weightBelow(max, true) : sketch.weightBelow(upper)) - sketch.weightBelow(lower);
     buckets.push({ lower_bound: lower, upper_bound: upper, count });
   }
@@ -40,8 +51,8 @@ function featureStatistics(c: ColumnProfile): FeatureStatistics {
       numerical_statistics: {
         common,
         mean: c.average,
-        sum: c.sum,
-        std_dev: c.stdDev,
+        sum: saturate(c.sum),
+        std_dev: saturate(c.stdDev),
         min: c.min,
         max: c.max,
         distribution: {

@@ -13,7 +13,7 @@ export function suggestConstraints(stats: StatisticsFile): ConstraintsFile {
       return { name: f.name, inferred_type: f.inferred_type, completeness, num_constraints: { is_non_negative: f.numerical_statistics.min >= 0 } };
     }
     const s = f.string_statistics;
-    if (s && s.distinct_count <= MAX_DOMAIN_SIZE) {
+    if (s?.distribution && s.distinct_count <= MAX_DOMAIN_SIZE) {
       return { name: f.name, inferred_type: f.inferred_type, completeness, string_constraints: { domains: s.distribution.categorical.buckets.map((b) => b.value) } };
     }
     return { name: f.name, inferred_type: f.inferred_type, completeness };

@@ -18,6 +18,10 @@ export interface NumericalStatistics {
   readonly std_dev: number;
   readonly min: number;
   readonly max: number;
+  /** Written by containers from late 2024 on. */
+  readonly completeness?: number;
+  /** An integer estimate, written by containers from late 2024 on. */
+  readonly approximate_num_distinct_values?: number;
   readonly distribution: {
     readonly kll: {
       readonly buckets: readonly KllBucket[];
@@ -29,8 +33,12 @@ export interface NumericalStatistics {
 /** `string_statistics` of statistics.json. */
 export interface StringStatistics {
   readonly common: { readonly num_present: number; readonly num_missing: number };
+  /** A double, approximate (it can exceed item_count). */
   readonly distinct_count: number;
-  readonly distribution: { readonly categorical: { readonly buckets: readonly { readonly value: string; readonly count: number }[] } };
+  /** Written by containers from late 2024 on. */
+  readonly completeness?: number;
+  /** Absent for high-cardinality columns (the service writes buckets only for a few dozen distinct values). */
+  readonly distribution?: { readonly categorical: { readonly buckets: readonly { readonly value: string; readonly count: number }[] } };
 }
 
 /** One feature of statistics.json. */
@@ -69,9 +77,11 @@ export interface FeatureConstraints {
   readonly inferred_type: InferredType;
   readonly completeness: number;
   readonly num_constraints?: { readonly is_non_negative: boolean };
-  readonly string_constraints?: { readonly domains: readonly string[] };
+  readonly string_constraints?: { readonly domains?: readonly string[]; readonly monitoring_config_overrides?: Readonly<Record<string, unknown>> };
   /** Per-feature overrides (driftline honours exclude, comparison_threshold, comparison_method). */
   readonly monitoringConfigOverrides?: Readonly<Record<string, unknown>>;
+  /** The same, as an SDK fixture spells it. */
+  readonly monitoring_config_overrides?: Readonly<Record<string, unknown>>;
 }
 
 /** constraints.json, as Model Monitor writes it. */

@@ -56,7 +56,9 @@ export function validateDefinition(input: unknown): string[] {
 export function assertValidDefinition(input: unknown): PipelineDefinition {
   const problems = validateDefinition(input);
   if (problems.length > 0) {
-    throw new InvalidArgumentError(`invalid pipeline definition (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`, {
+    // Names and values quoted in the problems may hold line breaks: the message stays on one line.
+    const listed = problems.join('; ').replace(/[\r\n\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    throw new InvalidArgumentError(`invalid pipeline definition (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${listed}`, {
       details: { problems },
     });
   }
@@ -157,7 +159,8 @@ function checkStep(s: FlatStep, byName: Map<string, FlatStep>, params: Map<strin
     if (!Array.isArray(def.DependsOn)) problems.push(`${at}: DependsOn must be a list of step names`);
     else for (const d of def.DependsOn) if (!byName.has(d)) problems.push(`${at} depends on unknown step '${d}'`);
   }
-  if (def.CacheConfig !== undefined) {
+  if (def.CacheConfig !== undefined && (typeof def.CacheConfig !== 'object' || def.CacheConfig === null)) problems.push(`${at}: CacheConfig must be an object`);
+  else if (def.CacheConfig !== undefined) {
     if (typeof def.CacheConfig.Enabled !== 'boolean') problems.push(`${at}: CacheConfig.Enabled must be true or false`);
     if (def.CacheConfig.ExpireAfter !== undefined) {
       try {
@@ -167,8 +170,14 @@ function checkStep(s: FlatStep, byName: Map<string, FlatStep>, params: Map<strin
       }
     }
   }
-  for (const [i, r] of (def.RetryPolicies ?? []).entries()) {
-    const types = [...(r.ExceptionType ?? []), ...(r.FailureValue ?? [])];
+  if (def.RetryPolicies !== undefined && !Array.isArray(def.RetryPolicies)) problems.push(`${at}: RetryPolicies must be a list`);
+  for (const [i, r] of (Array.isArray(def.RetryPolicies) ? def.RetryPolicies : []).entries()) {
+    if (typeof r !== 'object' || r === null) {
+      problems.push(`${at}: RetryPolicies[${i}] must be an object`);
+      continue;
+    }
+    const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+    const types = [...asList(r.ExceptionType), ...asList(r.FailureValue)];
     if (types.length === 0) problems.push(`${at}: RetryPolicies[${i}] names no ExceptionType or FailureValue`);
     for (const t of types) if (!RETRYABLE_FAILURES.includes(t as never)) problems.push(`${at}: RetryPolicies[${i}] has unknown failure type '${t}'`);
     if (r.MaxAttempts !== undefined && (!Number.isInteger(r.MaxAttempts) || r.MaxAttempts < 1 || r.MaxAttempts > 20)) {
@@ -213,7 +222,7 @@ function checkReferences(def: StepDefinition, byName: Map<string, FlatStep>, par
         if (first.name === 'PropertyFiles') {
           const second = ref.path[1];
           const name = second && (second.kind === 'field' ? second.name : second.kind === 'key' ? second.key : undefined);
-          if (!name || !(target.def.PropertyFiles ?? []).some((p) => p.PropertyFileName === name)) {
+          if (!name || !propertyFilesOf(target.def).some((p) => p.PropertyFileName === name)) {
             problems.push(`${at}: step '${ref.step}' declares no property file '${name ?? ''}'`);
           }
         }
@@ -309,7 +318,9 @@ function checkArguments(def: StepDefinition, params: Map<string, ParameterDefini
       else outNames.add(name);
       checkLocalPath(obj(o?.['S3Output'])?.['LocalPath'], `output '${String(name)}'`, at, problems);
     }
-    for (const pf of def.PropertyFiles ?? []) {
+    if (def.PropertyFiles !== undefined && !Array.isArray(def.PropertyFiles)) problems.push(`${at}: PropertyFiles must be a list`);
+    else if (propertyFilesOf(def).length !== (def.PropertyFiles ?? []).length) problems.push(`${at}: every property file must be an object`);
+    for (const pf of propertyFilesOf(def)) {
       if (!outNames.has(pf.OutputName)) problems.push(`${at}: property file '${pf.PropertyFileName}' names unknown output '${pf.OutputName}'`);
       if (typeof pf.FilePath !== 'string' || pf.FilePath === '' || pf.FilePath.split('/').includes('..')) {
         problems.push(`${at}: property file '${pf.PropertyFileName}' needs a relative FilePath`);
@@ -378,4 +389,9 @@ function checkArguments(def: StepDefinition, params: Map<string, ParameterDefini
       if (a['ErrorMessage'] === undefined) problems.push(`${at}: ErrorMessage is required`);
       break;
   }
+}
+
+/** The step's property files that are objects (the others are reported once by checkArguments). */
+function propertyFilesOf(def: StepDefinition): NonNullable<StepDefinition['PropertyFiles']> {
+  return Array.isArray(def.PropertyFiles) ? def.PropertyFiles.filter((p) => typeof p === 'object' && p !== null) : [];
 }

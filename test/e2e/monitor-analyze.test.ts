@@ -102,12 +102,14 @@ describe('monitor analyze: schema and data problems', () => {
 
   it('a missing column', async () => {
     const r = (await analyzeText('missing', `fare_amount,passenger_count\n${rows.map((l) => l.split(',').slice(0, 2).join(',')).join('\n')}\n`)).json<Result>();
-    assert.deepEqual(checks(r), ['missing_column_check:kind']);
+    assert.deepEqual(checks(r), ['missing_column_check:Missing columns']);
+    assert.deepEqual(r.missingColumns, ['kind']);
   });
 
   it('an extra column', async () => {
     const r = (await analyzeText('extra', `${header},x\n${rows.map((l) => `${l},1`).join('\n')}\n`)).json<Result>();
-    assert.deepEqual(checks(r), ['extra_column_check:_c3']);
+    assert.deepEqual(checks(r), ['extra_column_check:Extra columns']);
+    assert.deepEqual(r.extraColumns, ['x']);
   });
 
   it('wrong types, missing values and values outside the domain', async () => {

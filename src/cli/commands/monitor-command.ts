@@ -55,7 +55,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .description('check a dataset against a baseline: statistics.json, constraint_violations.json and drift distances')
     .requiredOption('--statistics <file>', 'baseline statistics.json')
     .requiredOption('--constraints <file>', 'baseline constraints.json')
-    .option('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by position)')
+    .option('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by name; by position with --no-header)')
     .option('--capture <dir>', 'data-capture folder of an endpoint variant (<dir>/yyyy/mm/dd/hh/*.jsonl)')
     .option('--from <time>', 'start of the capture window (ISO-8601, inclusive)')
     .option('--to <time>', 'end of the capture window (ISO-8601, exclusive)')
@@ -63,7 +63,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .option('--header', 'the CSV has a header row (default)', true)
     .option('--no-header', 'the CSV has no header')
     .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --force)')
-    .option('--exclude <features...>', 'measure these features but never flag their drift (e.g. month)', [])
+    .option('--exclude <features...>', 'measure these baseline features but never flag their drift (e.g. month)', [])
     .option('--threshold <feature=value...>', 'a drift threshold for one feature', [])
     .option('--method <feature=Simple|Robust...>', 'the numeric drift method for one feature', [])
     .option('--report <file.html>', 'also write a self-contained HTML report')
@@ -121,6 +121,9 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
             ? [`  capture: ${outcome.capture.files} files, ${outcome.capture.records} records, ${outcome.capture.rows} rows, ${outcome.capture.malformed} malformed, ${outcome.capture.outsideWindow} outside the window`]
             : []),
           ...outcome.violations.map((v) => `  ${v.constraint_check_type.padEnd(26)} ${v.feature_name}: ${v.description}`),
+          ...(outcome.missingColumns.length > 0 ? [`  missing columns: ${outcome.missingColumns.join(', ')}`] : []),
+          ...(outcome.extraColumns.length > 0 ? [`  extra columns: ${outcome.extraColumns.join(', ')}`] : []),
+          ...outcome.unchecked.map((u) => `  ${'not checked'.padEnd(26)} ${u.feature} (${u.check}): ${u.reason}`),
           table(
             ['FEATURE', 'METHOD', 'DISTANCE', 'THRESHOLD', 'PSI', 'JS', 'W/STD', 'FLAG'],
             outcome.drift.map((d) => [
