@@ -12,7 +12,7 @@ export function createTrainingService(files: Pick<LocalFiles, 'readText' | 'writ
     files,
     logger,
     threads: os.availableParallelism(),
-    histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
+    histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t, { logger }),
     prestartWorkers: (t) => WorkerHistogramBuilder.prestart(t),
   });
 }
