@@ -8,9 +8,9 @@ import { emit, num } from '../output.js';
 export function registerMlCommands(program: Command, ctx: CliContext): void {
   program
     .command('train')
-    .description('train gradient-boosted trees (XGBoost hist) from CSVs in SageMaker\'s layout: label first, no header')
-    .requiredOption('--train <csv>', 'training data')
-    .option('--validation <csv>', 'validation data (needed for early stopping)')
+    .description('train gradient-boosted trees (XGBoost hist) from CSVs in SageMaker\'s layout (label first, no header) or Parquet files (label first)')
+    .requiredOption('--train <file>', 'training data (.csv or .parquet)')
+    .option('--validation <file>', 'validation data (needed for early stopping)')
     .requiredOption('--out <model.json>', 'model file to write (XGBoost JSON format)')
     .option('--report <file>', 'training report (default: <out>.report.json)')
     .option('--hp <name=value...>', 'hyperparameters with XGBoost names, e.g. --hp max_depth=9 eta=0.2 num_round=100', [])
@@ -57,7 +57,7 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
     .command('predict')
     .description('predict with a model file (driftline\'s or XGBoost\'s JSON) for every row of a CSV')
     .requiredOption('--model <model.json>', 'model file')
-    .requiredOption('--input <csv>', 'rows to score: the model\'s features (a leading label column is dropped)')
+    .requiredOption('--input <file>', 'rows to score (.csv or .parquet): the model\'s features (a leading label column is dropped)')
     .option('--header', 'the input has a header row (columns are then matched by feature name when possible)')
     .option('--out <csv>', 'write predictions here, one per line (default: stdout)')
     .action(async (opts: { model: string; input: string; header?: boolean; out?: string }) => {
