@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { HYPERPARAMETER_NAMES } from '../../ml/index.js';
+import { HYPERPARAMETER_NAMES } from '../../ml/hyperparameters.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';
 
@@ -22,10 +22,10 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
         if (eq <= 0) throw new InvalidArgumentError(`--hp expects name=value, got '${setting}'`);
         hyperparameters[setting.slice(0, eq).trim()] = setting.slice(eq + 1).trim();
       }
-      const app = await ctx.app();
+      const training = await (await ctx.services()).training();
       const progress = ctx.progress();
       let started = false;
-      const result = await app.training.train({
+      const result = await training.train({
         train: opts.train,
         ...(opts.validation ? { validation: opts.validation } : {}),
         out: opts.out,
@@ -61,11 +61,11 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
     .option('--header', 'the input has a header row (columns are then matched by feature name when possible)')
     .option('--out <csv>', 'write predictions here, one per line (default: stdout)')
     .action(async (opts: { model: string; input: string; header?: boolean; out?: string }) => {
-      const app = await ctx.app();
-      const { predictions, rows } = await app.training.predict(opts.model, opts.input, Boolean(opts.header));
+      const services = await ctx.services();
+      const { predictions, rows } = await (await services.training()).predict(opts.model, opts.input, Boolean(opts.header));
       const text = `${Array.from(predictions, (p) => String(p)).join('\n')}\n`;
       if (opts.out) {
-        await app.writeText(opts.out, text);
+        await services.writeText(opts.out, text);
         emit(ctx.io, ctx.json(), { out: opts.out, rows }, () => `wrote ${num(rows)} predictions to ${opts.out}`);
       } else if (ctx.json()) emit(ctx.io, true, { rows, predictions: Array.from(predictions) }, () => '');
       else ctx.io.stdout(text);
