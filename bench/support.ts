@@ -36,3 +36,28 @@ export function report(resultFile: string, seconds: number, extra: Record<string
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   writeFileSync(resultFile, JSON.stringify({ seconds, peakRssMb, extra }));
 }
+
+/** A whole process, timed from spawn to exit by the parent. */
+export interface TimedProcess {
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly stdout: string;
+}
+
+/** Runs `command args` to completion and times it whole (start-up included); peak RSS through GNU time. */
+export function timeProcess(command: string, args: readonly string[]): TimedProcess {
+  const rssFile = path.join(os.tmpdir(), `driftline-bench-${process.pid}-rss-${Date.now()}`);
+  const started = process.hrtime.bigint();
+  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (res.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${res.status}`);
+  const peakRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024;
+  return { seconds, peakRssMb, stdout: res.stdout };
+}
+
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

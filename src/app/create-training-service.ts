@@ -1,18 +1,18 @@
 import os from 'node:os';
 import type { LocalFiles } from '../data/index.js';
 import type { Logger } from '../core/logger.js';
-import { CsvMatrixReader } from '../ml/adapters/csv-matrix-reader.js';
+import { FileMatrixReader } from '../ml/adapters/file-matrix-reader.js';
 import { WorkerHistogramBuilder } from '../ml/adapters/worker-histogram-builder.js';
 import { TrainingService } from '../ml/index.js';
 
 /** The training service over its adapters: CSV reading and histogram workers on every core. */
 export function createTrainingService(files: Pick<LocalFiles, 'readText' | 'writeText'>, logger: Logger): TrainingService {
   return new TrainingService({
-    reader: new CsvMatrixReader(),
+    reader: new FileMatrixReader(),
     files,
     logger,
     threads: os.availableParallelism(),
-    histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t),
+    histogramBuilder: (m, c, t) => new WorkerHistogramBuilder(m, c, t, { logger }),
     prestartWorkers: (t) => WorkerHistogramBuilder.prestart(t),
   });
 }

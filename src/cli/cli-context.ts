@@ -1,4 +1,5 @@
 import type { App } from '../app/create-app.js';
+import type { ProcessorKit } from '../app/processor-kit.js';
 import type { Progress } from '../core/progress.js';
 import type { CliIo } from './cli-io.js';
 
@@ -7,6 +8,8 @@ export interface CliContext {
   readonly io: CliIo;
   /** Opens (once) the application for the home given by --home / DRIFTLINE_HOME. */
   app(): Promise<App>;
+  /** Services that need no metadata store (training, prediction), each importing only its adapters: for light commands. */
+  services(): Promise<ProcessorKit>;
   progress(): Progress;
   json(): boolean;
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { createApp, type App } from '../app/create-app.js';
+import type { App } from '../app/create-app.js';
 import { createJsonLogger } from '../app/json-logger.js';
+import type { ProcessorKit } from '../app/processor-kit.js';
 import { isAppError, oneLine } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
 import type { CliContext } from './cli-context.js';
@@ -22,19 +23,31 @@ import { VERSION } from './version.js';
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let app: App | undefined;
+  let kit: ProcessorKit | undefined;
   const program = new Command('driftline');
+  const setup = () => {
+    const opts = program.opts() as { home?: string; logLevel?: string };
+    const config = loadConfig(io.env, { home: opts.home, logLevel: opts.logLevel }, io.cwd);
+    return { config, logger: createJsonLogger({ write: (l) => io.stderr(l) }, config.logLevel, () => Date.now()) };
+  };
+  // The App and its adapters (DuckDB, Kysely, the GBDT kernels) are imported by the commands that use them only.
   const ctx: CliContext = {
     io,
     json: () => Boolean(program.opts()['json']),
     progress: () => createTerminalProgress(io.progressStream, io.isTTY),
     app: async () => {
       if (!app) {
-        const opts = program.opts() as { home?: string; logLevel?: string };
-        const config = loadConfig(io.env, { home: opts.home, logLevel: opts.logLevel }, io.cwd);
-        const logger = createJsonLogger({ write: (l) => io.stderr(l) }, config.logLevel, () => Date.now());
-        app = await createApp(config, { logger, env: io.env });
+        const { config, logger } = setup();
+        app = await (await import('../app/create-app.js')).createApp(config, { logger, env: io.env });
       }
       return app;
+    },
+    services: async () => {
+      if (!kit) {
+        const { config, logger } = setup();
+        kit = (await import('../app/processor-kit.js')).createProcessorKit(config, logger);
+      }
+      return kit;
     },
   };
   program
@@ -72,5 +85,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_CODES[code];
   } finally {
     await app?.close();
+    await kit?.close();
   }
 }

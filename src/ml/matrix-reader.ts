@@ -10,8 +10,9 @@ export interface NumericTable {
 }
 
 /**
- * Reads numeric CSV files (SageMaker's built-in XGBoost layout: label first, no header).
- * Adapter: `CsvMatrixReader`. Empty feature cells are missing values. A missing file throws
+ * Reads numeric CSV files (SageMaker's built-in XGBoost layout: label first, no header) and Parquet
+ * files. Adapters: `CsvMatrixReader`, `ParquetMatrixReader`, `FileMatrixReader` (by extension).
+ * Empty feature cells are missing values. A missing file throws
  * `NotFoundError`; an empty file, ragged rows, non-numeric cells or a missing label throw
  * `InvalidArgumentError` naming the file, line and column.
  */

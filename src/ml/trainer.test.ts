@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRandom } from '../core/random.js';
+import { recordingLogger, type LoggedLine } from '../../test/ml-support/recording-logger.js';
 import { parseHyperparameters } from './hyperparameters.js';
 import { Predictor } from './predictor.js';
 import { train, type TrainingSet } from './trainer.js';
@@ -95,6 +96,30 @@ describe('train', () => {
     const set: TrainingSet = { data: Float64Array.of(1, 1, 1, 1, 1), rows: 5, cols: 1, label: Float64Array.of(1, 2, 3, 4, 1000) };
     const { model } = await train(set, parseHyperparameters({ objective: 'reg:absoluteerror', num_round: '1', eta: '1', base_score: '0' }));
     assert.equal(new Predictor(model).predictRow([1]), 3);
+  });
+
+  it('records which kernels ran; a kernel that fails to compile is logged and falls back to JavaScript, with the same model', async () => {
+    const set = steps(3000, 8, 1);
+    const hp = parseHyperparameters({ num_round: '5', max_depth: '4', subsample: '0.8' });
+    const normal = await train(set, hp);
+    assert.deepEqual(normal.report.kernels, { histogram: { simd: 1, webassembly: 0, javascript: 0 }, rowPartitioner: 'webassembly', compileFailures: 0 });
+    const wasm = (globalThis as unknown as { WebAssembly: { Module: unknown } }).WebAssembly;
+    const real = wasm.Module;
+    wasm.Module = function Module() {
+      throw new Error('injected compile failure');
+    };
+    const lines: LoggedLine[] = [];
+    let failed;
+    try {
+      failed = await train(set, hp, { logger: recordingLogger(lines) });
+    } finally {
+      wasm.Module = real;
+    }
+    assert.deepEqual(failed.report.kernels, { histogram: { simd: 0, webassembly: 0, javascript: 1 }, rowPartitioner: 'javascript', compileFailures: 3 });
+    const warned = lines.filter((l) => l.level === 'warn' && l.msg === 'kernel failed to compile, falling back');
+    assert.deepEqual(warned.map((l) => l.fields['kernel']).sort(), ['histogram', 'histogram (SIMD)', 'row partitioner']);
+    assert.ok(warned.every((l) => l.fields['error'] === 'injected compile failure'));
+    assert.equal(modelToXgboostJson(failed.model), modelToXgboostJson(normal.model));
   });
 
   it('rejects labels an objective cannot take', async () => {

@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, oneLine } from '../core/errors.js';
+import { noopLogger, type Logger } from '../core/logger.js';
 import { createRandom, type Random } from '../core/random.js';
 import { defaultMetric, evaluate, maximizes } from './eval-metrics.js';
 import { featureImportance } from './feature-importance.js';
@@ -34,6 +35,8 @@ export interface TrainOptions {
   readonly threads?: number;
   /** Milliseconds, for the phase timings. */
   readonly now?: () => number;
+  /** Told of kernels that fail to compile (they fall back to JavaScript). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -66,8 +69,15 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const validMatrix = options.validation ? binMatrix(options.validation.data, options.validation.rows, options.validation.cols, cuts) : undefined;
   timings.binning = now() - t;
 
-  const builder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(cuts);
+  const logger = options.logger ?? noopLogger;
+  const builder: HistogramBuilder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(cuts);
   const memory = KernelMemory.create(matrix, 2 * histogramOffsets(cuts)[trainSet.cols]!, builder.sharedMemory, true, builder.histogramsNeeded);
+  const failedKernels = new Set<string>();
+  memory.onCompileFailure = (kernel, err) => {
+    if (failedKernels.has(kernel)) return; // once per kernel kind, not per feature set
+    failedKernels.add(kernel);
+    logger.warn('kernel failed to compile, falling back', { kernel, fallback: kernel === 'histogram (SIMD)' ? 'scalar WebAssembly' : 'JavaScript', error: oneLine(err) });
+  };
   builder.attach(memory);
   const partitioner = new RowPartitioner(memory, matrix.missing);
   const grower = new TreeGrower(matrix, cuts, builder, memory, partitioner, {
@@ -136,6 +146,8 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   } finally {
     await builder.close();
   }
+  const workerCompileFailures = builder.workerCompileFailures ?? 0;
+  if (workerCompileFailures > 0) logger.warn('kernels failed to compile in histogram workers, which fell back to JavaScript', { failures: workerCompileFailures });
 
   const earlyStopping = hp.early_stopping_rounds > 0 && options.validation !== undefined;
   const kept = earlyStopping ? trees.slice(0, best.iteration + 1) : trees;
@@ -165,6 +177,12 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     importance: featureImportance(kept, featureNames),
     timings,
     threads: options.threads ?? 1,
+    workersLost: builder.workersLost ?? 0,
+    kernels: {
+      histogram: { ...memory.kernelCounts },
+      rowPartitioner: partitioner.compiled ? 'webassembly' : 'javascript',
+      compileFailures: memory.compileFailures + workerCompileFailures,
+    },
   };
   return { model, report };
 }

@@ -1,3 +1,4 @@
+import type { KernelKind } from './gbdt/kernel-memory.js';
 import type { EvalMetric } from './types.js';
 
 /** One boosting round's metrics. */
@@ -33,4 +34,15 @@ export interface TrainingReport {
   /** Milliseconds per phase. */
   readonly timings: Readonly<Record<'binning' | 'gradients' | 'grow' | 'update' | 'evaluate' | 'total', number>>;
   readonly threads: number;
+  /** Histogram workers lost during training (died or stalled); their work was done in the training thread. */
+  readonly workersLost: number;
+  /**
+   * Which kernels ran in the training thread: histogram kernels made (one per feature set) by kind,
+   * the row partitioner's kind, and kernels that failed to compile (logged; they fell back), workers' included.
+   */
+  readonly kernels: {
+    readonly histogram: Readonly<Record<KernelKind, number>>;
+    readonly rowPartitioner: Exclude<KernelKind, 'simd'>;
+    readonly compileFailures: number;
+  };
 }

@@ -104,6 +104,7 @@ export class TrainingService {
         ...(req.onRound ? { onRound: req.onRound } : {}),
         ...(factory && threads > 1 ? { histogramBuilder: (m: BinnedMatrix, c: FeatureCuts) => factory(m, c, threads) } : {}),
         threads: factory && threads > 1 ? threads : 1,
+        logger: this.deps.logger,
       },
     );
     const reportFile = req.report ?? req.out.replace(/(\.json)?$/, '.report.json');

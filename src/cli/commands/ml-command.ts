@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { HYPERPARAMETER_NAMES } from '../../ml/index.js';
+import { HYPERPARAMETER_NAMES } from '../../ml/hyperparameters.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';
 
@@ -8,9 +8,9 @@ import { emit, num } from '../output.js';
 export function registerMlCommands(program: Command, ctx: CliContext): void {
   program
     .command('train')
-    .description('train gradient-boosted trees (XGBoost hist) from CSVs in SageMaker\'s layout: label first, no header')
-    .requiredOption('--train <csv>', 'training data')
-    .option('--validation <csv>', 'validation data (needed for early stopping)')
+    .description('train gradient-boosted trees (XGBoost hist) from CSVs in SageMaker\'s layout (label first, no header) or Parquet files (label first)')
+    .requiredOption('--train <file>', 'training data (.csv or .parquet)')
+    .option('--validation <file>', 'validation data (needed for early stopping)')
     .requiredOption('--out <model.json>', 'model file to write (XGBoost JSON format)')
     .option('--report <file>', 'training report (default: <out>.report.json)')
     .option('--hp <name=value...>', 'hyperparameters with XGBoost names, e.g. --hp max_depth=9 eta=0.2 num_round=100', [])
@@ -22,10 +22,10 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
         if (eq <= 0) throw new InvalidArgumentError(`--hp expects name=value, got '${setting}'`);
         hyperparameters[setting.slice(0, eq).trim()] = setting.slice(eq + 1).trim();
       }
-      const app = await ctx.app();
+      const training = await (await ctx.services()).training();
       const progress = ctx.progress();
       let started = false;
-      const result = await app.training.train({
+      const result = await training.train({
         train: opts.train,
         ...(opts.validation ? { validation: opts.validation } : {}),
         out: opts.out,
@@ -57,7 +57,7 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
     .command('predict')
     .description('predict with a model file (driftline\'s or XGBoost\'s JSON) for every row of a CSV')
     .requiredOption('--model <model.json>', 'model file')
-    .requiredOption('--input <csv>', 'rows to score: the model\'s features (a leading label column is dropped)')
+    .requiredOption('--input <file>', 'rows to score (.csv or .parquet): the model\'s features (a leading label column is dropped)')
     .option('--header', 'the input has a header row (columns are then matched by feature name when possible)')
     .option('--out <csv>', 'write predictions here, one per line (default: stdout)')
     .addHelpText(
@@ -68,11 +68,11 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
         'numbers 0,1,2,... (pandas\' default header) are read as a header.',
     )
     .action(async (opts: { model: string; input: string; header?: boolean; out?: string }) => {
-      const app = await ctx.app();
-      const { predictions, rows } = await app.training.predict(opts.model, opts.input, Boolean(opts.header));
+      const services = await ctx.services();
+      const { predictions, rows } = await (await services.training()).predict(opts.model, opts.input, Boolean(opts.header));
       const text = `${Array.from(predictions, (p) => String(p)).join('\n')}\n`;
       if (opts.out) {
-        await app.writeText(opts.out, text);
+        await services.writeText(opts.out, text);
         emit(ctx.io, ctx.json(), { out: opts.out, rows }, () => `wrote ${num(rows)} predictions to ${opts.out}`);
       } else if (ctx.json()) emit(ctx.io, true, { rows, predictions: Array.from(predictions) }, () => '');
       else ctx.io.stdout(text);

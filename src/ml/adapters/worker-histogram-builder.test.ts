@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRandom } from '../../core/random.js';
+import { recordingLogger, type LoggedLine } from '../../../test/ml-support/recording-logger.js';
 import { binMatrix } from '../gbdt/binned-matrix.js';
 import { SerialHistogramBuilder, type HistogramBuilder } from '../gbdt/histogram-builder.js';
 import { histogramOffsets } from '../gbdt/histogram-layout.js';
@@ -8,7 +9,7 @@ import { computeCuts } from '../gbdt/quantile-cuts.js';
 import { KernelMemory } from '../gbdt/kernel-memory.js';
 import { parseHyperparameters } from '../hyperparameters.js';
 import { train } from '../trainer.js';
-import { WorkerHistogramBuilder } from './worker-histogram-builder.js';
+import { WorkerHistogramBuilder, type WorkerBuilderOptions } from './worker-histogram-builder.js';
 
 function dataset(rows: number, cols: number) {
   const r = createRandom(11);
@@ -90,5 +91,57 @@ describe('WorkerHistogramBuilder', () => {
       await builder.close();
     }
     assert.deepEqual(results[1], results[0]);
+  });
+
+  for (const kind of ['exit', 'hang'] as const) {
+    it(`finishes training with the same model when a worker ${kind === 'exit' ? 'dies' : 'hangs'} in the middle of a slice`, async () => {
+      const set = dataset(100_000, 4);
+      const hp = parseHyperparameters({ num_round: '8', max_depth: '5', subsample: '0.8', nthread: '2' });
+      const run = async (options: WorkerBuilderOptions) => {
+        // A worker started ahead and booted is ready within the first levels: the fault is reached.
+        WorkerHistogramBuilder.prestart(2);
+        assert.equal(await WorkerHistogramBuilder.whenPrestarted(), true);
+        let builder: WorkerHistogramBuilder | undefined;
+        const result = await train(set, hp, { threads: 2, histogramBuilder: (m, c) => (builder = new WorkerHistogramBuilder(m, c, 2, options)) });
+        return { ...result, builder: builder! };
+      };
+      const undisturbed = await run({});
+      assert.equal(undisturbed.builder.workersLost, 0);
+      const lines: LoggedLine[] = [];
+      const disturbed = await run({ stallTimeoutMs: 200, logger: recordingLogger(lines), fault: { afterClaims: 3, kind } });
+      assert.equal(disturbed.builder.workersLost, 1);
+      assert.equal(disturbed.report.workersLost, 1);
+      assert.ok(lines.some((l) => l.level === 'warn' && l.msg === 'histogram worker lost, building its slices in this thread'), JSON.stringify(lines));
+      // The slices it held are built here and added in the same order: the same sums, the same trees.
+      assert.deepEqual(disturbed.model.trees, undisturbed.model.trees);
+      assert.deepEqual(disturbed.report.rounds, undisturbed.report.rounds);
+    });
+  }
+
+  it('builds histograms over more than 4096 features', async () => {
+    const rows = 1500;
+    const cols = 4100;
+    const r = createRandom(17);
+    const data = Float64Array.from({ length: rows * cols }, () => Math.floor(r.next() * 8));
+    const cuts = computeCuts(data, rows, cols, 16);
+    const matrix = binMatrix(data, rows, cols, cuts);
+    const histLength = 2 * histogramOffsets(cuts)[cols]!;
+    const features = Int32Array.from({ length: cols }, (_, i) => i);
+    const results: number[][] = [];
+    const builders: HistogramBuilder[] = [new SerialHistogramBuilder(cuts), new WorkerHistogramBuilder(matrix, cuts, 2, { minSharedRows: 256, minHandOffRows: 512 })];
+    for (const builder of builders) {
+      const memory = KernelMemory.create(matrix, histLength, builder.sharedMemory, true, builder.histogramsNeeded);
+      builder.attach(memory);
+      if (builder instanceof WorkerHistogramBuilder) assert.equal(await builder.whenReady(), true);
+      const g = createRandom(5);
+      for (let i = 0; i < memory.gpair.length; i++) memory.gpair[i] = g.next() - 0.3;
+      for (let i = 0; i < rows; i++) memory.rowIndex[i] = i;
+      const out = builder.createHistogram(histLength);
+      builder.build([{ begin: 0, end: rows, out }], features);
+      results.push(Array.from(out));
+      await builder.close();
+    }
+    const [a, b] = results as [number[], number[]];
+    for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k]! - b[k]!) <= 1e-9 * Math.max(1, Math.abs(a[k]!)), `bin ${k}`);
   });
 });

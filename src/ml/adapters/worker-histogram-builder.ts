@@ -2,15 +2,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { oneLine } from '../../core/errors.js';
+import { noopLogger, type Logger } from '../../core/logger.js';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
 import type { HistogramBuilder, HistogramTask } from '../gbdt/histogram-builder.js';
-import { MemoryHistogramKernels } from '../gbdt/histogram-kernel.js';
+import { MemoryHistogramKernels, type TaskKernel } from '../gbdt/histogram-kernel.js';
 import { histogramOffsets } from '../gbdt/histogram-layout.js';
 import type { KernelMemory, KernelMemorySpec } from '../gbdt/kernel-memory.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 
-/** Control block layout (Int32 slots) shared with the workers. */
-export const CONTROL = { seq: 0, taskCount: 2, featureCount: 3, stop: 4, ready: 5, tasks: 8 } as const;
+/**
+ * Control block layout (Int32 slots) shared with the workers: `gone` counts workers that have
+ * exited, `compileFailures` the kernels that failed to compile in workers.
+ */
+export const CONTROL = { seq: 0, taskCount: 2, featureCount: 3, stop: 4, ready: 5, gone: 6, compileFailures: 7, tasks: 8 } as const;
 /** Generations (hand-off numbers) wrap here so that `claim` values stay 32-bit integers. */
 const GENERATION_MASK = 0x1fffffff;
 /**
@@ -33,7 +38,6 @@ export const TASK_WORDS = 3;
 export const MAX_TASKS = 256;
 /** ...and those histograms take at most this many bytes (wide data: fewer tasks per hand-off). */
 const MAX_SLICE_BYTES = 64 * 1024 * 1024;
-const MAX_FEATURES = 4096;
 /** Tasks with fewer rows are not worth splitting. */
 const MIN_SHARED_ROWS = 8192;
 /**
@@ -43,6 +47,35 @@ const MIN_SHARED_ROWS = 8192;
 const MIN_HANDOFF_ROWS = 65536;
 /** How long the first hand-off waits for workers to start before building in this thread instead. */
 const STARTUP_TIMEOUT_MS = 15_000;
+/**
+ * How long this thread waits for a slice a worker has claimed before building it itself and going on
+ * without workers. A slice takes about a millisecond; a worker descheduled on a busy machine comes
+ * back within tens of milliseconds.
+ */
+const STALL_TIMEOUT_MS = 2_000;
+/** While waiting, this thread looks for workers that have exited this often. */
+const WAIT_STEP_MS = 50;
+
+/** Tests only: how the first worker fails, right after claiming its `afterClaims`-th slice. */
+export interface WorkerFault {
+  readonly afterClaims: number;
+  /** Exit (as a crash does) or hang (as a stuck thread: it never finishes the slice). */
+  readonly kind: 'exit' | 'hang';
+}
+
+/** Options of a `WorkerHistogramBuilder`. */
+export interface WorkerBuilderOptions {
+  /** Told when workers are lost or fail to start. */
+  readonly logger?: Logger;
+  /** How long to wait for a claimed slice before building it in this thread (default 2 s). */
+  readonly stallTimeoutMs?: number;
+  /** Tasks with fewer rows are built whole by this thread (default 8,192; smaller in tests). */
+  readonly minSharedRows?: number;
+  /** Hand-offs sharing fewer rows in all are built by this thread alone (default 65,536; smaller in tests). */
+  readonly minHandOffRows?: number;
+  /** Tests only: makes the first worker exit or hang in the middle of a slice. */
+  readonly fault?: WorkerFault;
+}
 
 /**
  * Builds histograms with worker threads over the shared kernel memory. Each large task's rows are
@@ -54,6 +87,11 @@ const STARTUP_TIMEOUT_MS = 15_000;
  * delays a level by at most the slice it is building. Which tasks are sliced depends on their sizes
  * only, never on timing, so the sums are deterministic for a given thread count (and equal to the
  * serial builder's up to floating-point summation order).
+ *
+ * Waits are bounded: a worker that dies (or hangs) holding a slice delays training by at most
+ * `stallTimeoutMs` (less when it exits: the wait notices), once. This thread then builds that slice
+ * itself, outside the worker's histograms, stops the workers and builds every later slice alone, in
+ * the same order: the same sums, hence the same model, as if the worker had finished.
  */
 export class WorkerHistogramBuilder implements HistogramBuilder {
   /** Workers started ahead by `prestart`, waiting for a builder to hand them their memory. */
@@ -68,6 +106,7 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   static prestart(threads: number = os.availableParallelism()): void {
     for (let k = WorkerHistogramBuilder.spare.length + 1; k < threads; k++) {
       const worker = startWorker();
+      worker.once('message', () => WorkerHistogramBuilder.booted.add(worker));
       const drop = () => {
         const at = WorkerHistogramBuilder.spare.indexOf(worker);
         if (at >= 0) WorkerHistogramBuilder.spare.splice(at, 1);
@@ -78,6 +117,17 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
       WorkerHistogramBuilder.spare.push(worker);
     }
   }
+
+  /** Resolves true once every worker started by `prestart` is up and waiting to be taken (false after `timeoutMs`). */
+  static async whenPrestarted(timeoutMs = STARTUP_TIMEOUT_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const up = () => WorkerHistogramBuilder.spare.every((w) => WorkerHistogramBuilder.booted.has(w));
+    while (!up() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    return up();
+  }
+
+  /** Workers started ahead that have loaded their code (they say so with a first message). */
+  private static readonly booted = new WeakSet<Worker>();
 
   /** How many workers started by `prestart` are waiting to be taken. */
   static get prestarted(): number {
@@ -93,26 +143,51 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
   private readonly tasksPerHandOff: number;
   private ready = false;
   private startedAt = 0;
+  /** True once the workers are not used any more: they failed to start, or one was lost. */
   private failed = false;
+  private lost = 0;
+  private closed = false;
   private readonly slotOffsets: Int32Array;
   private kernels: MemoryHistogramKernels | undefined;
   private memory: KernelMemory | undefined;
+  /** A slice built in this thread outside the workers' histograms (after a worker was lost, or before they start). */
+  private sliceScratch: Float64Array | undefined;
+  private readonly logger: Logger;
+  private readonly stallTimeoutMs: number;
+  private readonly minSharedRows: number;
+  private readonly minHandOffRows: number;
 
   constructor(
     private readonly matrix: BinnedMatrix,
     cuts: FeatureCuts,
     threads: number = os.availableParallelism(),
+    private readonly options: WorkerBuilderOptions = {},
   ) {
     this.threadCount = Math.max(1, threads);
+    this.logger = options.logger ?? noopLogger;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
+    this.minSharedRows = options.minSharedRows ?? MIN_SHARED_ROWS;
+    this.minHandOffRows = options.minHandOffRows ?? MIN_HANDOFF_ROWS;
     this.slotOffsets = histogramOffsets(cuts);
     this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.tasks + MAX_TASKS * TASK_WORDS)));
-    this.featureList = new Int32Array(new SharedArrayBuffer(4 * MAX_FEATURES));
+    // Room for every feature: a task's feature list is a subset of the matrix's columns.
+    this.featureList = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, matrix.cols)));
     this.claims = new Int32Array(new SharedArrayBuffer(4 * MAX_TASKS * this.threadCount));
     const histBytes = 16 * this.slotOffsets[matrix.cols]!;
     this.tasksPerHandOff = Math.max(1, Math.min(MAX_TASKS, Math.floor(MAX_SLICE_BYTES / (histBytes * Math.max(1, this.threadCount - 1)))));
   }
 
   readonly sharedMemory = true;
+
+  /** Workers given up on during training because one died or stalled holding a slice (0 or 1 of them, counted once). */
+  get workersLost(): number {
+    return this.lost;
+  }
+
+  /** Kernels that failed to compile in the workers (they built those slices in JavaScript). */
+  get workerCompileFailures(): number {
+    return Atomics.load(this.control, CONTROL.compileFailures);
+  }
 
   /** Histogram 0 for this thread's builds, then one per task of a hand-off and worker. */
   get histogramsNeeded(): number {
@@ -139,28 +214,56 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
     if (!this.kernels) throw new Error('WorkerHistogramBuilder: attach a KernelMemory first');
+    if (features.length > this.featureList.length) throw new Error(`WorkerHistogramBuilder: ${features.length} features asked for, the matrix has ${this.featureList.length}`);
     let sharedRows = 0;
-    for (const t of tasks) if (t.end - t.begin >= MIN_SHARED_ROWS) sharedRows += t.end - t.begin;
-    if (sharedRows < MIN_HANDOFF_ROWS) {
+    for (const t of tasks) if (t.end - t.begin >= this.minSharedRows) sharedRows += t.end - t.begin;
+    if (sharedRows < this.minHandOffRows) {
       const kernel = this.kernels.get(features);
       for (const t of tasks) kernel(t.begin, t.end, t.out);
       return;
     }
     // Sliced whether or not the workers have started (this thread then builds every slice): the
     // summation order, hence the result, depends on the thread count only.
-    const handOff = this.workersReady();
     const per = this.tasksPerHandOff;
-    for (let start = 0; start < tasks.length; start += per) this.dispatch(tasks.slice(start, start + per), features, handOff);
+    for (let start = 0; start < tasks.length; start += per) {
+      const part = tasks.slice(start, start + per);
+      if (this.workersReady()) this.dispatch(part, features);
+      else this.buildAlone(part, features);
+    }
   }
 
   close(): Promise<void> {
+    this.closed = true;
     Atomics.store(this.control, CONTROL.stop, 1);
     Atomics.add(this.control, CONTROL.seq, 1);
     Atomics.notify(this.control, CONTROL.seq);
     return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
   }
 
-  private dispatch(tasks: readonly HistogramTask[], features: Int32Array, handOff: boolean): void {
+  /** Builds the tasks' slices in this thread, one after the other, each added to its task in order (as `dispatch` adds them). */
+  private buildAlone(tasks: readonly HistogramTask[], features: Int32Array): void {
+    const kernel = this.kernels!.get(features);
+    for (const t of tasks) {
+      if (t.end - t.begin < this.minSharedRows) {
+        kernel(t.begin, t.end, t.out);
+        continue;
+      }
+      kernel(t.begin, sliceBounds(t.begin, t.end, 0, this.threadCount)[1], t.out);
+      for (let s = 1; s < this.threadCount; s++) this.addSliceBuiltHere(kernel, t, s);
+    }
+  }
+
+  /** Builds slice `share` of `t` in this thread, through histogram 0 (never a worker's), and adds it to `t.out`. */
+  private addSliceBuiltHere(kernel: TaskKernel, t: HistogramTask, share: number): void {
+    const [lo, hi] = sliceBounds(t.begin, t.end, share, this.threadCount);
+    const out = t.out;
+    if (this.sliceScratch?.length !== out.length) this.sliceScratch = new Float64Array(out.length);
+    const h = this.sliceScratch;
+    kernel(lo, hi, h);
+    for (let k = 0; k < out.length; k++) out[k]! += h[k]!;
+  }
+
+  private dispatch(tasks: readonly HistogramTask[], features: Int32Array): void {
     const c = this.control;
     const claims = this.claims;
     const shares = this.threadCount;
@@ -168,29 +271,24 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     const kernel = this.kernels!.get(features);
     const into = this.kernels!.slotKernel(features);
     const gen = generation(Atomics.load(c, CONTROL.seq) + 1);
+    const shared = tasks.map((t) => t.end - t.begin >= this.minSharedRows);
     tasks.forEach((t, i) => {
-      const shared = t.end - t.begin >= MIN_SHARED_ROWS;
       c[CONTROL.tasks + i * TASK_WORDS] = t.begin;
       c[CONTROL.tasks + i * TASK_WORDS + 1] = t.end;
-      c[CONTROL.tasks + i * TASK_WORDS + 2] = shared ? 1 : 0;
-      if (shared) for (let s = 1; s < shares; s++) claims[i * shares + s] = claim.free(gen);
+      c[CONTROL.tasks + i * TASK_WORDS + 2] = shared[i] ? 1 : 0;
+      if (shared[i]) for (let s = 1; s < shares; s++) claims[i * shares + s] = claim.free(gen);
     });
     this.featureList.set(features);
     c[CONTROL.taskCount] = tasks.length;
     c[CONTROL.featureCount] = features.length;
-    if (handOff) {
-      Atomics.add(c, CONTROL.seq, 1);
-      Atomics.notify(c, CONTROL.seq);
-    }
+    Atomics.add(c, CONTROL.seq, 1);
+    Atomics.notify(c, CONTROL.seq);
     // This thread builds slice 0 of each shared task, and all of each small one.
-    tasks.forEach((t, i) => {
-      const shared = c[CONTROL.tasks + i * TASK_WORDS + 2] === 1;
-      kernel(t.begin, shared ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end, t.out);
-    });
+    tasks.forEach((t, i) => kernel(t.begin, shared[i] ? sliceBounds(t.begin, t.end, 0, shares)[1] : t.end, t.out));
     // Then the slices that no worker has claimed yet; then waits for those being built, and adds
     // the slices in order (the same sums whoever built them).
     tasks.forEach((t, i) => {
-      if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
+      if (!shared[i]) return;
       for (let s = 1; s < shares; s++) {
         if (Atomics.compareExchange(claims, i * shares + s, claim.free(gen), claim.caller(gen)) !== claim.free(gen)) continue;
         const [lo, hi] = sliceBounds(t.begin, t.end, s, shares);
@@ -200,14 +298,49 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
       }
     });
     tasks.forEach((t, i) => {
-      if (c[CONTROL.tasks + i * TASK_WORDS + 2] !== 1) return;
+      if (!shared[i]) return;
       const out = t.out;
       for (let s = 1; s < shares; s++) {
-        while (Atomics.load(claims, i * shares + s) === claim.worker(gen)) Atomics.wait(claims, i * shares + s, claim.worker(gen), 1000);
+        if (!this.awaitSlice(i * shares + s, gen)) {
+          // Its worker is lost: built here instead, added in its place.
+          this.addSliceBuiltHere(kernel, t, s);
+          continue;
+        }
         const h = memory.hist(sliceSlot(i, s, shares));
         for (let k = 0; k < out.length; k++) out[k]! += h[k]!;
       }
     });
+  }
+
+  /**
+   * Waits, at most `stallTimeoutMs`, for the slice whose claim is at `at` while a worker builds it;
+   * true once it is in its histogram (built by a worker or taken back by this thread), false when
+   * its worker is lost (it exited, or stalled past the limit; the workers are then given up).
+   */
+  private awaitSlice(at: number, gen: number): boolean {
+    const claims = this.claims;
+    const busy = claim.worker(gen);
+    if (Atomics.load(claims, at) !== busy) return true;
+    if (this.lost === 0) {
+      const deadline = performance.now() + this.stallTimeoutMs;
+      while (Atomics.load(claims, at) === busy && Atomics.load(this.control, CONTROL.gone) === 0) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        Atomics.wait(claims, at, busy, Math.min(left, WAIT_STEP_MS));
+      }
+      if (Atomics.load(claims, at) !== busy) return true;
+      const gone = Atomics.load(this.control, CONTROL.gone);
+      this.giveUp(Math.max(1, gone), gone > 0 ? 'a worker exited' : `a slice took over ${this.stallTimeoutMs} ms`);
+    }
+    return false;
+  }
+
+  /** Stops using the workers (and stops them: a stalled one may still write to its histograms, which are no longer read). */
+  private giveUp(lost: number, reason: string): void {
+    this.lost = lost;
+    this.failed = true;
+    this.logger.warn('histogram worker lost, building its slices in this thread', { reason, workers: this.workers.length });
+    for (const w of this.workers) void w.terminate();
   }
 
   /**
@@ -219,7 +352,10 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     if (this.failed || this.workers.length === 0) return false;
     if (this.ready) return true;
     if (Atomics.load(this.control, CONTROL.ready) >= this.workers.length) return (this.ready = true);
-    if (Date.now() - this.startedAt > STARTUP_TIMEOUT_MS) this.failed = true;
+    if (Date.now() - this.startedAt > STARTUP_TIMEOUT_MS) {
+      this.failed = true;
+      this.logger.warn('histogram workers did not start, building in this thread', { waitedMs: STARTUP_TIMEOUT_MS });
+    }
     return false;
   }
 
@@ -228,13 +364,20 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     if (this.workers.length > 0 || !memory) return;
     this.startedAt = Date.now();
     for (let k = 1; k < this.threadCount; k++) {
-      const data: WorkerData = { share: k, shares: this.threadCount, memory: memory.spec, slotOffsets: this.slotOffsets, control: this.control, claims: this.claims, features: this.featureList };
+      const fault = k === 1 ? this.options.fault : undefined;
+      const data: WorkerData = { share: k, shares: this.threadCount, memory: memory.spec, slotOffsets: this.slotOffsets, control: this.control, claims: this.claims, features: this.featureList, ...(fault ? { fault } : {}) };
       const spare = WorkerHistogramBuilder.spare.shift();
       const worker = spare ?? startWorker(data);
       spare?.removeAllListeners();
       spare?.postMessage(data);
-      worker.on('error', () => {
+      // Seen between trainings only (training never yields to the event loop): during training a
+      // lost worker is noticed by `awaitSlice`.
+      worker.on('error', (err) => {
         this.failed = true;
+        this.logger.warn('histogram worker failed', { error: oneLine(err) });
+      });
+      worker.on('exit', () => {
+        if (!this.closed) this.failed = true;
       });
       worker.unref();
       this.workers.push(worker);
@@ -251,6 +394,7 @@ export interface WorkerData {
   readonly control: Int32Array;
   readonly claims: Int32Array;
   readonly features: Int32Array;
+  readonly fault?: WorkerFault;
 }
 
 /** Starts a worker, with its data or (for `prestart`) to receive it as its first message. */

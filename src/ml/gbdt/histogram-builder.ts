@@ -26,6 +26,10 @@ export interface HistogramBuilder {
   createHistogram(length: number): Float64Array;
   build(tasks: readonly HistogramTask[], features: Int32Array): Promise<void> | void;
   close(): Promise<void> | void;
+  /** Builders with workers: how many were lost during training (died or stalled; their work was done in this thread). */
+  readonly workersLost?: number;
+  /** Builders with workers: kernels that failed to compile in them (those ran in JavaScript). */
+  readonly workerCompileFailures?: number;
 }
 
 /** Builds histograms in the calling thread. */

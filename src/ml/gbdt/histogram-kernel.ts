@@ -49,23 +49,50 @@ export function histogramKernel(features: ArrayLike<number>, slotOffsets: Int32A
   return new Function('byRow', 'gpair', 'rowIndex', 'begin', 'end', 'out', `'use strict';\n${loops.join('\n')}`) as HistogramKernel;
 }
 
-/** Kernels by feature set, generated on first use. */
+/**
+ * Kernels kept per cache (per training thread). A kernel is made per feature set, and with
+ * colsample_bytree below 1 each tree has its own: the least recently used kernels are dropped.
+ */
+export const KERNEL_CACHE_SIZE = 64;
+
+/** Values by feature set, made on first use; the least recently used dropped beyond KERNEL_CACHE_SIZE. */
+class KernelCache<T> {
+  private readonly entries = new Map<string, T>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(features: ArrayLike<number>, make: () => T): T {
+    const key = Array.prototype.join.call(features, ',');
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      value = make();
+      if (this.entries.size >= KERNEL_CACHE_SIZE) this.entries.delete(this.entries.keys().next().value!);
+    } else {
+      this.entries.delete(key);
+    }
+    this.entries.set(key, value); // most recently used last
+    return value;
+  }
+}
+
+/** JavaScript kernels by feature set, generated on first use (at most KERNEL_CACHE_SIZE kept). */
 export class HistogramKernels {
-  private readonly cache = new Map<string, HistogramKernel>();
+  private readonly cache = new KernelCache<HistogramKernel>();
 
   constructor(
     private readonly slotOffsets: Int32Array,
     private readonly stride: number,
   ) {}
 
+  /** Kernels cached. */
+  get size(): number {
+    return this.cache.size;
+  }
+
   get(features: ArrayLike<number>): HistogramKernel {
-    const key = Array.prototype.join.call(features, ',');
-    let kernel = this.cache.get(key);
-    if (!kernel) {
-      kernel = histogramKernel(features, this.slotOffsets, this.stride);
-      this.cache.set(key, kernel);
-    }
-    return kernel;
+    return this.cache.get(features, () => histogramKernel(features, this.slotOffsets, this.stride));
   }
 }
 
@@ -148,9 +175,13 @@ export type TaskKernel = (begin: number, end: number, out: Float64Array) => void
 /** Accumulates the rows `rowIndex[begin..end)` into the memory's histogram number `slot`. */
 export type SlotKernel = (begin: number, end: number, slot: number) => void;
 
-/** Kernels by feature set over a `KernelMemory`: WebAssembly when the memory allows, else JavaScript. */
+/**
+ * Kernels by feature set over a `KernelMemory`: WebAssembly (SIMD when the engine has it) when the
+ * memory allows, else JavaScript; at most KERNEL_CACHE_SIZE kept. Each kernel made is counted by
+ * kind in the memory's `kernelCounts`; compile failures are reported through the memory.
+ */
 export class MemoryHistogramKernels {
-  private readonly cache = new Map<string, SlotKernel>();
+  private readonly cache = new KernelCache<SlotKernel>();
   private readonly js: HistogramKernels;
 
   constructor(
@@ -172,22 +203,23 @@ export class MemoryHistogramKernels {
     };
   }
 
+  /** Kernels cached. */
+  get size(): number {
+    return this.cache.size;
+  }
+
   slotKernel(features: ArrayLike<number>): SlotKernel {
-    const key = Array.prototype.join.call(features, ',');
-    let kernel = this.cache.get(key);
-    if (!kernel) {
-      kernel = this.make(features);
-      this.cache.set(key, kernel);
-    }
-    return kernel;
+    return this.cache.get(features, () => this.make(features));
   }
 
   private make(features: ArrayLike<number>): SlotKernel {
     const m = this.memory;
     type Hist = (begin: number, end: number, out: number) => void;
     // SIMD when the engine has it, else scalar WebAssembly, else JavaScript.
-    const compiled = (simd: boolean) => m.compile([wasmHistogramFunction(features, this.slotOffsets, m.spec, simd)])?.['hist'] as Hist | undefined;
-    const hist = m.wasm ? (compiled(true) ?? compiled(false)) : undefined;
+    const compiled = (simd: boolean) => m.compile([wasmHistogramFunction(features, this.slotOffsets, m.spec, simd)], simd ? 'histogram (SIMD)' : 'histogram')?.['hist'] as Hist | undefined;
+    const simd = m.wasm ? compiled(true) : undefined;
+    const hist = simd ?? (m.wasm ? compiled(false) : undefined);
+    m.kernelCounts[simd ? 'simd' : hist ? 'webassembly' : 'javascript']++;
     if (hist) {
       return (begin, end, slot) => {
         if (end > begin) hist(begin, end, m.histAddress(slot));

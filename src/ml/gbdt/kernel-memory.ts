@@ -5,6 +5,9 @@ const PAGE = 65536;
 /** Above this many bytes the kernels stay in JavaScript (wasm32 addresses, with room to spare). */
 const MAX_WASM_BYTES = 2 ** 31;
 
+/** How a kernel runs: WebAssembly with SIMD, scalar WebAssembly, or JavaScript. */
+export type KernelKind = 'simd' | 'webassembly' | 'javascript';
+
 /** Byte addresses of the regions of a `KernelMemory`. */
 export interface KernelLayout {
   readonly bins: number;
@@ -60,6 +63,12 @@ export class KernelMemory {
   readonly rows: number;
   readonly cols: number;
   readonly histLength: number;
+  /** Histogram kernels made over this memory (one per feature set), by kind. */
+  readonly kernelCounts: Record<KernelKind, number> = { simd: 0, webassembly: 0, javascript: 0 };
+  /** Kernels that failed to compile over this memory (each then ran in JavaScript, or as scalar WebAssembly instead of SIMD). */
+  compileFailures = 0;
+  /** Told of each compile failure: the kernel's name and the engine's error. */
+  onCompileFailure: ((kernel: string, error: unknown) => void) | undefined;
 
   /**
    * A memory for `matrix` (its bins copied in) with `histCount` histograms of `histLength` doubles;
@@ -130,9 +139,19 @@ export class KernelMemory {
     return this.layout.hist + 8 * this.histLength * k;
   }
 
-  /** Compiles `funcs` over this memory; undefined when it is not a WebAssembly memory or compiling fails. */
-  compile(funcs: readonly WasmFunction[]): Record<string, unknown> | undefined {
+  /**
+   * Compiles `funcs` over this memory; undefined when it is not a WebAssembly memory or compiling
+   * fails (counted in `compileFailures` and passed to `onCompileFailure` with `kernel`, its name).
+   */
+  compile(funcs: readonly WasmFunction[], kernel: string = funcs.map((f) => f.name).join(', ')): Record<string, unknown> | undefined {
     const s = this.spec;
-    return s.wasmMemory ? instantiate(funcs, s.wasmMemory, s.pages, s.shared) : undefined;
+    if (!s.wasmMemory) return undefined;
+    try {
+      return instantiate(funcs, s.wasmMemory, s.pages, s.shared);
+    } catch (err) {
+      this.compileFailures++;
+      this.onCompileFailure?.(kernel, err);
+      return undefined;
+    }
   }
 }

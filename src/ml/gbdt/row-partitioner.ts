@@ -23,7 +23,7 @@ export class RowPartitioner {
     useWasm = true,
   ) {
     this.columnBytes = memory.rows * (memory.wide ? 2 : 1);
-    const compiled = useWasm ? memory.compile(functions(memory)) : undefined;
+    const compiled = useWasm ? memory.compile(functions(memory), 'row partitioner') : undefined;
     this.wasm = compiled && {
       partition: compiled['partition'] as RangeFn,
       addByLut: compiled['addByLut'] as RangeFn,

@@ -127,12 +127,8 @@ export function createMemory(pages: number, shared: boolean): WasmMemory | undef
   }
 }
 
-/** Compiles `funcs` over `memory` (made by `createMemory(pages, shared)`); undefined if that fails. */
-export function instantiate(funcs: readonly WasmFunction[], memory: WasmMemory, pages: number, shared: boolean): Record<string, unknown> | undefined {
-  if (!api) return undefined;
-  try {
-    return new api.Instance(new api.Module(assembleModule(funcs, pages, shared)), { env: { mem: memory } }).exports;
-  } catch {
-    return undefined;
-  }
+/** Compiles `funcs` over `memory` (made by `createMemory(pages, shared)`); throws what the engine throws when that fails. */
+export function instantiate(funcs: readonly WasmFunction[], memory: WasmMemory, pages: number, shared: boolean): Record<string, unknown> {
+  if (!api) throw new Error('WebAssembly is not available');
+  return new api.Instance(new api.Module(assembleModule(funcs, pages, shared)), { env: { mem: memory } }).exports;
 }
