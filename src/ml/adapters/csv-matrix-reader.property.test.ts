@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { assertFast, fcParams, resultOrOneLineError } from '../../../test/support/property-checks.js';
 import { reportInput, runTimeLimited } from '../../../test/support/time-limited.js';
 import { parseNumericCsv } from './csv-matrix-reader.js';
+import { parseNumericCsvBytes } from './numeric-csv.js';
 
 /**
  * Property tests of the training CSV reader (`parseNumericCsv`): generated numeric tables come back
@@ -36,6 +37,9 @@ export function roundTrip({ seed, numRuns }: { seed: number; numRuns: number }):
       const text = [...(header ? [names.join(',')] : []), ...lines].join(crlf ? '\r\n' : '\n');
       reportInput(text);
       const t = parseNumericCsv(text, 'gen.csv', { header, labelFirst });
+      // The byte-level parser (what `train` and `predict` use) reads exactly the same table.
+      const b = parseNumericCsvBytes(Buffer.from(text, 'utf8'), 'gen.csv', { header, labelFirst });
+      assert.deepEqual([b.rows, b.cols, [...b.data], b.label ? [...b.label] : undefined, b.columns], [t.rows, t.cols, [...t.data], t.label ? [...t.label] : undefined, t.columns]);
       const featureCols = labelFirst ? cols - 1 : cols;
       assert.equal(t.rows, rows);
       assert.equal(t.cols, featureCols);
@@ -88,6 +92,10 @@ export function anyText({ seed, numRuns }: { seed: number; numRuns: number }): n
         assert.equal(t.data.length, t.rows * t.cols);
         if (labelFirst) assert.ok(t.label!.every((v) => Number.isFinite(v)), input);
       } else assert.match(result.error.message, /^gen\.csv: /);
+      // The byte-level parser ends the same way: a table or a one-line error naming the file.
+      const bytes = resultOrOneLineError(() => parseNumericCsvBytes(Buffer.from(text, 'utf8'), 'gen.csv', { header, labelFirst }), input);
+      if (!bytes.ok) assert.match(bytes.error.message, /^gen\.csv: /);
+      else if (labelFirst) assert.ok(bytes.value.label!.every((v) => Number.isFinite(v)), input);
       assertFast(start, 2000, input);
     }),
     fcParams(seed, numRuns),

@@ -256,7 +256,11 @@ export function parseNumericCsv(text: string, file: string, options: NumericCsvO
       if (cell === '' || cell === 'NaN' || cell === 'nan') v = NaN;
       else {
         v = Number(cell);
-        if (!Number.isFinite(v)) throw new InvalidArgumentError(`${file}: line ${line}, column ${c + 1}: '${cell}' is not a number`);
+        if (!Number.isFinite(v)) {
+          // A cell holding a carriage return (or another line break) must not break the message over lines.
+          const shown = cell.replace(/[\r\n\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+          throw new InvalidArgumentError(`${file}: line ${line}, column ${c + 1}: '${shown}' is not a number`);
+        }
       }
       if (label && c === 0) {
         if (Number.isNaN(v)) throw new InvalidArgumentError(`${file}: line ${line}: the label (first column) is missing`);
