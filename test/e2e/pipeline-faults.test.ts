@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -93,6 +93,46 @@ describe('pipeline jobs die with their engine (real processes)', () => {
       }
     });
   }
+
+  it('SIGTERM while a built-in job trains: the job runner (and its worker threads) die with the engine', { timeout: 90_000 }, async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      // 20,000 rows of y = 3a + b + noise, label first, no header; far more rounds than it will get to run.
+      const rows: string[] = [];
+      let s = 7;
+      const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      for (let i = 0; i < 20_000; i++) {
+        const a = rnd();
+        const b2 = rnd();
+        rows.push(`${3 * a + b2 + rnd() / 10},${a},${b2}`);
+      }
+      await mkdir(path.join(home, 'data'), { recursive: true });
+      await writeFile(path.join(home, 'data', 'train.csv'), rows.join('\n'));
+      const b = new PipelineBuilder();
+      b.training('Train', { hyperparameters: { objective: 'reg:squarederror', num_round: '100000', max_depth: '6', nthread: '2' }, channels: { train: path.join(home, 'data', 'train.csv') } });
+      await app.pipelines.upsert('builtin', b.build());
+      const run = startCli(home, ['pipeline', 'start', 'builtin']);
+      let pgid: number | undefined;
+      await waitFor('the training job to start', async () => {
+        const jobs = existsSync(path.join(home, 'jobs')) ? await readdir(path.join(home, 'jobs')) : [];
+        const pidFile = jobs.map((j) => path.join(home, 'jobs', j, '.driftline', 'job.pid')).find((f) => existsSync(f));
+        if (pidFile) pgid = (JSON.parse(readFileSync(pidFile, 'utf8')) as { pgid: number }).pgid;
+        return pgid !== undefined;
+      });
+      await sleep(1500);
+      assert.equal(running(pgid!), true, 'the job runner trains');
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exited, 143, run.stderr());
+      await waitFor('the job runner to die', () => !running(pgid!), 10_000);
+      const [execution] = (await app.pipelines.executions({ pipelineName: 'builtin' })).items;
+      assert.equal(execution?.owner, undefined, 'released for resume');
+      const logs = await cli(['pipeline', 'logs', execution!.id, 'Train'], { home });
+      assert.match(logs.stdout, /== pipelines-exec-[^\n]*-Train-1\.log\n/, 'the interrupted attempt keeps its log');
+    } finally {
+      await app.close();
+    }
+  });
 
   it('`pipeline stop` kills the job and everything it started', { timeout: 60_000 }, async () => {
     const home = await tmpDir();
