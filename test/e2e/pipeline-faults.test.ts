@@ -5,6 +5,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { PipelineBuilder } from '../../src/pipeline/index.js';
 import { cli } from '../support/cli-runner.js';
 import { openApp } from '../support/pipeline-app.js';
@@ -129,6 +130,42 @@ describe('pipeline jobs die with their engine (real processes)', () => {
       assert.equal(execution?.owner, undefined, 'released for resume');
       const logs = await cli(['pipeline', 'logs', execution!.id, 'Train'], { home });
       assert.match(logs.stdout, /== pipelines-exec-[^\n]*-Train-1\.log\n/, 'the interrupted attempt keeps its log');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the database fails mid-run (locked by another writer): the running sibling is stopped, and the execution ends Failed with the reason', { timeout: 90_000 }, async () => {
+    const home = await tmpDir();
+    const app = await openApp(home);
+    try {
+      const pids = path.join(home, 'a.pid');
+      const go = path.join(home, 'go');
+      const b = new PipelineBuilder();
+      b.processing('A', { processor: { command: [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(pids)},String(process.pid));setInterval(()=>{},1000)`] } });
+      b.processing('B', { processor: { command: [process.execPath, '-e', `const fs=require('fs');const t=setInterval(()=>{if(fs.existsSync(${JSON.stringify(go)})){clearInterval(t)}},50)`] } });
+      await app.pipelines.upsert('db', b.build());
+      const run = startCli(home, ['pipeline', 'start', 'db']);
+      await waitFor('job A to start', () => existsSync(pids));
+      const jobA = Number(readFileSync(pids, 'utf8'));
+      await sleep(300);
+      // Another writer holds the database: every write of the engine now fails (after SQLite's 5 s busy timeout).
+      const lock = new Database(path.join(home, 'driftline.db'));
+      lock.prepare('BEGIN IMMEDIATE').run();
+      try {
+        await writeFile(go, '1'); // B ends: its Succeeded cannot be saved
+        await waitFor('job A to be stopped', () => !running(jobA), 30_000);
+      } finally {
+        lock.prepare('ROLLBACK').run();
+        lock.close();
+      }
+      const code = await run.exited;
+      assert.equal(code, 5, run.stderr());
+      const [execution] = (await app.pipelines.executions({ pipelineName: 'db' })).items;
+      assert.equal(execution?.status, 'Failed');
+      assert.match(execution?.failureReason ?? '', /could not save step B \(Succeeded\): metadata store: save step failed: database is locked/);
+      const d = await app.pipelines.describeExecution(execution!.id);
+      assert.deepEqual(Object.fromEntries(d.steps.map((st) => [st.name, st.status])), { A: 'Stopped', B: 'Failed' });
     } finally {
       await app.close();
     }
