@@ -76,7 +76,11 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   memory.onCompileFailure = (kernel, err) => {
     if (failedKernels.has(kernel)) return; // once per kernel kind, not per feature set
     failedKernels.add(kernel);
-    logger.warn('kernel failed to compile, falling back', { kernel, fallback: kernel === 'histogram (SIMD)' ? 'scalar WebAssembly' : 'JavaScript', error: oneLine(err) });
+    logger.warn('kernel failed to compile, falling back', {
+      kernel,
+      fallback: kernel === 'histogram (SIMD)' ? 'scalar WebAssembly' : 'JavaScript',
+      error: oneLine(err),
+    });
   };
   builder.attach(memory);
   const partitioner = new RowPartitioner(memory, matrix.missing);
@@ -147,7 +151,8 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     await builder.close();
   }
   const workerCompileFailures = builder.workerCompileFailures ?? 0;
-  if (workerCompileFailures > 0) logger.warn('kernels failed to compile in histogram workers, which fell back to JavaScript', { failures: workerCompileFailures });
+  if (workerCompileFailures > 0)
+    logger.warn('kernels failed to compile in histogram workers, which fell back to JavaScript', { failures: workerCompileFailures });
 
   const earlyStopping = hp.early_stopping_rounds > 0 && options.validation !== undefined;
   const kept = earlyStopping ? trees.slice(0, best.iteration + 1) : trees;

@@ -42,7 +42,14 @@ describe('WorkerHistogramBuilder', () => {
       for (let i = 0; i < gpair.length; i++) gpair[i] = r.next() - 0.3;
       for (let i = 0; i < set.rows; i++) rowIndex[i] = set.rows - 1 - i;
       const outs = [0, 1, 2].map(() => builder.createHistogram(histLength));
-      builder.build([{ begin: 0, end: 70_000, out: outs[0]! }, { begin: 70_000, end: 70_100, out: outs[1]! }, { begin: 70_100, end: 100_000, out: outs[2]! }], features);
+      builder.build(
+        [
+          { begin: 0, end: 70_000, out: outs[0]! },
+          { begin: 70_000, end: 70_100, out: outs[1]! },
+          { begin: 70_100, end: 100_000, out: outs[2]! },
+        ],
+        features,
+      );
       results.push(outs.map((o) => Array.from(o)));
       await builder.close();
     }
@@ -111,7 +118,10 @@ describe('WorkerHistogramBuilder', () => {
       const disturbed = await run({ stallTimeoutMs: 200, logger: recordingLogger(lines), fault: { afterClaims: 3, kind } });
       assert.equal(disturbed.builder.workersLost, 1);
       assert.equal(disturbed.report.workersLost, 1);
-      assert.ok(lines.some((l) => l.level === 'warn' && l.msg === 'histogram worker lost, building its slices in this thread'), JSON.stringify(lines));
+      assert.ok(
+        lines.some((l) => l.level === 'warn' && l.msg === 'histogram worker lost, building its slices in this thread'),
+        JSON.stringify(lines),
+      );
       // The slices it held are built here and added in the same order: the same sums, the same trees.
       assert.deepEqual(disturbed.model.trees, undisturbed.model.trees);
       assert.deepEqual(disturbed.report.rounds, undisturbed.report.rounds);
@@ -128,7 +138,10 @@ describe('WorkerHistogramBuilder', () => {
     const histLength = 2 * histogramOffsets(cuts)[cols]!;
     const features = Int32Array.from({ length: cols }, (_, i) => i);
     const results: number[][] = [];
-    const builders: HistogramBuilder[] = [new SerialHistogramBuilder(cuts), new WorkerHistogramBuilder(matrix, cuts, 2, { minSharedRows: 256, minHandOffRows: 512 })];
+    const builders: HistogramBuilder[] = [
+      new SerialHistogramBuilder(cuts),
+      new WorkerHistogramBuilder(matrix, cuts, 2, { minSharedRows: 256, minHandOffRows: 512 }),
+    ];
     for (const builder of builders) {
       const memory = KernelMemory.create(matrix, histLength, builder.sharedMemory, true, builder.histogramsNeeded);
       builder.attach(memory);

@@ -214,7 +214,8 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
 
   build(tasks: readonly HistogramTask[], features: Int32Array): void {
     if (!this.kernels) throw new Error('WorkerHistogramBuilder: attach a KernelMemory first');
-    if (features.length > this.featureList.length) throw new Error(`WorkerHistogramBuilder: ${features.length} features asked for, the matrix has ${this.featureList.length}`);
+    if (features.length > this.featureList.length)
+      throw new Error(`WorkerHistogramBuilder: ${features.length} features asked for, the matrix has ${this.featureList.length}`);
     let sharedRows = 0;
     for (const t of tasks) if (t.end - t.begin >= this.minSharedRows) sharedRows += t.end - t.begin;
     if (sharedRows < this.minHandOffRows) {
@@ -365,7 +366,16 @@ export class WorkerHistogramBuilder implements HistogramBuilder {
     this.startedAt = Date.now();
     for (let k = 1; k < this.threadCount; k++) {
       const fault = k === 1 ? this.options.fault : undefined;
-      const data: WorkerData = { share: k, shares: this.threadCount, memory: memory.spec, slotOffsets: this.slotOffsets, control: this.control, claims: this.claims, features: this.featureList, ...(fault ? { fault } : {}) };
+      const data: WorkerData = {
+        share: k,
+        shares: this.threadCount,
+        memory: memory.spec,
+        slotOffsets: this.slotOffsets,
+        control: this.control,
+        claims: this.claims,
+        features: this.featureList,
+        ...(fault ? { fault } : {}),
+      };
       const spare = WorkerHistogramBuilder.spare.shift();
       const worker = spare ?? startWorker(data);
       spare?.removeAllListeners();

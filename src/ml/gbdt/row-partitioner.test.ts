@@ -31,12 +31,23 @@ describe('RowPartitioner', () => {
         const mid = partitioner.partition(1, 100, 2900);
         const left = Array.from(rowIndex.subarray(100, mid));
         const right = Array.from(rowIndex.subarray(mid, 2900));
-        assert.deepEqual([...left].sort((a, b) => a - b), left, 'left part keeps row order');
-        assert.deepEqual([...right].sort((a, b) => a - b), right, 'right part keeps row order');
+        assert.deepEqual(
+          [...left].sort((a, b) => a - b),
+          left,
+          'left part keeps row order',
+        );
+        assert.deepEqual(
+          [...right].sort((a, b) => a - b),
+          right,
+          'right part keeps row order',
+        );
         const cut = cuts.values[cuts.offsets[1]! + 10]!; // x < cut: bins 0..10
         for (const row of left) assert.ok(Number.isNaN(data[row * 2 + 1]!) || data[row * 2 + 1]! < cut);
         for (const row of right) assert.ok(data[row * 2 + 1]! >= cut);
-        assert.deepEqual(Array.from(rowIndex.subarray(0, 100)), Array.from({ length: 100 }, (_, i) => i));
+        assert.deepEqual(
+          Array.from(rowIndex.subarray(0, 100)),
+          Array.from({ length: 100 }, (_, i) => i),
+        );
         partitioner.addBySplit(1, 0, 3000, 2, -1);
         partitioner.addToRange(mid, 2900, 0.5);
         for (const row of left) assert.equal(margin[row], 2);
@@ -54,11 +65,17 @@ describe('RowPartitioner', () => {
       const rows = Array.from(memory.rowIndex);
       const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
       assert.ok(ascending(rows.slice(0, k)) && ascending(rows.slice(k)));
-      assert.deepEqual([...rows].sort((a, b) => a - b), Array.from({ length: rows.length }, (_, i) => i));
+      assert.deepEqual(
+        [...rows].sort((a, b) => a - b),
+        Array.from({ length: rows.length }, (_, i) => i),
+      );
       assert.ok(Math.abs(k / rows.length - 0.8) < 0.03, `sampled ${k} of ${rows.length}`);
       // A threshold of 0 samples nothing: the first row is taken so that the sample is never empty.
       assert.equal(partitioner.sampleRows(0, 7), 1);
-      assert.deepEqual(Array.from(memory.rowIndex), Array.from({ length: rows.length }, (_, i) => i));
+      assert.deepEqual(
+        Array.from(memory.rowIndex),
+        Array.from({ length: rows.length }, (_, i) => i),
+      );
       return { k, rows };
     });
     assert.deepEqual(samples[0], samples[1]);

@@ -146,8 +146,28 @@ export class TreeGrower {
           continue;
         }
         const depth = node.depth + 1;
-        const l: NodeState = { id: addNode(node.id, split.leftG, split.leftH), begin: node.begin, end: node.end, obegin: node.obegin, oend: node.oend, g: split.leftG, h: split.leftH, hist: undefined, depth };
-        const r: NodeState = { id: addNode(node.id, split.rightG, split.rightH), begin: node.begin, end: node.end, obegin: node.obegin, oend: node.oend, g: split.rightG, h: split.rightH, hist: undefined, depth };
+        const l: NodeState = {
+          id: addNode(node.id, split.leftG, split.leftH),
+          begin: node.begin,
+          end: node.end,
+          obegin: node.obegin,
+          oend: node.oend,
+          g: split.leftG,
+          h: split.leftH,
+          hist: undefined,
+          depth,
+        };
+        const r: NodeState = {
+          id: addNode(node.id, split.rightG, split.rightH),
+          begin: node.begin,
+          end: node.end,
+          obegin: node.obegin,
+          oend: node.oend,
+          g: split.rightG,
+          h: split.rightH,
+          hist: undefined,
+          depth,
+        };
         left[node.id] = l.id;
         right[node.id] = r.id;
         splitIndices[node.id] = split.feature;
