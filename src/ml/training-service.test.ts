@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { noopLogger } from '../core/logger.js';
-import { SerialHistogramBuilder } from './gbdt/histogram-builder.js';
+import { SerialShardExecutor } from './gbdt/shard-executor.js';
 import type { MatrixReader } from './matrix-reader.js';
 import { TrainingService } from './training-service.js';
 
@@ -28,7 +28,7 @@ function service(calls: string[]) {
     logger: noopLogger,
     threads: 2,
     prestartWorkers: (t) => calls.push(`prestart ${t}`),
-    histogramBuilder: (_m, c) => new SerialHistogramBuilder(c),
+    shardExecutor: (m, c) => new SerialShardExecutor(c, m.missing),
   });
 }
 

@@ -14,12 +14,12 @@ export interface KernelLayout {
   readonly byRow: number;
   readonly rowIndex: number;
   readonly scratch: number;
-  readonly lut: number;
   readonly gpair: number;
+  /** Two margin arrays: a tree reads one and writes the other (see `margins`). */
   readonly margin: number;
+  readonly label: number;
   /** `histCount` histograms of `histLength` doubles, one after the other. */
   readonly hist: number;
-  readonly leafValues: number;
 }
 
 /** What a worker thread needs to see the same memory (structured-cloneable: the buffer is shared). */
@@ -41,8 +41,8 @@ export interface KernelMemorySpec {
 /**
  * One block of memory holding every array the training loops touch, so that WebAssembly kernels
  * (see `RowPartitioner`, `MemoryHistogramKernels`) can work on all of them: the column-major and
- * row-major bins, the row order and a scratch array, a split's lookup table, the gradient pairs, the
- * training margins, histograms and a pair of leaf values. It is a WebAssembly memory when
+ * row-major bins, the row order and a scratch array, the gradient pairs, two arrays of training
+ * margins, the labels and histograms. It is a WebAssembly memory when
  * WebAssembly is available (and the data fits in 2 GB), a plain buffer otherwise; shared (a
  * SharedArrayBuffer) when asked, for histogram workers, which view it through `spec`.
  */
@@ -53,12 +53,12 @@ export class KernelMemory {
   readonly byRow: Uint8Array | Uint16Array;
   readonly rowIndex: Uint32Array;
   readonly scratch: Uint32Array;
-  readonly lut: Uint8Array;
   readonly gpair: Float64Array;
-  readonly margin: Float64Array;
+  /** The two margin arrays (margin 0 first: where training starts). */
+  readonly margins: readonly [Float64Array, Float64Array];
+  readonly label: Float64Array;
   /** All `histCount` histograms. */
   readonly hists: Float64Array;
-  readonly leafValues: Float64Array;
   readonly wide: boolean;
   readonly rows: number;
   readonly cols: number;
@@ -89,11 +89,10 @@ export class KernelMemory {
       byRow: take(matrix.byRow.byteLength),
       rowIndex: take(4 * n),
       scratch: take(4 * n),
-      lut: take(maxCode + 1),
       gpair: take(16 * n),
-      margin: take(8 * n),
+      margin: take(16 * n),
+      label: take(8 * n),
       hist: take(8 * histLength * histCount),
-      leafValues: take(16),
     };
     const pages = Math.max(1, Math.ceil(at / PAGE));
     const wasmMemory = useWasm && at <= MAX_WASM_BYTES ? createMemory(pages, shared) : undefined;
@@ -117,16 +116,20 @@ export class KernelMemory {
     this.byRow = bins(L.byRow);
     this.rowIndex = new Uint32Array(buffer, L.rowIndex, rows);
     this.scratch = new Uint32Array(buffer, L.scratch, rows);
-    this.lut = new Uint8Array(buffer, L.lut, spec.maxCode + 1);
     this.gpair = new Float64Array(buffer, L.gpair, 2 * rows);
-    this.margin = new Float64Array(buffer, L.margin, rows);
+    this.margins = [new Float64Array(buffer, L.margin, rows), new Float64Array(buffer, L.margin + 8 * rows, rows)];
+    this.label = new Float64Array(buffer, L.label, rows);
     this.hists = new Float64Array(buffer, L.hist, spec.histLength * spec.histCount);
-    this.leafValues = new Float64Array(buffer, L.leafValues, 2);
   }
 
   /** True when kernels can be compiled to WebAssembly over this memory. */
   get wasm(): boolean {
     return this.spec.wasmMemory !== undefined;
+  }
+
+  /** Byte address of margin array `k` (0 or 1). */
+  marginAddress(k: number): number {
+    return this.layout.margin + 8 * this.rows * k;
   }
 
   /** Histogram `k` (a view). */

@@ -1,20 +1,25 @@
 import type { KernelMemory } from './kernel-memory.js';
 import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js';
 
-type RangeFn = (begin: number, end: number, column: number) => number;
-type AddFn = (begin: number, end: number, value: number) => void;
-type SampleFn = (n: number, threshold: number, seed: number) => number;
+type SampleFn = (lo: number, hi: number, threshold: number, seed: number) => number;
+type PartitionFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number) => number;
+type SetLeafFn = (begin: number, end: number, value: number, from: number, to: number) => void;
+type SetBySplitFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, left: number, right: number, from: number, to: number) => void;
 
 /**
- * Partitions row numbers by a split, in place and stably, and adds leaf values to the rows' margins.
- * The rows of a node sit in `memory.rowIndex[begin..end)`; after `setSplit` and `partition` those
- * going left come first. The loops run as small WebAssembly functions compiled at run time over the
- * `KernelMemory` (branch-free, no bounds checks: partitioning is about 3x faster than the JavaScript
- * loop, whose cost was the gather of each row's bin), or in JavaScript without WebAssembly.
+ * The row loops of tree growth over a `KernelMemory`: drawing a round's row sample, partitioning
+ * row numbers by a split (in place, stably), and writing leaf values into the margins. Each works on
+ * a range of `memory.rowIndex` and uses the scratch array only at the same positions, so threads can
+ * run them at once on disjoint ranges (row shards). A row goes left of a split on `feature` at `bin`
+ * when its bin is at most `bin` (-1: none is), or when it is missing and `defaultLeft`. Leaf values
+ * are written as `to[row] = from[row] + value` between the two margin arrays (0 and 1): running a
+ * loop again gives the same margins. The loops run as small WebAssembly functions compiled at run
+ * time (branch-free, no bounds checks: partitioning is about 3x faster than the JavaScript loop,
+ * whose cost is the gather of each row's bin), or in JavaScript without WebAssembly (tested to match).
  */
 export class RowPartitioner {
   private readonly columnBytes: number;
-  private readonly wasm: { partition: RangeFn; addByLut: RangeFn; addToRange: AddFn; sample: SampleFn } | undefined;
+  private readonly wasm: { sample: SampleFn; partition: PartitionFn; setLeaf: SetLeafFn; setBySplit: SetBySplitFn } | undefined;
 
   /** `missing`: each feature's missing marker in the memory's bins (`BinnedMatrix.missing`). */
   constructor(
@@ -25,10 +30,10 @@ export class RowPartitioner {
     this.columnBytes = memory.rows * (memory.wide ? 2 : 1);
     const compiled = useWasm ? memory.compile(functions(memory), 'row partitioner') : undefined;
     this.wasm = compiled && {
-      partition: compiled['partition'] as RangeFn,
-      addByLut: compiled['addByLut'] as RangeFn,
-      addToRange: compiled['addToRange'] as AddFn,
       sample: compiled['sample'] as SampleFn,
+      partition: compiled['partition'] as PartitionFn,
+      setLeaf: compiled['setLeaf'] as SetLeafFn,
+      setBySplit: compiled['setBySplit'] as SetBySplitFn,
     };
   }
 
@@ -37,183 +42,213 @@ export class RowPartitioner {
     return this.wasm !== undefined;
   }
 
-  /** Sets the split to apply: bins 0..bin go left, the feature's missing values go left when `defaultLeft`. */
-  setSplit(feature: number, bin: number, defaultLeft: boolean): void {
-    const code = this.missing[feature]!;
-    const lut = this.memory.lut;
-    for (let b = 0; b < code; b++) lut[b] = b <= bin ? 1 : 0;
-    lut[code] = defaultLeft ? 1 : 0;
+  /**
+   * Draws the sample of rows lo..hi-1 (Bernoulli with probability `threshold` / 2^32, as XGBoost's
+   * subsample) with a xorshift32 stream whose state before row lo is `seed` (non-zero): the sampled
+   * rows go to `rowIndex[lo..lo+k)` and the others after them up to hi, both ascending. Returns k.
+   */
+  sampleRange(lo: number, hi: number, threshold: number, seed: number): number {
+    if (hi <= lo) return 0;
+    if (this.wasm) return this.wasm.sample(lo, hi, threshold | 0, seed | 0);
+    const { rowIndex, scratch } = this.memory;
+    let x = seed | 0;
+    let k = lo;
+    let o = lo;
+    for (let i = lo; i < hi; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      if (x >>> 0 < threshold >>> 0) rowIndex[k++] = i;
+      else scratch[o++] = i;
+    }
+    rowIndex.set(scratch.subarray(lo, o), k);
+    return k - lo;
   }
 
-  /** Partitions `rowIndex[begin..end)` by the current split on `feature`; returns where the right part starts. */
-  partition(feature: number, begin: number, end: number): number {
+  /** Partitions `rowIndex[begin..end)` by the split; returns where the right part starts. */
+  partition(feature: number, bin: number, defaultLeft: boolean, begin: number, end: number): number {
     if (end <= begin) return begin;
-    if (this.wasm) return this.wasm.partition(begin, end, this.memory.layout.bins + feature * this.columnBytes);
+    const missing = this.missing[feature]!;
+    if (this.wasm) return this.wasm.partition(begin, end, this.column(feature), bin, missing, defaultLeft ? 1 : 0);
     const m = this.memory;
-    return partitionRange(m.rowIndex, begin, end, m.bins, feature * m.rows, m.lut, m.scratch);
+    const { rowIndex, scratch, bins } = m;
+    const base = feature * m.rows;
+    let l = begin;
+    let r = begin;
+    for (let i = begin; i < end; i++) {
+      const row = rowIndex[i]!;
+      const b = bins[base + row]!;
+      if (b <= bin || (b === missing && defaultLeft)) rowIndex[l++] = row;
+      else scratch[r++] = row;
+    }
+    rowIndex.set(scratch.subarray(begin, r), l);
+    return l;
   }
 
-  /** Adds, to the margin of each row in `rowIndex[begin..end)`, `left` or `right` by the side of the current split (on `feature`) it falls. */
-  addBySplit(feature: number, begin: number, end: number, left: number, right: number): void {
-    const m = this.memory;
-    m.leafValues[0] = right;
-    m.leafValues[1] = left;
+  /** Margins `to` (0 or 1) of the rows `rowIndex[begin..end)`: their margins `from` plus `value`. */
+  setLeaf(begin: number, end: number, value: number, from: number, to: number): void {
     if (end <= begin) return;
+    const m = this.memory;
     if (this.wasm) {
-      this.wasm.addByLut(begin, end, m.layout.bins + feature * this.columnBytes);
+      this.wasm.setLeaf(begin, end, value, m.marginAddress(from), m.marginAddress(to));
       return;
     }
-    const { margin, rowIndex, bins, lut, leafValues } = m;
+    const { rowIndex } = m;
+    const a = m.margins[from]!;
+    const b = m.margins[to]!;
+    for (let i = begin; i < end; i++) {
+      const row = rowIndex[i]!;
+      b[row] = a[row]! + value;
+    }
+  }
+
+  /** Like `setLeaf`, with `left` or `right` by the side of the split each row falls on (no partitioning). */
+  setBySplit(feature: number, bin: number, defaultLeft: boolean, begin: number, end: number, left: number, right: number, from: number, to: number): void {
+    if (end <= begin) return;
+    const m = this.memory;
+    const missing = this.missing[feature]!;
+    if (this.wasm) {
+      this.wasm.setBySplit(begin, end, this.column(feature), bin, missing, defaultLeft ? 1 : 0, left, right, m.marginAddress(from), m.marginAddress(to));
+      return;
+    }
+    const { rowIndex, bins } = m;
+    const a = m.margins[from]!;
+    const c = m.margins[to]!;
     const base = feature * m.rows;
     for (let i = begin; i < end; i++) {
       const row = rowIndex[i]!;
-      margin[row]! += leafValues[lut[bins[base + row]!]!]!;
+      const b = bins[base + row]!;
+      c[row] = a[row]! + (b <= bin || (b === missing && defaultLeft) ? left : right);
     }
   }
 
-  /**
-   * Draws this round's row sample (Bernoulli with probability `threshold` / 2^32, as XGBoost's
-   * subsample) with a xorshift32 stream started at `seed` (non-zero): the sampled rows go to
-   * `rowIndex[0..k)` and the others after them, both in ascending order. Returns k (at least 1).
-   */
-  sampleRows(threshold: number, seed: number): number {
-    const m = this.memory;
-    const n = m.rows;
-    let k: number;
-    if (this.wasm) {
-      k = this.wasm.sample(n, threshold | 0, seed | 0);
-    } else {
-      const { rowIndex, scratch } = m;
-      let x = seed | 0;
-      let o = 0;
-      k = 0;
-      for (let i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        if (x >>> 0 < threshold) rowIndex[k++] = i;
-        else scratch[o++] = i;
-      }
-      rowIndex.set(scratch.subarray(0, o), k);
+  /** Sums of the gradient pairs of the rows `rowIndex[begin..end)`, into `out[0]` (gradient) and `out[1]` (hessian). */
+  sums(begin: number, end: number, out: Float64Array): void {
+    const { rowIndex, gpair } = this.memory;
+    let g = 0;
+    let h = 0;
+    for (let i = begin; i < end; i++) {
+      const r = rowIndex[i]!;
+      g += gpair[2 * r]!;
+      h += gpair[2 * r + 1]!;
     }
-    // Never an empty sample: the first row left out joins it (the rest stay in order after it).
-    return k === 0 && n > 0 ? 1 : k;
+    out[0] = g;
+    out[1] = h;
   }
 
-  /** Adds `value` to the margins of the rows `rowIndex[begin..end)`. */
-  addToRange(begin: number, end: number, value: number): void {
-    if (end <= begin) return;
-    if (this.wasm) {
-      this.wasm.addToRange(begin, end, value);
-      return;
-    }
-    const { margin, rowIndex } = this.memory;
-    for (let i = begin; i < end; i++) margin[rowIndex[i]!]! += value;
+  /** Byte address of `feature`'s column of bins. */
+  private column(feature: number): number {
+    return this.memory.layout.bins + feature * this.columnBytes;
   }
 }
 
 /**
- * The WebAssembly functions, with the memory's addresses compiled in:
- * - partition(begin, end, column) → mid: for i in [begin, end): row = ri[i]; g = lut[bin(row)];
- *   ri[l] = row; scr[r] = row; l += g; r += 1 - g; then scr[0..r) is copied to ri[l..); returns l.
- * - addByLut(begin, end, column): margin[row] += leafValues[lut[bin(row)]] for the rows ri[begin..end).
- * - addToRange(begin, end, value): margin[row] += value for the rows ri[begin..end).
- * `column` is the byte address of the split feature's column of bins.
+ * The WebAssembly functions, with the memory's addresses compiled in (`column`: the byte address of
+ * the split feature's column of bins; `from`, `to`: byte addresses of margin arrays):
+ * - sample(lo, hi, threshold, seed) → k: xorshift32 coin flips; sampled rows to ri[lo..), the others
+ *   to scr[lo..) then after them.
+ * - partition(begin, end, column, bin, missing, defaultLeft) → mid: for i in [begin, end): row = ri[i];
+ *   g = goes left; ri[l] = row; scr[begin + r] = row; l += g; r += 1 - g; then scr[begin..begin+r)
+ *   is copied to ri[l..); returns l.
+ * - setLeaf(begin, end, value, from, to): to[row] = from[row] + value for the rows ri[begin..end).
+ * - setBySplit(begin, end, column, bin, missing, defaultLeft, left, right, from, to): the same with
+ *   left or right by the split.
  */
 function functions(memory: KernelMemory): WasmFunction[] {
   const L = memory.layout;
-  const [begin, end, column, i, l, r, row, g] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const bin: Bytes = memory.wide ? [...op.get(column), ...op.get(row), ...op.i32(1), ...op.shl, ...op.add, ...op.load16()] : [...op.get(column), ...op.get(row), ...op.add, ...op.load8()];
-  const loopHead: Bytes[] = [op.block, op.loop, op.get(i), op.get(end), op.geU, op.brIf(1), op.get(i), op.i32(2), op.shl, op.load(L.rowIndex), op.set(row)];
-  const loopTail: Bytes[] = [op.get(i), op.i32(1), op.add, op.set(i), op.br(0), op.end, op.end];
-  const partition: WasmFunction = {
-    name: 'partition',
-    params: [I32, I32, I32],
-    results: [I32],
-    locals: [[5, I32]],
-    body: [
-      op.get(begin), op.set(i), op.get(begin), op.set(l), op.i32(0), op.set(r),
-      ...loopHead,
-      bin, op.load8(L.lut), op.set(g),
-      op.get(l), op.i32(2), op.shl, op.get(row), op.store(L.rowIndex),
-      op.get(r), op.i32(2), op.shl, op.get(row), op.store(L.scratch),
-      op.get(l), op.get(g), op.add, op.set(l),
-      op.get(r), op.i32(1), op.add, op.get(g), op.sub, op.set(r),
-      ...loopTail,
-      op.get(l), op.i32(2), op.shl, op.i32(L.rowIndex), op.add, op.i32(L.scratch), op.get(r), op.i32(2), op.shl, op.memoryCopy,
-      op.get(l),
-    ],
-  };
-  // Same local numbering (l, r, g unused) so that `bin` and the loop pieces apply.
-  const addByLut: WasmFunction = {
-    name: 'addByLut',
-    params: [I32, I32, I32],
-    results: [],
-    locals: [[5, I32]],
-    body: [
-      op.get(begin), op.set(i),
-      ...loopHead,
-      op.get(row), op.i32(3), op.shl,
-      op.get(row), op.i32(3), op.shl, op.f64Load(L.margin),
-      bin, op.load8(L.lut), op.i32(3), op.shl, op.f64Load(L.leafValues),
-      op.f64Add, op.f64Store(L.margin),
-      ...loopTail,
-    ],
-  };
-  // addToRange(begin, end, value: f64): locals i (3), l, r, row (6) as above; value is param 2.
-  const addToRange: WasmFunction = {
-    name: 'addToRange',
-    params: [I32, I32, F64],
-    results: [],
-    locals: [[5, I32]],
-    body: [
-      op.get(begin), op.set(i),
-      ...loopHead,
-      op.get(row), op.i32(3), op.shl,
-      op.get(row), op.i32(3), op.shl, op.f64Load(L.margin),
-      op.get(2), op.f64Add, op.f64Store(L.margin),
-      ...loopTail,
-    ],
-  };
-  // sample(n, threshold, seed) → k; locals i (3), k (4), o (5), x (6).
-  const [count, threshold, seed, x] = [0, 1, 2, 6];
+  const binOf = (column: number, row: number): Bytes =>
+    memory.wide ? [...op.get(column), ...op.get(row), ...op.i32(1), ...op.shl, ...op.add, ...op.load16()] : [...op.get(column), ...op.get(row), ...op.add, ...op.load8()];
+  /** Left of the split: (b <= bin, signed) | ((b == missing) & defaultLeft). */
+  const goesLeft = (b: number, bin: number, missing: number, defaultLeft: number): Bytes[] => [
+    op.get(b), op.get(bin), op.leS, op.get(b), op.get(missing), op.eq, op.get(defaultLeft), op.and, op.or,
+  ];
+  const loopHead = (i: number, end: number, row: number): Bytes[] => [op.block, op.loop, op.get(i), op.get(end), op.geU, op.brIf(1), op.get(i), op.i32(2), op.shl, op.load(L.rowIndex), op.set(row)];
+  const loopTail = (i: number): Bytes[] => [op.get(i), op.i32(1), op.add, op.set(i), op.br(0), op.end, op.end];
+  /** Copies scr[first..first+r) to ri[l..). */
+  const copyBack = (l: number, first: number, r: number): Bytes[] => [
+    op.get(l), op.i32(2), op.shl, op.i32(L.rowIndex), op.add,
+    op.get(first), op.i32(2), op.shl, op.i32(L.scratch), op.add,
+    op.get(r), op.i32(2), op.shl, op.memoryCopy,
+  ];
+  /** Stores `row` at ri[l] and scr[first + r], then l += g, r += 1 - g. */
+  const place = (row: number, l: number, first: number, r: number, g: number): Bytes[] => [
+    op.get(l), op.i32(2), op.shl, op.get(row), op.store(L.rowIndex),
+    op.get(first), op.get(r), op.add, op.i32(2), op.shl, op.get(row), op.store(L.scratch),
+    op.get(l), op.get(g), op.add, op.set(l),
+    op.get(r), op.i32(1), op.add, op.get(g), op.sub, op.set(r),
+  ];
+  // sample(lo 0, hi 1, threshold 2, seed 3) → k; locals i 4, l 5, r 6, x 7, g 8.
+  const [lo, hi, threshold, seed, si, sl, sr, x, sg] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const sample: WasmFunction = {
     name: 'sample',
-    params: [I32, I32, I32],
+    params: [I32, I32, I32, I32],
     results: [I32],
     locals: [[5, I32]],
     body: [
-      op.get(seed), op.set(x), op.i32(0), op.set(i), op.i32(0), op.set(l), op.i32(0), op.set(r),
+      op.get(seed), op.set(x), op.get(lo), op.set(si), op.get(lo), op.set(sl), op.i32(0), op.set(sr),
       op.block, op.loop,
-      op.get(i), op.get(count), op.geU, op.brIf(1),
+      op.get(si), op.get(hi), op.geU, op.brIf(1),
       op.get(x), op.get(x), op.i32(13), op.shl, op.xor, op.set(x),
       op.get(x), op.get(x), op.i32(17), op.shrU, op.xor, op.set(x),
       op.get(x), op.get(x), op.i32(5), op.shl, op.xor, op.set(x),
-      op.get(x), op.get(threshold), op.ltU, op.set(g),
-      op.get(l), op.i32(2), op.shl, op.get(i), op.store(L.rowIndex),
-      op.get(r), op.i32(2), op.shl, op.get(i), op.store(L.scratch),
-      op.get(l), op.get(g), op.add, op.set(l),
-      op.get(r), op.i32(1), op.add, op.get(g), op.sub, op.set(r),
-      ...loopTail,
-      op.get(l), op.i32(2), op.shl, op.i32(L.rowIndex), op.add, op.i32(L.scratch), op.get(r), op.i32(2), op.shl, op.memoryCopy,
-      op.get(l),
+      op.get(x), op.get(threshold), op.ltU, op.set(sg),
+      ...place(si, sl, lo, sr, sg),
+      ...loopTail(si),
+      ...copyBack(sl, lo, sr),
+      op.get(sl), op.get(lo), op.sub,
     ],
   };
-  return [partition, addByLut, addToRange, sample];
-}
-
-/**
- * Stable in-place partition of `rowIndex[begin..end)` in JavaScript: rows whose bin
- * (`bins[base + row]`) has `lut[bin]` = 1 first. Returns where the right part starts.
- */
-export function partitionRange(rowIndex: Uint32Array, begin: number, end: number, bins: Uint8Array | Uint16Array, base: number, lut: Uint8Array, scratch: Uint32Array): number {
-  let l = begin;
-  let r = 0;
-  for (let i = begin; i < end; i++) {
-    const row = rowIndex[i]!;
-    if (lut[bins[base + row]!] === 1) rowIndex[l++] = row;
-    else scratch[r++] = row;
-  }
-  rowIndex.set(scratch.subarray(0, r), l);
-  return l;
+  // partition(begin 0, end 1, column 2, bin 3, missing 4, defaultLeft 5) → mid; locals i 6, l 7, r 8, row 9, g 10, b 11.
+  const [begin, end, column, bin, missing, defaultLeft, pi, pl, pr, prow, pg, pb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const partition: WasmFunction = {
+    name: 'partition',
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [I32],
+    locals: [[6, I32]],
+    body: [
+      op.get(begin), op.set(pi), op.get(begin), op.set(pl), op.i32(0), op.set(pr),
+      ...loopHead(pi, end, prow),
+      binOf(column, prow), op.set(pb),
+      ...goesLeft(pb, bin, missing, defaultLeft), op.set(pg),
+      ...place(prow, pl, begin, pr, pg),
+      ...loopTail(pi),
+      ...copyBack(pl, begin, pr),
+      op.get(pl),
+    ],
+  };
+  // setLeaf(begin 0, end 1, value 2 (f64), from 3, to 4); locals i 5, row 6.
+  const [value, lfrom, lto, li, lrow] = [2, 3, 4, 5, 6];
+  const setLeaf: WasmFunction = {
+    name: 'setLeaf',
+    params: [I32, I32, F64, I32, I32],
+    results: [],
+    locals: [[2, I32]],
+    body: [
+      op.get(begin), op.set(li),
+      ...loopHead(li, end, lrow),
+      op.get(lrow), op.i32(3), op.shl, op.get(lto), op.add,
+      op.get(lrow), op.i32(3), op.shl, op.get(lfrom), op.add, op.f64Load(0),
+      op.get(value), op.f64Add, op.f64Store(0),
+      ...loopTail(li),
+    ],
+  };
+  // setBySplit(begin 0, end 1, column 2, bin 3, missing 4, defaultLeft 5, left 6 (f64), right 7 (f64), from 8, to 9); locals i 10, row 11, b 12.
+  const [left, right, bfrom, bto, bi, brow, bb] = [6, 7, 8, 9, 10, 11, 12];
+  const setBySplit: WasmFunction = {
+    name: 'setBySplit',
+    params: [I32, I32, I32, I32, I32, I32, F64, F64, I32, I32],
+    results: [],
+    locals: [[3, I32]],
+    body: [
+      op.get(begin), op.set(bi),
+      ...loopHead(bi, end, brow),
+      binOf(column, brow), op.set(bb),
+      op.get(brow), op.i32(3), op.shl, op.get(bto), op.add,
+      op.get(brow), op.i32(3), op.shl, op.get(bfrom), op.add, op.f64Load(0),
+      op.get(left), op.get(right), ...goesLeft(bb, bin, missing, defaultLeft), op.select,
+      op.f64Add, op.f64Store(0),
+      ...loopTail(bi),
+    ],
+  };
+  return [sample, partition, setLeaf, setBySplit];
 }

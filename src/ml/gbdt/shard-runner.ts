@@ -1,0 +1,141 @@
+import { objectiveFor, type ObjectiveFunction } from '../objectives.js';
+import type { Objective } from '../types.js';
+import { MemoryHistogramKernels } from './histogram-kernel.js';
+import type { KernelMemory } from './kernel-memory.js';
+import { RowPartitioner } from './row-partitioner.js';
+import { ACTION, H, OP, type ShardPlan } from './shard-plan.js';
+
+/** The objective a shard computes gradients with (structured-cloneable, for workers). */
+export interface ObjectiveSpec {
+  readonly name: Objective;
+  readonly huberSlope: number;
+  readonly maxDeltaStep: number;
+}
+
+/**
+ * Runs the plan's operation (see `ShardPlan`) on one shard of the rows, with this thread's own
+ * compiled kernels over the shared memory: the training thread has one, each worker one.
+ */
+export class ShardRunner {
+  readonly partitioner: RowPartitioner;
+  readonly kernels: MemoryHistogramKernels;
+  private readonly objective: ObjectiveFunction;
+  private readonly sums = new Float64Array(2);
+
+  constructor(
+    private readonly memory: KernelMemory,
+    private readonly plan: ShardPlan,
+    missing: Int32Array,
+    slotOffsets: Int32Array,
+    objective: ObjectiveSpec,
+    useWasm = true,
+  ) {
+    this.partitioner = new RowPartitioner(memory, missing, useWasm);
+    this.kernels = new MemoryHistogramKernels(memory, slotOffsets);
+    this.objective = objectiveFor(objective.name, objective.huberSlope, objective.maxDeltaStep);
+  }
+
+  /** Phase A of the plan's operation on shard k: its rows' work (see `ShardPlan`). */
+  phaseA(k: number): void {
+    const p = this.plan;
+    const I = p.ints;
+    const F = p.floats;
+    const m = this.memory;
+    const part = this.partitioner;
+    const lo = p.shardStart(k);
+    const hi = p.shardStart(k + 1);
+    const op = I[H.op];
+    const from = I[H.from]!;
+    const to = I[H.to]!;
+    if (op === OP.start) {
+      this.objective.gradients(m.margins[from]!, m.label, m.gpair, lo, hi);
+      let n: number;
+      if (I[H.subsample] === 1) {
+        n = part.sampleRange(lo, hi, I[H.threshold]!, p.seed(k));
+      } else {
+        const ri = m.rowIndex;
+        for (let i = lo; i < hi; i++) ri[i] = i;
+        n = hi - lo;
+      }
+      const r = p.range(I[H.table]!, 0, k);
+      I[r] = lo;
+      I[r + 1] = lo + n;
+      I[r + 2] = lo + n;
+      I[r + 3] = hi;
+      part.sums(lo, lo + n, this.sums);
+      F[p.sums(k)] = this.sums[0]!;
+      F[p.sums(k) + 1] = this.sums[1]!;
+    } else if (op === OP.level) {
+      const cur = I[H.table]!;
+      const next = 1 - cur;
+      const entries = I[H.entries]!;
+      for (let j = 0; j < entries; j++) {
+        const e = p.entry(j);
+        const v = p.value(j);
+        const r = p.range(cur, j, k);
+        const begin = I[r]!;
+        const end = I[r + 1]!;
+        const ob = I[r + 2]!;
+        const oe = I[r + 3]!;
+        const action = I[e];
+        if (action === ACTION.leaf) {
+          if (to < 0) continue;
+          part.setLeaf(begin, end, F[v]!, from, to);
+          part.setLeaf(ob, oe, F[v]!, from, to);
+        } else if (action === ACTION.splitLeaves) {
+          part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, F[v]!, F[v + 1]!, from, to);
+          part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, F[v]!, F[v + 1]!, from, to);
+        } else {
+          const mid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end);
+          const omid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe);
+          const a = p.range(next, I[e + 4]!, k);
+          I[a] = begin;
+          I[a + 1] = mid;
+          I[a + 2] = ob;
+          I[a + 3] = omid;
+          const b = p.range(next, I[e + 5]!, k);
+          I[b] = mid;
+          I[b + 1] = end;
+          I[b + 2] = omid;
+          I[b + 3] = oe;
+        }
+      }
+    }
+  }
+
+  /**
+   * Phase B for thread k (every shard's phase A done): the histograms k builds, shard k's part of
+   * each split task and the whole of each task k owns: into `outs[t]` for thread 0 (through the
+   * memory's histogram 0), else into the memory's histogram `slot(t)`.
+   */
+  phaseB(k: number, outs: readonly Float64Array[] | undefined, slot: (task: number) => number): void {
+    const p = this.plan;
+    const I = p.ints;
+    const m = this.memory;
+    const first = I[H.buildFrom]!;
+    const last = I[H.buildTo]!;
+    if (last <= first) return;
+    const table = I[H.buildTable]!;
+    const features = p.features();
+    const kernel = this.kernels.slotKernel(features);
+    for (let i = first; i < last; i++) {
+      const owner = I[p.owner(i)]!;
+      if (owner !== -1 && owner !== k) continue;
+      const t = i - first;
+      const target = outs ? 0 : slot(t);
+      const hist = m.hist(target);
+      hist.fill(0);
+      const pos = I[p.build(i)]!;
+      if (owner === -1) {
+        const r = p.range(table, pos, k);
+        kernel(I[r]!, I[r + 1]!, target);
+      } else {
+        for (let j = 0; j < p.shards; j++) {
+          const r = p.range(table, pos, j);
+          kernel(I[r]!, I[r + 1]!, target);
+        }
+      }
+      if (outs) outs[t]!.set(hist.subarray(0, outs[t]!.length));
+    }
+  }
+}
