@@ -6,6 +6,7 @@ import { histogramOffsets } from './histogram-layout.js';
 import { KernelMemory } from './kernel-memory.js';
 import { computeCuts } from './quantile-cuts.js';
 import { RowPartitioner } from './row-partitioner.js';
+import { xorshiftJump } from './tree-grower.js';
 
 function setup(wasm: boolean, maxBin: number) {
   const rows = 3_000;
@@ -70,7 +71,7 @@ describe('RowPartitioner', () => {
     assert.deepEqual(samples[0], samples[1]);
   });
 
-  it('continues one stream of coin flips across ranges: two halves sample as the whole', () => {
+  it('continues one stream of coin flips across ranges: two halves sample as the whole (the second from the state after the first, by xorshiftJump)', () => {
     const { memory, partitioner } = setup(true, 64);
     const threshold = Math.floor(0.5 * 4294967296);
     const k = partitioner.sampleRange(0, 3000, threshold, 99);
@@ -81,6 +82,7 @@ describe('RowPartitioner', () => {
       x ^= x >>> 17;
       x ^= x << 5;
     }
+    assert.equal(xorshiftJump(1200)(99), x); // what the tree grower uses, in 32 XORs
     const a = partitioner.sampleRange(0, 1200, threshold, 99);
     const b = partitioner.sampleRange(1200, 3000, threshold, x);
     assert.deepEqual([...Array.from(memory.rowIndex.subarray(0, a)), ...Array.from(memory.rowIndex.subarray(1200, 1200 + b))], whole);

@@ -62,6 +62,8 @@ export class TreeGrower {
   private readonly pool: Float64Array[] = [];
   /** Histogram layout (see `histogramOffsets`). */
   private readonly slots: Int32Array;
+  /** Per shard but the last: the xorshift32 state after its rows, from the state before them. */
+  private readonly jumps: ((state: number) => number)[] = [];
   /** Milliseconds spent in START operations (gradients, sampling, root histogram). */
   startMs = 0;
 
@@ -75,6 +77,7 @@ export class TreeGrower {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.slots = histogramOffsets(cuts);
+    for (let k = 0; k + 1 < plan.shards; k++) this.jumps.push(xorshiftJump(plan.shardStart(k + 1) - plan.shardStart(k)));
   }
 
   /**
@@ -136,11 +139,7 @@ export class TreeGrower {
       let x = sample.seed | 0;
       for (let k = 0; k < shards; k++) {
         plan.setSeed(k, x);
-        for (let i = plan.shardStart(k); i < plan.shardStart(k + 1); i++) {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-        }
+        if (k + 1 < shards) x = this.jumps[k]!(x);
       }
     }
     I[H.table] = 0;
@@ -294,6 +293,35 @@ export class TreeGrower {
   private release(hist: Float64Array): void {
     this.pool.push(hist);
   }
+}
+
+/**
+ * The xorshift32 step (x ^= x << 13; x ^= x >>> 17; x ^= x << 5) taken `n` times, as a function of
+ * the state: the step is linear over GF(2), so n steps are one 32 x 32 bit matrix (its columns: the
+ * images of the 32 single bits), raised to the n-th power by squaring once, then applied in 32 XORs.
+ */
+export function xorshiftJump(n: number): (state: number) => number {
+  const apply = (m: Uint32Array, x: number) => {
+    let y = 0;
+    for (let b = 0; b < 32; b++) if ((x >>> b) & 1) y ^= m[b]!;
+    return y >>> 0;
+  };
+  const times = (a: Uint32Array, b: Uint32Array) => Uint32Array.from(b, (col) => apply(a, col)); // a after b
+  let step = new Uint32Array(32);
+  for (let b = 0; b < 32; b++) {
+    let x = (1 << b) >>> 0;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    step[b] = x >>> 0;
+  }
+  let result = Uint32Array.from({ length: 32 }, (_, b) => (1 << b) >>> 0);
+  for (let k = n; k > 0; k = Math.floor(k / 2)) {
+    if (k % 2 === 1) result = times(step, result);
+    step = times(step, step);
+  }
+  const m = result;
+  return (state) => apply(m, state >>> 0) | 0;
 }
 
 /** A sorted random subset of `features` of size max(1, round(fraction × n)); all of them when fraction is 1. */
