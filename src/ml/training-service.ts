@@ -51,8 +51,9 @@ export function regressionMetrics(label: Float64Array, pred: Float64Array): Regr
 }
 
 /**
- * With nthread unset, training uses every core only from this many rows: below it, starting workers
- * and sharing memory cost more than the parallel histograms save (see docs/benchmarks.md).
+ * Training uses more than one thread only from this many rows (every core with nthread unset, at most
+ * nthread otherwise): below it, handing each tree level to the workers costs more than the parallel
+ * row work saves (26,918 rows: 0.41-0.63 s with one thread, 0.58-0.87 s with two; see docs/benchmarks.md).
  */
 export const PARALLEL_MIN_ROWS = 100_000;
 
@@ -94,7 +95,7 @@ export class TrainingService {
     if (hp.early_stopping_rounds > 0 && !validation) {
       throw new InvalidArgumentError('early_stopping_rounds needs a validation set (--validation)');
     }
-    const threads = hp.nthread > 0 ? hp.nthread : trainSet.rows >= PARALLEL_MIN_ROWS ? this.deps.threads : 1;
+    const threads = trainSet.rows < PARALLEL_MIN_ROWS ? 1 : hp.nthread > 0 ? hp.nthread : this.deps.threads;
     const factory = this.deps.shardExecutor;
     const { model, report } = await train(
       { data: trainSet.data, rows: trainSet.rows, cols: trainSet.cols, label: trainSet.label! },

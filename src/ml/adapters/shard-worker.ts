@@ -27,13 +27,19 @@ const shards = plan.shards;
 memory.onCompileFailure = () => Atomics.add(c, CONTROL.compileFailures, 1);
 const runner = new ShardRunner(memory, plan, d.missing, d.slotOffsets, d.objective);
 const slot = (task: number) => taskSlot(task, k, shards);
+const unitsPerShard = plan.positions + plan.tasks;
+const unit = (u: number) => (k - 1) * unitsPerShard + u;
 // On exit (a crash included; not when terminated, which the calling thread's bounded wait covers)
-// it says so, and wakes the calling thread if it waits on this worker.
-let holding = false;
+// it says so, and wakes the calling thread waiting for its units.
 process.once('exit', () => {
   Atomics.add(c, CONTROL.gone, 1);
-  if (holding) Atomics.notify(d.claims, k);
+  Atomics.notify(c, CONTROL.doneA);
+  Atomics.notify(c, CONTROL.doneB);
 });
+/** Counts `n` units done in `counter`, waking waiters when it reaches `total`. */
+const done = (counter: number, total: number) => {
+  if (Atomics.add(c, counter, 1) + 1 >= total) Atomics.notify(c, counter);
+};
 // The control block starts at seq 0: a hand-off made before this worker started is not missed.
 let seen = 0;
 let claimsMade = 0;
@@ -45,31 +51,37 @@ for (;;) {
   Atomics.wait(c, CONTROL.seq, seen);
   seen = Atomics.load(c, CONTROL.seq);
   if (Atomics.load(c, CONTROL.stop) === 1) break;
-  // If the calling thread has moved on to a later hand-off meanwhile, the claim fails.
+  // Units the calling thread took (or, after a later hand-off, reset) are skipped.
   const gen = generation(seen);
-  if (Atomics.compareExchange(d.claims, k, claim.free(gen), claim.worker(gen)) !== claim.free(gen)) continue;
-  holding = true;
-  if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
-  runner.phaseA(k);
-  Atomics.store(d.claims, k, claim.arrived(gen));
-  Atomics.notify(d.claims, k);
-  Atomics.add(c, CONTROL.arrived, 1);
-  Atomics.notify(c, CONTROL.arrived);
+  const free = claim.free(gen);
+  const unitsA = runner.unitsA();
+  const tasks = runner.tasks();
+  let workerB = 0;
+  for (let j = 1; j < shards; j++) for (let t = 0; t < tasks; t++) if (runner.buildsFor(j, t)) workerB++;
+  for (let j = 0; j < unitsA; j++) {
+    if (Atomics.compareExchange(d.claims, unit(j), free, claim.worker(gen)) !== free) continue;
+    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
+    runner.unitA(k, j);
+    done(CONTROL.doneA, unitsA * shards);
+  }
   // Phase B once every shard's phase A is done.
   for (;;) {
-    const arrived = Atomics.load(c, CONTROL.arrived);
-    if (arrived >= shards) break;
+    const n = Atomics.load(c, CONTROL.doneA);
+    if (n >= unitsA * shards || Atomics.load(c, CONTROL.seq) !== seen) break;
     let i = 0;
-    while (i < d.spin && Atomics.load(c, CONTROL.arrived) === arrived) i++;
-    if (i === d.spin) Atomics.wait(c, CONTROL.arrived, arrived, WAIT_MS);
+    while (i < d.spin && Atomics.load(c, CONTROL.doneA) === n) i++;
+    if (i === d.spin) Atomics.wait(c, CONTROL.doneA, n, WAIT_MS);
   }
-  runner.phaseB(k, undefined, slot);
-  Atomics.store(d.claims, k, claim.finished(gen));
-  holding = false;
-  Atomics.notify(d.claims, k);
+  for (let t = 0; t < tasks; t++) {
+    if (!runner.buildsFor(k, t)) continue;
+    if (Atomics.compareExchange(d.claims, unit(plan.positions + t), free, claim.worker(gen)) !== free) continue;
+    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
+    runner.unitB(k, t, undefined, slot);
+    done(CONTROL.doneB, workerB);
+  }
 }
 
-/** Tests only (WorkerExecutorOptions.fault): dies, or hangs until terminated, holding its claim. */
+/** Tests only (WorkerExecutorOptions.fault): dies, or hangs until terminated, holding a unit. */
 function injectFault(kind: 'exit' | 'hang'): void {
   if (kind === 'exit') process.exit(1);
   const never = new Int32Array(new SharedArrayBuffer(4));

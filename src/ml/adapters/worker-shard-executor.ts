@@ -16,21 +16,16 @@ import { ShardRunner, type ObjectiveSpec } from '../gbdt/shard-runner.js';
  * Control block layout (Int32 slots) shared with the workers: `gone` counts workers that have
  * exited, `compileFailures` the kernels that failed to compile in workers.
  */
-export const CONTROL = { seq: 0, stop: 1, ready: 2, gone: 3, compileFailures: 4, arrived: 5 } as const;
+export const CONTROL = { seq: 0, stop: 1, ready: 2, gone: 3, compileFailures: 4, doneA: 5, doneB: 6 } as const;
 const CONTROL_INTS = 8;
 /** Generations (hand-off numbers) wrap here so that `claim` values stay 32-bit integers. */
-const GENERATION_MASK = 0x0fffffff;
-/**
- * The state of one worker's part of one operation, per hand-off generation g: free, taken by its
- * worker (phase A running), its phase A done, finished by the worker (phase B done), or taken back
- * by the calling thread before the worker claimed it.
- */
+const GENERATION_MASK = 0x1fffffff;
+/** The state of one unit of work of one operation, per hand-off generation g: free, taken by its worker or by the calling thread, done. */
 export const claim = {
-  free: (g: number) => g * 8,
-  worker: (g: number) => g * 8 + 1,
-  arrived: (g: number) => g * 8 + 2,
-  finished: (g: number) => g * 8 + 3,
-  caller: (g: number) => g * 8 + 4,
+  free: (g: number) => g * 4,
+  worker: (g: number) => g * 4 + 1,
+  caller: (g: number) => g * 4 + 2,
+  done: (g: number) => g * 4 + 3,
 };
 /** Busy-waits this many loads (tens of microseconds) before sleeping: a thread about to arrive is caught without a wake-up (75–90 µs). */
 export const SPIN = 2000;
@@ -130,8 +125,10 @@ export class WorkerShardExecutor implements ShardExecutor {
   readonly tasksPerOp: number;
   private readonly workers: Worker[] = [];
   private readonly control: Int32Array;
-  /** Per worker shard k (index k): its claim on the current operation (see `claim`). */
-  private readonly claims: Int32Array;
+  /** Per worker shard k ≥ 1 and unit u of an operation (index `unit(k, u)`): its state (see `claim`). */
+  private claims: Int32Array = new Int32Array(0);
+  /** Units per worker and operation: phase-A units (one per plan position at most), then build tasks. */
+  private unitsPerShard = 0;
   private readonly slotOffsets: Int32Array;
   private readonly missing: Int32Array;
   private ready = false;
@@ -163,7 +160,6 @@ export class WorkerShardExecutor implements ShardExecutor {
     this.stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
     this.slotOffsets = histogramOffsets(cuts);
     this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
-    this.claims = new Int32Array(new SharedArrayBuffer(4 * this.shards));
     const histBytes = 16 * this.slotOffsets[matrix.cols]!;
     this.tasksPerOp = Math.max(1, Math.min(MAX_TASKS, Math.floor(MAX_SLOT_BYTES / (histBytes * Math.max(1, this.shards - 1)))));
   }
@@ -192,6 +188,8 @@ export class WorkerShardExecutor implements ShardExecutor {
     if (plan.shards !== this.shards) throw new Error('WorkerShardExecutor: the plan has another shard count');
     this.memory = memory;
     this.plan = plan;
+    this.unitsPerShard = plan.positions + plan.tasks;
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, this.shards * this.unitsPerShard)));
     this.runner = new ShardRunner(memory, plan, this.missing, this.slotOffsets, objective);
     this.startWorkers(objective);
   }
@@ -218,47 +216,72 @@ export class WorkerShardExecutor implements ShardExecutor {
     const claims = this.claims;
     const shards = this.shards;
     const slots = (k: number) => (t: number) => taskSlot(t, k, shards);
+    const unitsA = runner.unitsA();
+    const tasks = runner.tasks();
     const gen = generation(Atomics.load(c, CONTROL.seq) + 1);
-    for (let k = 1; k < shards; k++) claims[k] = claim.free(gen);
-    Atomics.store(c, CONTROL.arrived, 0);
+    const free = claim.free(gen);
+    let workerB = 0;
+    for (let k = 1; k < shards; k++) {
+      for (let j = 0; j < unitsA; j++) claims[this.unit(k, j)] = free;
+      for (let t = 0; t < tasks; t++) {
+        claims[this.unit(k, plan.positions + t)] = free;
+        if (runner.buildsFor(k, t)) workerB++;
+      }
+    }
+    Atomics.store(c, CONTROL.doneA, 0);
+    Atomics.store(c, CONTROL.doneB, 0);
     Atomics.add(c, CONTROL.seq, 1);
     Atomics.notify(c, CONTROL.seq);
-    // Phase A: shard 0, then the shards no worker has claimed yet; then every shard's, waited for.
-    runner.phaseA(0);
-    const here = new Set<number>();
+    // Phase A: shard 0's units, then the workers' units not taken yet (from the end: the workers go
+    // forward), then waits for those being run.
+    for (let j = 0; j < unitsA; j++) runner.unitA(0, j);
+    this.done(CONTROL.doneA, unitsA, unitsA * shards);
     for (let k = 1; k < shards; k++) {
-      if (Atomics.compareExchange(claims, k, claim.free(gen), claim.caller(gen)) !== claim.free(gen)) continue;
-      runner.phaseA(k);
-      here.add(k);
+      for (let j = unitsA - 1; j >= 0; j--) {
+        if (Atomics.compareExchange(claims, this.unit(k, j), free, claim.caller(gen)) !== free) continue;
+        runner.unitA(k, j);
+        this.done(CONTROL.doneA, 1, unitsA * shards);
+      }
     }
-    this.arrive(1 + here.size);
-    for (let k = 1; k < shards; k++) {
-      if (here.has(k) || this.awaitState(k, gen, claim.arrived(gen))) continue;
-      // Its worker is lost before its phase A was done: this tree's operations on its shard again.
+    if (!this.awaitCount(CONTROL.doneA, unitsA * shards)) {
+      // A worker is lost, perhaps in the middle of a unit: this tree's operations on every worker shard again.
       const current = this.log[this.log.length - 1]!;
-      for (const record of this.log.slice(0, -1)) {
-        plan.restore(record);
+      for (let k = 1; k < shards; k++) {
+        for (const record of this.log.slice(0, -1)) {
+          plan.restore(record);
+          runner.phaseA(k);
+        }
+        plan.restore(current);
         runner.phaseA(k);
       }
-      plan.restore(current);
-      runner.phaseA(k);
-      here.add(k);
-      this.arrive(1);
     }
-    // Phase B: this thread's histograms and those of the shards run here; then the workers', waited for.
+    // Phase B: this thread's histograms, then the workers' not taken yet, then waits for the others.
     runner.phaseB(0, outs, slots(0));
-    for (const k of here) runner.phaseB(k, undefined, slots(k));
-    for (let k = 1; k < shards; k++) {
-      if (here.has(k) || this.awaitState(k, gen, claim.finished(gen))) continue;
-      runner.phaseB(k, undefined, slots(k)); // lost after its phase A: its histograms built here
+    if (this.lost > 0) {
+      for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
+    } else {
+      for (let k = 1; k < shards; k++) {
+        for (let t = tasks - 1; t >= 0; t--) {
+          if (!runner.buildsFor(k, t)) continue;
+          if (Atomics.compareExchange(claims, this.unit(k, plan.positions + t), free, claim.caller(gen)) !== free) continue;
+          runner.unitB(k, t, undefined, slots(k));
+          this.done(CONTROL.doneB, 1, workerB);
+        }
+      }
+      // A worker lost in phase B: its histograms built here (phase A is done: building again is harmless).
+      if (!this.awaitCount(CONTROL.doneB, workerB)) for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
     }
     combine(plan, memory, outs);
   }
 
-  /** Counts `n` more shards whose phase A is done (the workers wait for all of them before phase B). */
-  private arrive(n: number): void {
-    Atomics.add(this.control, CONTROL.arrived, n);
-    Atomics.notify(this.control, CONTROL.arrived);
+  /** Index in `claims` of unit u of worker shard k. */
+  private unit(k: number, u: number): number {
+    return (k - 1) * this.unitsPerShard + u;
+  }
+
+  /** Counts `n` more units done in `counter`, waking waiters when it reaches `total`. */
+  private done(counter: number, n: number, total: number): void {
+    if (n > 0 && Atomics.add(this.control, counter, n) + n >= total) Atomics.notify(this.control, counter);
   }
 
   close(): Promise<void> {
@@ -270,27 +293,27 @@ export class WorkerShardExecutor implements ShardExecutor {
   }
 
   /**
-   * Waits, at most `stallTimeoutMs`, until worker k's part of the operation of generation `gen` has
-   * reached state `until` (`claim.arrived` or `claim.finished`) or was taken back: true then; false
-   * when its worker is lost (it exited, or stalled past the limit; the workers are then given up).
+   * Waits until `counter` reaches `total`, at most `stallTimeoutMs` without progress: true then;
+   * false when a worker is lost (it exited, or stalled past the limit; the workers are then given up).
    */
-  private awaitState(k: number, gen: number, until: number): boolean {
-    const claims = this.claims;
-    const reached = () => {
-      return Atomics.load(claims, k) >= until;
-    };
-    for (let i = 0; i < this.spin && !reached(); i++);
-    if (reached()) return true;
+  private awaitCount(counter: number, total: number): boolean {
+    const c = this.control;
+    for (let i = 0; i < this.spin && Atomics.load(c, counter) < total; i++);
+    if (Atomics.load(c, counter) >= total) return true;
     if (this.lost === 0) {
-      const deadline = performance.now() + this.stallTimeoutMs;
-      while (!reached() && Atomics.load(this.control, CONTROL.gone) === 0) {
+      let seen = Atomics.load(c, counter);
+      let deadline = performance.now() + this.stallTimeoutMs;
+      while (seen < total && Atomics.load(c, CONTROL.gone) === 0) {
         const left = deadline - performance.now();
         if (left <= 0) break;
-        Atomics.wait(claims, k, Atomics.load(claims, k), Math.min(left, WAIT_STEP_MS));
+        Atomics.wait(c, counter, seen, Math.min(left, WAIT_STEP_MS));
+        const now = Atomics.load(c, counter);
+        if (now !== seen) deadline = performance.now() + this.stallTimeoutMs; // progress: the workers are alive
+        seen = now;
       }
-      if (reached()) return true;
-      const gone = Atomics.load(this.control, CONTROL.gone);
-      this.giveUp(Math.max(1, gone), gone > 0 ? 'a worker exited' : `an operation took over ${this.stallTimeoutMs} ms`);
+      if (seen >= total) return true;
+      const gone = Atomics.load(c, CONTROL.gone);
+      this.giveUp(Math.max(1, gone), gone > 0 ? 'a worker exited' : `no progress in ${this.stallTimeoutMs} ms`);
     }
     return false;
   }

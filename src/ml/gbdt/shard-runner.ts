@@ -35,19 +35,33 @@ export class ShardRunner {
     this.objective = objectiveFor(objective.name, objective.huberSlope, objective.maxDeltaStep);
   }
 
-  /** Phase A of the plan's operation on shard k: its rows' work (see `ShardPlan`). */
+  /** How many phase-A units the plan's operation has per shard: START 1, LEVEL one per entry, BUILD none. */
+  unitsA(): number {
+    const op = this.plan.ints[H.op];
+    return op === OP.start ? 1 : op === OP.level ? this.plan.ints[H.entries]! : 0;
+  }
+
+  /** Phase A of the plan's operation on shard k: its rows' work (see `ShardPlan`), unit by unit. */
   phaseA(k: number): void {
+    const n = this.unitsA();
+    for (let j = 0; j < n; j++) this.unitA(k, j);
+  }
+
+  /**
+   * Phase-A unit j of shard k: START's row work (j = 0), or entry j of a LEVEL. Units touch disjoint
+   * rows: any thread may run any of them, in any order, with the same results.
+   */
+  unitA(k: number, j: number): void {
     const p = this.plan;
     const I = p.ints;
     const F = p.floats;
     const m = this.memory;
     const part = this.partitioner;
-    const lo = p.shardStart(k);
-    const hi = p.shardStart(k + 1);
-    const op = I[H.op];
     const from = I[H.from]!;
     const to = I[H.to]!;
-    if (op === OP.start) {
+    if (I[H.op] === OP.start) {
+      const lo = p.shardStart(k);
+      const hi = p.shardStart(k + 1);
       this.objective.gradients(m.margins[from]!, m.label, m.gpair, lo, hi);
       let n: number;
       if (I[H.subsample] === 1) {
@@ -65,42 +79,51 @@ export class ShardRunner {
       part.sums(lo, lo + n, this.sums);
       F[p.sums(k)] = this.sums[0]!;
       F[p.sums(k) + 1] = this.sums[1]!;
-    } else if (op === OP.level) {
-      const cur = I[H.table]!;
-      const next = 1 - cur;
-      const entries = I[H.entries]!;
-      for (let j = 0; j < entries; j++) {
-        const e = p.entry(j);
-        const v = p.value(j);
-        const r = p.range(cur, j, k);
-        const begin = I[r]!;
-        const end = I[r + 1]!;
-        const ob = I[r + 2]!;
-        const oe = I[r + 3]!;
-        const action = I[e];
-        if (action === ACTION.leaf) {
-          if (to < 0) continue;
-          part.setLeaf(begin, end, F[v]!, from, to);
-          part.setLeaf(ob, oe, F[v]!, from, to);
-        } else if (action === ACTION.splitLeaves) {
-          part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, F[v]!, F[v + 1]!, from, to);
-          part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, F[v]!, F[v + 1]!, from, to);
-        } else {
-          const mid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end);
-          const omid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe);
-          const a = p.range(next, I[e + 4]!, k);
-          I[a] = begin;
-          I[a + 1] = mid;
-          I[a + 2] = ob;
-          I[a + 3] = omid;
-          const b = p.range(next, I[e + 5]!, k);
-          I[b] = mid;
-          I[b + 1] = end;
-          I[b + 2] = omid;
-          I[b + 3] = oe;
-        }
-      }
+      return;
     }
+    const cur = I[H.table]!;
+    const e = p.entry(j);
+    const v = p.value(j);
+    const r = p.range(cur, j, k);
+    const begin = I[r]!;
+    const end = I[r + 1]!;
+    const ob = I[r + 2]!;
+    const oe = I[r + 3]!;
+    const action = I[e];
+    if (action === ACTION.leaf) {
+      if (to < 0) return;
+      part.setLeaf(begin, end, F[v]!, from, to);
+      part.setLeaf(ob, oe, F[v]!, from, to);
+    } else if (action === ACTION.splitLeaves) {
+      part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, F[v]!, F[v + 1]!, from, to);
+      part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, F[v]!, F[v + 1]!, from, to);
+    } else {
+      const mid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end);
+      const omid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe);
+      const next = 1 - cur;
+      const a = p.range(next, I[e + 4]!, k);
+      I[a] = begin;
+      I[a + 1] = mid;
+      I[a + 2] = ob;
+      I[a + 3] = omid;
+      const b = p.range(next, I[e + 5]!, k);
+      I[b] = mid;
+      I[b + 1] = end;
+      I[b + 2] = omid;
+      I[b + 3] = oe;
+    }
+  }
+
+  /** How many build tasks the plan's operation has. */
+  tasks(): number {
+    const I = this.plan.ints;
+    return Math.max(0, I[H.buildTo]! - I[H.buildFrom]!);
+  }
+
+  /** True when thread k builds something of build task t: its shard's part of a split task, or a task it owns. */
+  buildsFor(k: number, t: number): boolean {
+    const owner = this.plan.ints[this.plan.owner(this.plan.ints[H.buildFrom]! + t)]!;
+    return owner === -1 || owner === k;
   }
 
   /**
@@ -109,33 +132,31 @@ export class ShardRunner {
    * memory's histogram 0), else into the memory's histogram `slot(t)`.
    */
   phaseB(k: number, outs: readonly Float64Array[] | undefined, slot: (task: number) => number): void {
+    const n = this.tasks();
+    for (let t = 0; t < n; t++) if (this.buildsFor(k, t)) this.unitB(k, t, outs, slot);
+  }
+
+  /** Thread k's part of build task t (see `phaseB`); any thread may run it, with the same histogram. */
+  unitB(k: number, t: number, outs: readonly Float64Array[] | undefined, slot: (task: number) => number): void {
     const p = this.plan;
     const I = p.ints;
     const m = this.memory;
-    const first = I[H.buildFrom]!;
-    const last = I[H.buildTo]!;
-    if (last <= first) return;
+    const i = I[H.buildFrom]! + t;
+    const owner = I[p.owner(i)]!;
     const table = I[H.buildTable]!;
-    const features = p.features();
-    const kernel = this.kernels.slotKernel(features);
-    for (let i = first; i < last; i++) {
-      const owner = I[p.owner(i)]!;
-      if (owner !== -1 && owner !== k) continue;
-      const t = i - first;
-      const target = outs ? 0 : slot(t);
-      const hist = m.hist(target);
-      hist.fill(0);
-      const pos = I[p.build(i)]!;
-      if (owner === -1) {
-        const r = p.range(table, pos, k);
+    const kernel = this.kernels.slotKernel(p.features());
+    const target = outs ? 0 : slot(t);
+    m.hist(target).fill(0);
+    const pos = I[p.build(i)]!;
+    if (owner === -1) {
+      const r = p.range(table, pos, k);
+      kernel(I[r]!, I[r + 1]!, target);
+    } else {
+      for (let j = 0; j < p.shards; j++) {
+        const r = p.range(table, pos, j);
         kernel(I[r]!, I[r + 1]!, target);
-      } else {
-        for (let j = 0; j < p.shards; j++) {
-          const r = p.range(table, pos, j);
-          kernel(I[r]!, I[r + 1]!, target);
-        }
       }
-      if (outs) outs[t]!.set(hist.subarray(0, outs[t]!.length));
     }
+    if (outs) outs[t]!.set(m.hist(0).subarray(0, outs[t]!.length));
   }
 }
