@@ -121,7 +121,7 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
       if (objective.refreshLeaves) {
         refreshLeavesWithMedian(grown, rowIndex, trainSet.label, memory.margins[current]!, hp.eta);
         addLeavesToRows(grown, rowIndex, memory.margins[current]!);
-      } else {
+      } else if (executor.repeatable) {
         current = 1 - current;
       }
       trees.push(grown.tree);

@@ -6,7 +6,7 @@ import { oneLine } from '../../core/errors.js';
 import { noopLogger, type Logger } from '../../core/logger.js';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
 import { histogramOffsets } from '../gbdt/histogram-layout.js';
-import type { KernelMemory, KernelMemorySpec } from '../gbdt/kernel-memory.js';
+import { MAX_SHARDS, type KernelMemory, type KernelMemorySpec } from '../gbdt/kernel-memory.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 import { combine, histogramsFor, runAllHere, taskSlot, type ShardExecutor } from '../gbdt/shard-executor.js';
 import { H, OP, type OpRecord, type ShardPlan, type ShardPlanSpec } from '../gbdt/shard-plan.js';
@@ -121,6 +121,7 @@ export class WorkerShardExecutor implements ShardExecutor {
   }
 
   readonly sharedMemory = true;
+  readonly repeatable = true;
   readonly shards: number;
   readonly tasksPerOp: number;
   private readonly workers: Worker[] = [];
@@ -153,7 +154,7 @@ export class WorkerShardExecutor implements ShardExecutor {
     threads: number = os.availableParallelism(),
     private readonly options: WorkerExecutorOptions = {},
   ) {
-    this.shards = Math.max(1, threads);
+    this.shards = Math.min(MAX_SHARDS, Math.max(1, threads));
     this.spin = this.shards <= os.availableParallelism() ? SPIN : 0;
     this.missing = matrix.missing;
     this.logger = options.logger ?? noopLogger;

@@ -4,6 +4,8 @@ import { createMemory, instantiate, type WasmFunction, type WasmMemory } from '.
 const PAGE = 65536;
 /** Above this many bytes the kernels stay in JavaScript (wasm32 addresses, with room to spare). */
 const MAX_WASM_BYTES = 2 ** 31;
+/** Row shards (threads) a memory has room for. */
+export const MAX_SHARDS = 256;
 
 /** How a kernel runs: WebAssembly with SIMD, scalar WebAssembly, or JavaScript. */
 export type KernelKind = 'simd' | 'webassembly' | 'javascript';
@@ -18,6 +20,8 @@ export interface KernelLayout {
   /** Two margin arrays: a tree reads one and writes the other (see `margins`). */
   readonly margin: number;
   readonly label: number;
+  /** Per row shard (MAX_SHARDS at most): the sums of its sampled rows' gradient pairs (two doubles). */
+  readonly sums: number;
   /** `histCount` histograms of `histLength` doubles, one after the other. */
   readonly hist: number;
 }
@@ -57,6 +61,8 @@ export class KernelMemory {
   /** The two margin arrays (margin 0 first: where training starts). */
   readonly margins: readonly [Float64Array, Float64Array];
   readonly label: Float64Array;
+  /** Per shard: gradient and hessian sums of its sampled rows (see `RowPartitioner.sampleRange`). */
+  readonly sums: Float64Array;
   /** All `histCount` histograms. */
   readonly hists: Float64Array;
   readonly wide: boolean;
@@ -92,6 +98,7 @@ export class KernelMemory {
       gpair: take(16 * n),
       margin: take(16 * n),
       label: take(8 * n),
+      sums: take(16 * MAX_SHARDS),
       hist: take(8 * histLength * histCount),
     };
     const pages = Math.max(1, Math.ceil(at / PAGE));
@@ -119,6 +126,7 @@ export class KernelMemory {
     this.gpair = new Float64Array(buffer, L.gpair, 2 * rows);
     this.margins = [new Float64Array(buffer, L.margin, rows), new Float64Array(buffer, L.margin + 8 * rows, rows)];
     this.label = new Float64Array(buffer, L.label, rows);
+    this.sums = new Float64Array(buffer, L.sums, 2 * MAX_SHARDS);
     this.hists = new Float64Array(buffer, L.hist, spec.histLength * spec.histCount);
   }
 

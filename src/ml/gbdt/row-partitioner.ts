@@ -1,7 +1,7 @@
 import type { KernelMemory } from './kernel-memory.js';
 import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js';
 
-type SampleFn = (lo: number, hi: number, threshold: number, seed: number) => number;
+type SampleFn = (lo: number, hi: number, threshold: number, seed: number, sums: number) => number;
 type PartitionFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number) => number;
 type SetLeafFn = (begin: number, end: number, value: number, from: number, to: number) => void;
 type SetBySplitFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, left: number, right: number, from: number, to: number) => void;
@@ -45,23 +45,33 @@ export class RowPartitioner {
   /**
    * Draws the sample of rows lo..hi-1 (Bernoulli with probability `threshold` / 2^32, as XGBoost's
    * subsample) with a xorshift32 stream whose state before row lo is `seed` (non-zero): the sampled
-   * rows go to `rowIndex[lo..lo+k)` and the others after them up to hi, both ascending. Returns k.
+   * rows go to `rowIndex[lo..lo+k)` and the others after them up to hi, both ascending. Returns k;
+   * the sampled rows' gradient and hessian sums (in row order) go to `memory.sums[2 * slot]` and `[2 * slot + 1]`.
    */
-  sampleRange(lo: number, hi: number, threshold: number, seed: number): number {
-    if (hi <= lo) return 0;
-    if (this.wasm) return this.wasm.sample(lo, hi, threshold | 0, seed | 0);
-    const { rowIndex, scratch } = this.memory;
+  sampleRange(lo: number, hi: number, threshold: number, seed: number, slot: number): number {
+    const m = this.memory;
+    if (this.wasm) return this.wasm.sample(lo, hi, threshold | 0, seed | 0, m.layout.sums + 16 * slot);
+    const { rowIndex, scratch, gpair } = m;
     let x = seed | 0;
     let k = lo;
     let o = lo;
+    let g = 0;
+    let h = 0;
     for (let i = lo; i < hi; i++) {
       x ^= x << 13;
       x ^= x >>> 17;
       x ^= x << 5;
-      if (x >>> 0 < threshold >>> 0) rowIndex[k++] = i;
-      else scratch[o++] = i;
+      if (x >>> 0 < threshold >>> 0) {
+        rowIndex[k++] = i;
+        g += gpair[2 * i]!;
+        h += gpair[2 * i + 1]!;
+      } else {
+        scratch[o++] = i;
+      }
     }
     rowIndex.set(scratch.subarray(lo, o), k);
+    m.sums[2 * slot] = g;
+    m.sums[2 * slot + 1] = h;
     return k - lo;
   }
 
@@ -177,13 +187,14 @@ function functions(memory: KernelMemory): WasmFunction[] {
     op.get(l), op.get(g), op.add, op.set(l),
     op.get(r), op.i32(1), op.add, op.get(g), op.sub, op.set(r),
   ];
-  // sample(lo 0, hi 1, threshold 2, seed 3) → k; locals i 4, l 5, r 6, x 7, g 8.
-  const [lo, hi, threshold, seed, si, sl, sr, x, sg] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  // sample(lo 0, hi 1, threshold 2, seed 3, sums 4) → k; locals i 5, l 6, r 7, x 8, g 9 (i32), gs 10, hs 11 (f64).
+  // A row left out adds 0 to the sums: the same sums as adding the sampled rows alone (never -0: they start at +0).
+  const [lo, hi, threshold, seed, sumsAt, si, sl, sr, x, sg, gs, hs] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const sample: WasmFunction = {
     name: 'sample',
-    params: [I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32],
     results: [I32],
-    locals: [[5, I32]],
+    locals: [[5, I32], [2, F64]],
     body: [
       op.get(seed), op.set(x), op.get(lo), op.set(si), op.get(lo), op.set(sl), op.i32(0), op.set(sr),
       op.block, op.loop,
@@ -192,9 +203,13 @@ function functions(memory: KernelMemory): WasmFunction[] {
       op.get(x), op.get(x), op.i32(17), op.shrU, op.xor, op.set(x),
       op.get(x), op.get(x), op.i32(5), op.shl, op.xor, op.set(x),
       op.get(x), op.get(threshold), op.ltU, op.set(sg),
+      op.get(gs), op.get(si), op.i32(4), op.shl, op.f64Load(L.gpair), op.f64Const(0), op.get(sg), op.select, op.f64Add, op.set(gs),
+      op.get(hs), op.get(si), op.i32(4), op.shl, op.f64Load(L.gpair + 8), op.f64Const(0), op.get(sg), op.select, op.f64Add, op.set(hs),
       ...place(si, sl, lo, sr, sg),
       ...loopTail(si),
       ...copyBack(sl, lo, sr),
+      op.get(sumsAt), op.get(gs), op.f64Store(0),
+      op.get(sumsAt), op.get(hs), op.f64Store(8),
       op.get(sl), op.get(lo), op.sub,
     ],
   };

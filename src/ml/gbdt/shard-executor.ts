@@ -1,5 +1,5 @@
 import { histogramOffsets } from './histogram-layout.js';
-import type { KernelMemory } from './kernel-memory.js';
+import { MAX_SHARDS, type KernelMemory } from './kernel-memory.js';
 import type { FeatureCuts } from './quantile-cuts.js';
 import { H, type ShardPlan } from './shard-plan.js';
 import { ShardRunner, type ObjectiveSpec } from './shard-runner.js';
@@ -23,6 +23,11 @@ export interface ShardExecutor {
   attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec): void;
   /** Runs the plan's operation on every shard; `outs[t]` receives build task t's histogram (length: the memory's histograms'). */
   run(outs: readonly Float64Array[]): void;
+  /**
+   * True when an operation may have to run again (workers that can be lost): a tree then writes its
+   * leaf values into the margins it does not read (two arrays in turn); else in place.
+   */
+  readonly repeatable: boolean;
   /** True when this thread's row loops run in WebAssembly (after `attach`). */
   readonly rowKernelsCompiled: boolean;
   close(): Promise<void> | void;
@@ -75,6 +80,7 @@ export function runAllHere(runner: ShardRunner, plan: ShardPlan, memory: KernelM
 /** Every shard in this thread, one after the other (one shard: plain serial training; more: the same sums as as many threads). */
 export class SerialShardExecutor implements ShardExecutor {
   readonly sharedMemory = false;
+  readonly repeatable = false;
   readonly tasksPerOp: number;
   private runner: ShardRunner | undefined;
   private plan: ShardPlan | undefined;
@@ -87,6 +93,7 @@ export class SerialShardExecutor implements ShardExecutor {
     readonly shards = 1,
     private readonly useWasm = true,
   ) {
+    if (shards < 1 || shards > MAX_SHARDS) throw new Error(`SerialShardExecutor: 1 to ${MAX_SHARDS} shards`);
     this.slotOffsets = histogramOffsets(cuts);
     this.tasksPerOp = shards === 1 ? 1 << 20 : 256;
   }

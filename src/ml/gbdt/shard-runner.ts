@@ -65,18 +65,20 @@ export class ShardRunner {
       this.objective.gradients(m.margins[from]!, m.label, m.gpair, lo, hi);
       let n: number;
       if (I[H.subsample] === 1) {
-        n = part.sampleRange(lo, hi, I[H.threshold]!, p.seed(k));
+        n = part.sampleRange(lo, hi, I[H.threshold]!, p.seed(k), k);
+        this.sums[0] = m.sums[2 * k]!;
+        this.sums[1] = m.sums[2 * k + 1]!;
       } else {
         const ri = m.rowIndex;
         for (let i = lo; i < hi; i++) ri[i] = i;
         n = hi - lo;
+        part.sums(lo, hi, this.sums);
       }
       const r = p.range(I[H.table]!, 0, k);
       I[r] = lo;
       I[r + 1] = lo + n;
       I[r + 2] = lo + n;
       I[r + 3] = hi;
-      part.sums(lo, lo + n, this.sums);
       F[p.sums(k)] = this.sums[0]!;
       F[p.sums(k) + 1] = this.sums[1]!;
       return;

@@ -84,8 +84,9 @@ export class TreeGrower {
    * Grows a tree from margins `from` (0 or 1): each shard computes its rows' gradient pairs, draws
    * its part of the row sample (all rows without `sample`), and the tree is grown on the sampled
    * rows; the rows left out are partitioned alongside so that every row ends up in its leaf. With
-   * `updateMargins`, margins `1 - from` receive each row's margin plus its leaf value (the last split
-   * of a branch is applied without partitioning); without, `leaves` gives each leaf's row ranges.
+   * `updateMargins`, each row's margin plus its leaf value goes to margins `1 - from` when the
+   * executor is `repeatable`, else back into margins `from` (the last split of a branch is applied
+   * without partitioning); without, `leaves` gives each leaf's row ranges.
    */
   grow(from: number, sample: RowSample | undefined, treeFeatures: Int32Array, random: Random, updateMargins: boolean): GrownTree {
     const p = this.params;
@@ -131,7 +132,7 @@ export class TreeGrower {
     I[H.op] = OP.start;
     I[H.entries] = 0;
     I[H.from] = from;
-    I[H.to] = updateMargins ? 1 - from : -1;
+    I[H.to] = updateMargins ? (this.executor.repeatable ? 1 - from : from) : -1;
     I[H.subsample] = sample ? 1 : 0;
     I[H.threshold] = sample ? sample.threshold | 0 : 0;
     if (sample) {

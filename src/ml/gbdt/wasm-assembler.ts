@@ -45,6 +45,8 @@ export const op = {
   set: (i: number): Bytes => [0x21, ...uleb(i)],
   tee: (i: number): Bytes => [0x22, ...uleb(i)],
   i32: (n: number): Bytes => [0x41, ...sleb(n)],
+  /** f64.const 0 or another double (little-endian IEEE bytes). */
+  f64Const: (x: number): Bytes => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)],
   add: [0x6a] as Bytes,
   sub: [0x6b] as Bytes,
   mul: [0x6c] as Bytes,
