@@ -31,7 +31,7 @@ describe('RowPartitioner', () => {
         for (let i = 0; i < m0.length; i++) m0[i] = i / 8;
         scratch.fill(7);
         // Rows 0..2999: split feature 1 at bin 10 with missing left, over rows [100, 2900).
-        const mid = partitioner.partition(1, 10, true, 100, 2900);
+        const mid = partitioner.partition(1, 10, true, 100, 2900, 50);
         const left = Array.from(rowIndex.subarray(100, mid));
         const right = Array.from(rowIndex.subarray(mid, 2900));
         assert.deepEqual([...left].sort((a, b) => a - b), left, 'left part keeps row order');
@@ -40,10 +40,10 @@ describe('RowPartitioner', () => {
         for (const row of left) assert.ok(Number.isNaN(data[row * 2 + 1]!) || data[row * 2 + 1]! < cut);
         for (const row of right) assert.ok(data[row * 2 + 1]! >= cut);
         assert.deepEqual(Array.from(rowIndex.subarray(0, 100)), Array.from({ length: 100 }, (_, i) => i));
-        // The scratch array is used at the range's own positions only.
-        assert.ok(scratch.subarray(0, 100).every((x) => x === 7) && scratch.subarray(2900).every((x) => x === 7));
+        // The scratch array is used from the position given only.
+        assert.ok(scratch.subarray(0, 50).every((x) => x === 7) && scratch.subarray(2850).every((x) => x === 7));
         // Missing values go right when defaultLeft is false; bin -1: only missing values go left.
-        const none = partitioner.partition(1, -1, false, 0, 100);
+        const none = partitioner.partition(1, -1, false, 0, 100, 0);
         assert.equal(none, 0);
         partitioner.setBySplit(1, 10, true, 0, 3000, 2, -1, 0, 1);
         for (const row of left) assert.equal(m1[row], row / 8 + 2);

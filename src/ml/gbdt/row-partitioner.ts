@@ -2,7 +2,7 @@ import type { KernelMemory } from './kernel-memory.js';
 import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js';
 
 type SampleFn = (lo: number, hi: number, threshold: number, seed: number, sums: number) => number;
-type PartitionFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number) => number;
+type PartitionFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, scratchAt: number) => number;
 type SetLeafFn = (begin: number, end: number, value: number, from: number, to: number) => void;
 type SetBySplitFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, left: number, right: number, from: number, to: number) => void;
 
@@ -11,7 +11,9 @@ type SetBySplitFn = (begin: number, end: number, column: number, bin: number, mi
  * row numbers by a split (in place, stably), and writing leaf values into the margins. Each works on
  * a range of `memory.rowIndex` and uses the scratch array only at the same positions, so threads can
  * run them at once on disjoint ranges (row shards). A row goes left of a split on `feature` at `bin`
- * when its bin is at most `bin` (-1: none is), or when it is missing and `defaultLeft`. Leaf values
+ * when its bin is at most `bin` (-1: none is), or when it is missing and `defaultLeft`; partitioning
+ * uses the scratch array from a given position (the shard's first: the same few cache lines each
+ * time, where the range's own positions would be cold memory for every node). Leaf values
  * are written as `to[row] = from[row] + value` between the two margin arrays (0 and 1): running a
  * loop again gives the same margins. The loops run as small WebAssembly functions compiled at run
  * time (branch-free, no bounds checks: partitioning is about 3x faster than the JavaScript loop,
@@ -75,23 +77,26 @@ export class RowPartitioner {
     return k - lo;
   }
 
-  /** Partitions `rowIndex[begin..end)` by the split; returns where the right part starts. */
-  partition(feature: number, bin: number, defaultLeft: boolean, begin: number, end: number): number {
+  /**
+   * Partitions `rowIndex[begin..end)` by the split, with `scratch[scratchAt..scratchAt + end - begin)`
+   * for the right part on the way; returns where the right part starts.
+   */
+  partition(feature: number, bin: number, defaultLeft: boolean, begin: number, end: number, scratchAt: number): number {
     if (end <= begin) return begin;
     const missing = this.missing[feature]!;
-    if (this.wasm) return this.wasm.partition(begin, end, this.column(feature), bin, missing, defaultLeft ? 1 : 0);
+    if (this.wasm) return this.wasm.partition(begin, end, this.column(feature), bin, missing, defaultLeft ? 1 : 0, scratchAt);
     const m = this.memory;
     const { rowIndex, scratch, bins } = m;
     const base = feature * m.rows;
     let l = begin;
-    let r = begin;
+    let r = scratchAt;
     for (let i = begin; i < end; i++) {
       const row = rowIndex[i]!;
       const b = bins[base + row]!;
       if (b <= bin || (b === missing && defaultLeft)) rowIndex[l++] = row;
       else scratch[r++] = row;
     }
-    rowIndex.set(scratch.subarray(begin, r), l);
+    rowIndex.set(scratch.subarray(scratchAt, r), l);
     return l;
   }
 
@@ -157,9 +162,9 @@ export class RowPartitioner {
  * the split feature's column of bins; `from`, `to`: byte addresses of margin arrays):
  * - sample(lo, hi, threshold, seed) → k: xorshift32 coin flips; sampled rows to ri[lo..), the others
  *   to scr[lo..) then after them.
- * - partition(begin, end, column, bin, missing, defaultLeft) → mid: for i in [begin, end): row = ri[i];
- *   g = goes left; ri[l] = row; scr[begin + r] = row; l += g; r += 1 - g; then scr[begin..begin+r)
- *   is copied to ri[l..); returns l.
+ * - partition(begin, end, column, bin, missing, defaultLeft, at) → mid: for i in [begin, end): row = ri[i];
+ *   g = goes left; ri[l] = row; scr[at + r] = row; l += g; r += 1 - g; then scr[at..at+r) is copied
+ *   to ri[l..); returns l.
  * - setLeaf(begin, end, value, from, to): to[row] = from[row] + value for the rows ri[begin..end).
  * - setBySplit(begin, end, column, bin, missing, defaultLeft, left, right, from, to): the same with
  *   left or right by the split.
@@ -213,11 +218,11 @@ function functions(memory: KernelMemory): WasmFunction[] {
       op.get(sl), op.get(lo), op.sub,
     ],
   };
-  // partition(begin 0, end 1, column 2, bin 3, missing 4, defaultLeft 5) → mid; locals i 6, l 7, r 8, row 9, g 10, b 11.
-  const [begin, end, column, bin, missing, defaultLeft, pi, pl, pr, prow, pg, pb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  // partition(begin 0, end 1, column 2, bin 3, missing 4, defaultLeft 5, at 6) → mid; locals i 7, l 8, r 9, row 10, g 11, b 12.
+  const [begin, end, column, bin, missing, defaultLeft, at, pi, pl, pr, prow, pg, pb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const partition: WasmFunction = {
     name: 'partition',
-    params: [I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32, I32],
     results: [I32],
     locals: [[6, I32]],
     body: [
@@ -225,9 +230,9 @@ function functions(memory: KernelMemory): WasmFunction[] {
       ...loopHead(pi, end, prow),
       binOf(column, prow), op.set(pb),
       ...goesLeft(pb, bin, missing, defaultLeft), op.set(pg),
-      ...place(prow, pl, begin, pr, pg),
+      ...place(prow, pl, at, pr, pg),
       ...loopTail(pi),
-      ...copyBack(pl, begin, pr),
+      ...copyBack(pl, at, pr),
       op.get(pl),
     ],
   };

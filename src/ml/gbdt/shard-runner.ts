@@ -100,8 +100,9 @@ export class ShardRunner {
       part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, F[v]!, F[v + 1]!, from, to);
       part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, F[v]!, F[v + 1]!, from, to);
     } else {
-      const mid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end);
-      const omid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe);
+      const at = p.shardStart(k); // this shard's part of the scratch array
+      const mid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, at);
+      const omid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, at);
       const next = 1 - cur;
       const a = p.range(next, I[e + 4]!, k);
       I[a] = begin;
