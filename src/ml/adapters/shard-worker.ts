@@ -25,7 +25,7 @@ const c = d.control;
 const k = d.shard;
 const shards = plan.shards;
 memory.onCompileFailure = () => Atomics.add(c, CONTROL.compileFailures, 1);
-const runner = new ShardRunner(memory, plan, d.missing, d.slotOffsets, d.objective);
+const runner = new ShardRunner(memory, plan, d.missing, d.slotOffsets, d.objective, true, k);
 const slot = (task: number) => taskSlot(task, k, shards);
 const unitsPerShard = plan.positions + plan.tasks;
 const unit = (u: number) => (k - 1) * unitsPerShard + u;

@@ -94,7 +94,7 @@ export class KernelMemory {
       bins: take(matrix.bins.byteLength),
       byRow: take(matrix.byRow.byteLength),
       rowIndex: take(4 * n),
-      scratch: take(4 * n),
+      scratch: take(4 * (n + MAX_SHARDS)),
       gpair: take(16 * n),
       margin: take(16 * n),
       label: take(8 * n),
@@ -122,7 +122,7 @@ export class KernelMemory {
     this.bins = bins(L.bins);
     this.byRow = bins(L.byRow);
     this.rowIndex = new Uint32Array(buffer, L.rowIndex, rows);
-    this.scratch = new Uint32Array(buffer, L.scratch, rows);
+    this.scratch = new Uint32Array(buffer, L.scratch, rows + MAX_SHARDS);
     this.gpair = new Float64Array(buffer, L.gpair, 2 * rows);
     this.margins = [new Float64Array(buffer, L.margin, rows), new Float64Array(buffer, L.margin + 8 * rows, rows)];
     this.label = new Float64Array(buffer, L.label, rows);

@@ -61,7 +61,7 @@ describe('RowPartitioner', () => {
       const { memory, partitioner } = setup(wasm, 64);
       const r = createRandom(4);
       for (let i = 0; i < memory.gpair.length; i++) memory.gpair[i] = r.next() - 0.5;
-      const k = partitioner.sampleRange(500, 2500, Math.floor(0.8 * 4294967296), 12345, 3);
+      const k = partitioner.sampleRange(500, 2500, Math.floor(0.8 * 4294967296), 12345, 3, 500);
       const rows = Array.from(memory.rowIndex.subarray(500, 2500));
       // The sampled rows' gradient pair sums, in row order, in the shard's slot.
       let g = 0;
@@ -75,7 +75,7 @@ describe('RowPartitioner', () => {
       assert.ok(ascending(rows.slice(0, k)) && ascending(rows.slice(k)));
       assert.deepEqual([...rows].sort((a, b) => a - b), Array.from({ length: 2000 }, (_, i) => 500 + i));
       assert.ok(Math.abs(k / rows.length - 0.8) < 0.04, `sampled ${k} of ${rows.length}`);
-      assert.equal(partitioner.sampleRange(0, 100, 0, 7, 0), 0);
+      assert.equal(partitioner.sampleRange(0, 100, 0, 7, 0, 0), 0);
       return { k, rows };
     });
     assert.deepEqual(samples[0], samples[1]);
@@ -84,7 +84,7 @@ describe('RowPartitioner', () => {
   it('continues one stream of coin flips across ranges: two halves sample as the whole (the second from the state after the first, by xorshiftJump)', () => {
     const { memory, partitioner } = setup(true, 64);
     const threshold = Math.floor(0.5 * 4294967296);
-    const k = partitioner.sampleRange(0, 3000, threshold, 99, 0);
+    const k = partitioner.sampleRange(0, 3000, threshold, 99, 0, 0);
     const whole = Array.from(memory.rowIndex.subarray(0, k));
     let x = 99;
     for (let i = 0; i < 1200; i++) {
@@ -93,8 +93,8 @@ describe('RowPartitioner', () => {
       x ^= x << 5;
     }
     assert.equal(xorshiftJump(1200)(99), x); // what the tree grower uses, in 32 XORs
-    const a = partitioner.sampleRange(0, 1200, threshold, 99, 0);
-    const b = partitioner.sampleRange(1200, 3000, threshold, x, 1);
+    const a = partitioner.sampleRange(0, 1200, threshold, 99, 0, 0);
+    const b = partitioner.sampleRange(1200, 3000, threshold, x, 1, 1500);
     assert.deepEqual([...Array.from(memory.rowIndex.subarray(0, a)), ...Array.from(memory.rowIndex.subarray(1200, 1200 + b))], whole);
   });
 });

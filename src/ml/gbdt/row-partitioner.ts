@@ -1,7 +1,7 @@
 import type { KernelMemory } from './kernel-memory.js';
 import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js';
 
-type SampleFn = (lo: number, hi: number, threshold: number, seed: number, sums: number) => number;
+type SampleFn = (lo: number, hi: number, threshold: number, seed: number, sums: number, scratchAt: number) => number;
 type PartitionFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, scratchAt: number) => number;
 type SetLeafFn = (begin: number, end: number, value: number, from: number, to: number) => void;
 type SetBySplitFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, left: number, right: number, from: number, to: number) => void;
@@ -9,11 +9,11 @@ type SetBySplitFn = (begin: number, end: number, column: number, bin: number, mi
 /**
  * The row loops of tree growth over a `KernelMemory`: drawing a round's row sample, partitioning
  * row numbers by a split (in place, stably), and writing leaf values into the margins. Each works on
- * a range of `memory.rowIndex` and uses the scratch array only at the same positions, so threads can
- * run them at once on disjoint ranges (row shards). A row goes left of a split on `feature` at `bin`
- * when its bin is at most `bin` (-1: none is), or when it is missing and `defaultLeft`; partitioning
- * uses the scratch array from a given position (the shard's first: the same few cache lines each
- * time, where the range's own positions would be cold memory for every node). Leaf values
+ * a range of `memory.rowIndex` and uses the scratch array from a position given by the caller (each
+ * thread its own part: the same cache lines each time, where the range's own positions would be cold
+ * memory for every node), so threads can run them at once on disjoint ranges (row shards). A row goes
+ * left of a split on `feature` at `bin` when its bin is at most `bin` (-1: none is), or when it is
+ * missing and `defaultLeft`. Leaf values
  * are written as `to[row] = from[row] + value` between the two margin arrays (0 and 1): running a
  * loop again gives the same margins. The loops run as small WebAssembly functions compiled at run
  * time (branch-free, no bounds checks: partitioning is about 3x faster than the JavaScript loop,
@@ -47,16 +47,17 @@ export class RowPartitioner {
   /**
    * Draws the sample of rows lo..hi-1 (Bernoulli with probability `threshold` / 2^32, as XGBoost's
    * subsample) with a xorshift32 stream whose state before row lo is `seed` (non-zero): the sampled
-   * rows go to `rowIndex[lo..lo+k)` and the others after them up to hi, both ascending. Returns k;
-   * the sampled rows' gradient and hessian sums (in row order) go to `memory.sums[2 * slot]` and `[2 * slot + 1]`.
+   * rows go to `rowIndex[lo..lo+k)` and the others after them up to hi, both ascending (through
+   * `scratch[scratchAt..)`). Returns k; the sampled rows' gradient and hessian sums (in row order) go
+   * to `memory.sums[2 * slot]` and `[2 * slot + 1]`.
    */
-  sampleRange(lo: number, hi: number, threshold: number, seed: number, slot: number): number {
+  sampleRange(lo: number, hi: number, threshold: number, seed: number, slot: number, scratchAt: number): number {
     const m = this.memory;
-    if (this.wasm) return this.wasm.sample(lo, hi, threshold | 0, seed | 0, m.layout.sums + 16 * slot);
+    if (this.wasm) return this.wasm.sample(lo, hi, threshold | 0, seed | 0, m.layout.sums + 16 * slot, scratchAt);
     const { rowIndex, scratch, gpair } = m;
     let x = seed | 0;
     let k = lo;
-    let o = lo;
+    let o = scratchAt;
     let g = 0;
     let h = 0;
     for (let i = lo; i < hi; i++) {
@@ -71,7 +72,7 @@ export class RowPartitioner {
         scratch[o++] = i;
       }
     }
-    rowIndex.set(scratch.subarray(lo, o), k);
+    rowIndex.set(scratch.subarray(scratchAt, o), k);
     m.sums[2 * slot] = g;
     m.sums[2 * slot + 1] = h;
     return k - lo;
@@ -160,8 +161,8 @@ export class RowPartitioner {
 /**
  * The WebAssembly functions, with the memory's addresses compiled in (`column`: the byte address of
  * the split feature's column of bins; `from`, `to`: byte addresses of margin arrays):
- * - sample(lo, hi, threshold, seed) → k: xorshift32 coin flips; sampled rows to ri[lo..), the others
- *   to scr[lo..) then after them.
+ * - sample(lo, hi, threshold, seed, sums, at) → k: xorshift32 coin flips; sampled rows to ri[lo..),
+ *   the others to scr[at..) then after them; the sampled rows' gradient pair sums to `sums`.
  * - partition(begin, end, column, bin, missing, defaultLeft, at) → mid: for i in [begin, end): row = ri[i];
  *   g = goes left; ri[l] = row; scr[at + r] = row; l += g; r += 1 - g; then scr[at..at+r) is copied
  *   to ri[l..); returns l.
@@ -192,12 +193,12 @@ function functions(memory: KernelMemory): WasmFunction[] {
     op.get(l), op.get(g), op.add, op.set(l),
     op.get(r), op.i32(1), op.add, op.get(g), op.sub, op.set(r),
   ];
-  // sample(lo 0, hi 1, threshold 2, seed 3, sums 4) → k; locals i 5, l 6, r 7, x 8, g 9 (i32), gs 10, hs 11 (f64).
+  // sample(lo 0, hi 1, threshold 2, seed 3, sums 4, at 5) → k; locals i 6, l 7, r 8, x 9, g 10 (i32), gs 11, hs 12 (f64).
   // A row left out adds 0 to the sums: the same sums as adding the sampled rows alone (never -0: they start at +0).
-  const [lo, hi, threshold, seed, sumsAt, si, sl, sr, x, sg, gs, hs] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const [lo, hi, threshold, seed, sumsAt, sat, si, sl, sr, x, sg, gs, hs] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const sample: WasmFunction = {
     name: 'sample',
-    params: [I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32],
     results: [I32],
     locals: [[5, I32], [2, F64]],
     body: [
@@ -210,9 +211,9 @@ function functions(memory: KernelMemory): WasmFunction[] {
       op.get(x), op.get(threshold), op.ltU, op.set(sg),
       op.get(gs), op.get(si), op.i32(4), op.shl, op.f64Load(L.gpair), op.f64Const(0), op.get(sg), op.select, op.f64Add, op.set(gs),
       op.get(hs), op.get(si), op.i32(4), op.shl, op.f64Load(L.gpair + 8), op.f64Const(0), op.get(sg), op.select, op.f64Add, op.set(hs),
-      ...place(si, sl, lo, sr, sg),
+      ...place(si, sl, sat, sr, sg),
       ...loopTail(si),
-      ...copyBack(sl, lo, sr),
+      ...copyBack(sl, sat, sr),
       op.get(sumsAt), op.get(gs), op.f64Store(0),
       op.get(sumsAt), op.get(hs), op.f64Store(8),
       op.get(sl), op.get(lo), op.sub,

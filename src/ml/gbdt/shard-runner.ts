@@ -21,6 +21,8 @@ export class ShardRunner {
   readonly kernels: MemoryHistogramKernels;
   private readonly objective: ObjectiveFunction;
   private readonly sums = new Float64Array(2);
+  /** This thread's part of the scratch array (threads run units of any shard at once). */
+  private readonly scratchAt: number;
 
   constructor(
     private readonly memory: KernelMemory,
@@ -29,7 +31,9 @@ export class ShardRunner {
     slotOffsets: Int32Array,
     objective: ObjectiveSpec,
     useWasm = true,
+    thread = 0,
   ) {
+    this.scratchAt = thread * Math.ceil(plan.rows / plan.shards);
     this.partitioner = new RowPartitioner(memory, missing, useWasm);
     this.kernels = new MemoryHistogramKernels(memory, slotOffsets);
     this.objective = objectiveFor(objective.name, objective.huberSlope, objective.maxDeltaStep);
@@ -65,7 +69,7 @@ export class ShardRunner {
       this.objective.gradients(m.margins[from]!, m.label, m.gpair, lo, hi);
       let n: number;
       if (I[H.subsample] === 1) {
-        n = part.sampleRange(lo, hi, I[H.threshold]!, p.seed(k), k);
+        n = part.sampleRange(lo, hi, I[H.threshold]!, p.seed(k), k, this.scratchAt);
         this.sums[0] = m.sums[2 * k]!;
         this.sums[1] = m.sums[2 * k + 1]!;
       } else {
@@ -100,9 +104,8 @@ export class ShardRunner {
       part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, F[v]!, F[v + 1]!, from, to);
       part.setBySplit(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, F[v]!, F[v + 1]!, from, to);
     } else {
-      const at = p.shardStart(k); // this shard's part of the scratch array
-      const mid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, at);
-      const omid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, at);
+      const mid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, begin, end, this.scratchAt);
+      const omid = part.partition(I[e + 1]!, I[e + 2]!, I[e + 3] === 1, ob, oe, this.scratchAt);
       const next = 1 - cur;
       const a = p.range(next, I[e + 4]!, k);
       I[a] = begin;
