@@ -19,9 +19,13 @@ export interface KernelLayout {
   readonly gpair: number;
   /** Two margin arrays: a tree reads one and writes the other (see `margins`). */
   readonly margin: number;
+  readonly margin1: number;
   readonly label: number;
   /** Per row shard (MAX_SHARDS at most): the sums of its sampled rows' gradient pairs (two doubles). */
   readonly sums: number;
+  /** Per thread (MAX_SHARDS at most): a split's lookup table, bin → 1 when it goes left (`lutBytes` each). */
+  readonly luts: number;
+  readonly lutBytes: number;
   /** `histCount` histograms of `histLength` doubles, one after the other. */
   readonly hist: number;
 }
@@ -84,23 +88,30 @@ export class KernelMemory {
     const n = matrix.rows;
     let maxCode = 0;
     for (let f = 0; f < matrix.cols; f++) maxCode = Math.max(maxCode, matrix.missing[f]!);
+    const lutBytes = Math.ceil((maxCode + 1) / 64) * 64;
     let at = 0;
     const take = (bytes: number) => {
       const start = at;
       at += Math.ceil(bytes / 64) * 64;
       return start;
     };
+    // The regions the histogram loop reads (row order, gradient pairs, histograms) and the small
+    // tables come first, then those of the row loops, as before margins and labels were added.
     const layout: KernelLayout = {
       bins: take(matrix.bins.byteLength),
       byRow: take(matrix.byRow.byteLength),
       rowIndex: take(4 * n),
       scratch: take(4 * (n + MAX_SHARDS)),
-      gpair: take(16 * n),
-      margin: take(16 * n),
-      label: take(8 * n),
       sums: take(16 * MAX_SHARDS),
+      luts: take(lutBytes * MAX_SHARDS),
+      lutBytes,
+      gpair: take(16 * n),
+      margin: take(8 * n),
       hist: take(8 * histLength * histCount),
+      label: take(8 * n),
+      margin1: take(8 * n),
     };
+
     const pages = Math.max(1, Math.ceil(at / PAGE));
     const wasmMemory = useWasm && at <= MAX_WASM_BYTES ? createMemory(pages, shared) : undefined;
     const buffer = wasmMemory?.buffer ?? (shared ? new SharedArrayBuffer(at) : new ArrayBuffer(at));
@@ -124,7 +135,7 @@ export class KernelMemory {
     this.rowIndex = new Uint32Array(buffer, L.rowIndex, rows);
     this.scratch = new Uint32Array(buffer, L.scratch, rows + MAX_SHARDS);
     this.gpair = new Float64Array(buffer, L.gpair, 2 * rows);
-    this.margins = [new Float64Array(buffer, L.margin, rows), new Float64Array(buffer, L.margin + 8 * rows, rows)];
+    this.margins = [new Float64Array(buffer, L.margin, rows), new Float64Array(buffer, L.margin1, rows)];
     this.label = new Float64Array(buffer, L.label, rows);
     this.sums = new Float64Array(buffer, L.sums, 2 * MAX_SHARDS);
     this.hists = new Float64Array(buffer, L.hist, spec.histLength * spec.histCount);
@@ -135,9 +146,14 @@ export class KernelMemory {
     return this.spec.wasmMemory !== undefined;
   }
 
+  /** Thread `t`'s split lookup table (see `KernelLayout.luts`). */
+  lut(t: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.layout.luts + t * this.layout.lutBytes, this.layout.lutBytes);
+  }
+
   /** Byte address of margin array `k` (0 or 1). */
   marginAddress(k: number): number {
-    return this.layout.margin + 8 * this.rows * k;
+    return k === 0 ? this.layout.margin : this.layout.margin1;
   }
 
   /** Histogram `k` (a view). */

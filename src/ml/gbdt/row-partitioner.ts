@@ -2,9 +2,9 @@ import type { KernelMemory } from './kernel-memory.js';
 import { F64, I32, op, type Bytes, type WasmFunction } from './wasm-assembler.js';
 
 type SampleFn = (lo: number, hi: number, threshold: number, seed: number, sums: number, scratchAt: number) => number;
-type PartitionFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, scratchAt: number) => number;
+type PartitionFn = (begin: number, end: number, column: number, lut: number, scratchAt: number) => number;
 type SetLeafFn = (begin: number, end: number, value: number, from: number, to: number) => void;
-type SetBySplitFn = (begin: number, end: number, column: number, bin: number, missing: number, defaultLeft: number, left: number, right: number, from: number, to: number) => void;
+type SetBySplitFn = (begin: number, end: number, column: number, lut: number, left: number, right: number, from: number, to: number) => void;
 
 /**
  * The row loops of tree growth over a `KernelMemory`: drawing a round's row sample, partitioning
@@ -23,13 +23,24 @@ export class RowPartitioner {
   private readonly columnBytes: number;
   private readonly wasm: { sample: SampleFn; partition: PartitionFn; setLeaf: SetLeafFn; setBySplit: SetBySplitFn } | undefined;
 
-  /** `missing`: each feature's missing marker in the memory's bins (`BinnedMatrix.missing`). */
+  /** This thread's split lookup table (bin → 1 when left), and the split it holds. */
+  private readonly lut: Uint8Array;
+  private readonly lutAddress: number;
+  private lutSplit = '';
+
+  /**
+   * `missing`: each feature's missing marker in the memory's bins (`BinnedMatrix.missing`); `thread`:
+   * which of the memory's split lookup tables this partitioner uses (one per thread).
+   */
   constructor(
     private readonly memory: KernelMemory,
     private readonly missing: Int32Array,
     useWasm = true,
+    thread = 0,
   ) {
     this.columnBytes = memory.rows * (memory.wide ? 2 : 1);
+    this.lut = memory.lut(thread);
+    this.lutAddress = memory.layout.luts + thread * memory.layout.lutBytes;
     const compiled = useWasm ? memory.compile(functions(memory), 'row partitioner') : undefined;
     this.wasm = compiled && {
       sample: compiled['sample'] as SampleFn,
@@ -84,8 +95,8 @@ export class RowPartitioner {
    */
   partition(feature: number, bin: number, defaultLeft: boolean, begin: number, end: number, scratchAt: number): number {
     if (end <= begin) return begin;
-    const missing = this.missing[feature]!;
-    if (this.wasm) return this.wasm.partition(begin, end, this.column(feature), bin, missing, defaultLeft ? 1 : 0, scratchAt);
+    const lut = this.setSplit(feature, bin, defaultLeft);
+    if (this.wasm) return this.wasm.partition(begin, end, this.column(feature), this.lutAddress, scratchAt);
     const m = this.memory;
     const { rowIndex, scratch, bins } = m;
     const base = feature * m.rows;
@@ -93,8 +104,7 @@ export class RowPartitioner {
     let r = scratchAt;
     for (let i = begin; i < end; i++) {
       const row = rowIndex[i]!;
-      const b = bins[base + row]!;
-      if (b <= bin || (b === missing && defaultLeft)) rowIndex[l++] = row;
+      if (lut[bins[base + row]!] === 1) rowIndex[l++] = row;
       else scratch[r++] = row;
     }
     rowIndex.set(scratch.subarray(scratchAt, r), l);
@@ -122,9 +132,9 @@ export class RowPartitioner {
   setBySplit(feature: number, bin: number, defaultLeft: boolean, begin: number, end: number, left: number, right: number, from: number, to: number): void {
     if (end <= begin) return;
     const m = this.memory;
-    const missing = this.missing[feature]!;
+    const lut = this.setSplit(feature, bin, defaultLeft);
     if (this.wasm) {
-      this.wasm.setBySplit(begin, end, this.column(feature), bin, missing, defaultLeft ? 1 : 0, left, right, m.marginAddress(from), m.marginAddress(to));
+      this.wasm.setBySplit(begin, end, this.column(feature), this.lutAddress, left, right, m.marginAddress(from), m.marginAddress(to));
       return;
     }
     const { rowIndex, bins } = m;
@@ -133,8 +143,7 @@ export class RowPartitioner {
     const base = feature * m.rows;
     for (let i = begin; i < end; i++) {
       const row = rowIndex[i]!;
-      const b = bins[base + row]!;
-      c[row] = a[row]! + (b <= bin || (b === missing && defaultLeft) ? left : right);
+      c[row] = a[row]! + (lut[bins[base + row]!] === 1 ? left : right);
     }
   }
 
@@ -152,6 +161,18 @@ export class RowPartitioner {
     out[1] = h;
   }
 
+  /** Fills this thread's lookup table for the split (unless it holds it): bins 0..bin left, the feature's missing marker left when `defaultLeft`. */
+  private setSplit(feature: number, bin: number, defaultLeft: boolean): Uint8Array {
+    const lut = this.lut;
+    const key = `${feature},${bin},${defaultLeft ? 1 : 0}`;
+    if (key === this.lutSplit) return lut;
+    const code = this.missing[feature]!;
+    for (let b = 0; b < code; b++) lut[b] = b <= bin ? 1 : 0;
+    lut[code] = defaultLeft ? 1 : 0;
+    this.lutSplit = key;
+    return lut;
+  }
+
   /** Byte address of `feature`'s column of bins. */
   private column(feature: number): number {
     return this.memory.layout.bins + feature * this.columnBytes;
@@ -163,21 +184,16 @@ export class RowPartitioner {
  * the split feature's column of bins; `from`, `to`: byte addresses of margin arrays):
  * - sample(lo, hi, threshold, seed, sums, at) → k: xorshift32 coin flips; sampled rows to ri[lo..),
  *   the others to scr[at..) then after them; the sampled rows' gradient pair sums to `sums`.
- * - partition(begin, end, column, bin, missing, defaultLeft, at) → mid: for i in [begin, end): row = ri[i];
- *   g = goes left; ri[l] = row; scr[at + r] = row; l += g; r += 1 - g; then scr[at..at+r) is copied
- *   to ri[l..); returns l.
+ * - partition(begin, end, column, lut, at) → mid: for i in [begin, end): row = ri[i]; g = lut[bin(row)];
+ *   ri[l] = row; scr[at + r] = row; l += g; r += 1 - g; then scr[at..at+r) is copied to ri[l..); returns l.
  * - setLeaf(begin, end, value, from, to): to[row] = from[row] + value for the rows ri[begin..end).
- * - setBySplit(begin, end, column, bin, missing, defaultLeft, left, right, from, to): the same with
- *   left or right by the split.
+ * - setBySplit(begin, end, column, lut, left, right, from, to): the same with left or right by the
+ *   split's lookup table.
  */
 function functions(memory: KernelMemory): WasmFunction[] {
   const L = memory.layout;
   const binOf = (column: number, row: number): Bytes =>
     memory.wide ? [...op.get(column), ...op.get(row), ...op.i32(1), ...op.shl, ...op.add, ...op.load16()] : [...op.get(column), ...op.get(row), ...op.add, ...op.load8()];
-  /** Left of the split: (b <= bin, signed) | ((b == missing) & defaultLeft). */
-  const goesLeft = (b: number, bin: number, missing: number, defaultLeft: number): Bytes[] => [
-    op.get(b), op.get(bin), op.leS, op.get(b), op.get(missing), op.eq, op.get(defaultLeft), op.and, op.or,
-  ];
   const loopHead = (i: number, end: number, row: number): Bytes[] => [op.block, op.loop, op.get(i), op.get(end), op.geU, op.brIf(1), op.get(i), op.i32(2), op.shl, op.load(L.rowIndex), op.set(row)];
   const loopTail = (i: number): Bytes[] => [op.get(i), op.i32(1), op.add, op.set(i), op.br(0), op.end, op.end];
   /** Copies scr[first..first+r) to ri[l..). */
@@ -219,18 +235,17 @@ function functions(memory: KernelMemory): WasmFunction[] {
       op.get(sl), op.get(lo), op.sub,
     ],
   };
-  // partition(begin 0, end 1, column 2, bin 3, missing 4, defaultLeft 5, at 6) → mid; locals i 7, l 8, r 9, row 10, g 11, b 12.
-  const [begin, end, column, bin, missing, defaultLeft, at, pi, pl, pr, prow, pg, pb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  // partition(begin 0, end 1, column 2, lut 3, at 4) → mid; locals i 5, l 6, r 7, row 8, g 9.
+  const [begin, end, column, lut, at, pi, pl, pr, prow, pg] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const partition: WasmFunction = {
     name: 'partition',
-    params: [I32, I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32],
     results: [I32],
-    locals: [[6, I32]],
+    locals: [[5, I32]],
     body: [
       op.get(begin), op.set(pi), op.get(begin), op.set(pl), op.i32(0), op.set(pr),
       ...loopHead(pi, end, prow),
-      binOf(column, prow), op.set(pb),
-      ...goesLeft(pb, bin, missing, defaultLeft), op.set(pg),
+      op.get(lut), binOf(column, prow), op.add, op.load8(), op.set(pg),
       ...place(prow, pl, at, pr, pg),
       ...loopTail(pi),
       ...copyBack(pl, at, pr),
@@ -253,20 +268,19 @@ function functions(memory: KernelMemory): WasmFunction[] {
       ...loopTail(li),
     ],
   };
-  // setBySplit(begin 0, end 1, column 2, bin 3, missing 4, defaultLeft 5, left 6 (f64), right 7 (f64), from 8, to 9); locals i 10, row 11, b 12.
-  const [left, right, bfrom, bto, bi, brow, bb] = [6, 7, 8, 9, 10, 11, 12];
+  // setBySplit(begin 0, end 1, column 2, lut 3, left 4 (f64), right 5 (f64), from 6, to 7); locals i 8, row 9.
+  const [left, right, bfrom, bto, bi, brow] = [4, 5, 6, 7, 8, 9];
   const setBySplit: WasmFunction = {
     name: 'setBySplit',
-    params: [I32, I32, I32, I32, I32, I32, F64, F64, I32, I32],
+    params: [I32, I32, I32, I32, F64, F64, I32, I32],
     results: [],
-    locals: [[3, I32]],
+    locals: [[2, I32]],
     body: [
       op.get(begin), op.set(bi),
       ...loopHead(bi, end, brow),
-      binOf(column, brow), op.set(bb),
       op.get(brow), op.i32(3), op.shl, op.get(bto), op.add,
       op.get(brow), op.i32(3), op.shl, op.get(bfrom), op.add, op.f64Load(0),
-      op.get(left), op.get(right), ...goesLeft(bb, bin, missing, defaultLeft), op.select,
+      op.get(left), op.get(right), op.get(lut), binOf(column, brow), op.add, op.load8(), op.select,
       op.f64Add, op.f64Store(0),
       ...loopTail(bi),
     ],

@@ -34,7 +34,7 @@ export class ShardRunner {
     thread = 0,
   ) {
     this.scratchAt = thread * Math.ceil(plan.rows / plan.shards);
-    this.partitioner = new RowPartitioner(memory, missing, useWasm);
+    this.partitioner = new RowPartitioner(memory, missing, useWasm, thread);
     this.kernels = new MemoryHistogramKernels(memory, slotOffsets);
     this.objective = objectiveFor(objective.name, objective.huberSlope, objective.maxDeltaStep);
   }
