@@ -25,7 +25,11 @@ async function generate(file: string, rows: number, cols: number): Promise<void>
   const con = await instance.connect();
   // Mixed shapes: uniform, normal-ish, integer counts, with a few missing values.
   const exprs = Array.from({ length: cols }, (_, c) =>
-    c % 3 === 0 ? `random() * ${c + 1} AS c${c}` : c % 3 === 1 ? `CASE WHEN random() < 0.01 THEN NULL ELSE (random() + random() + random()) * 10 END AS c${c}` : `CAST(floor(random() * 7) AS DOUBLE) AS c${c}`,
+    c % 3 === 0
+      ? `random() * ${c + 1} AS c${c}`
+      : c % 3 === 1
+        ? `CASE WHEN random() < 0.01 THEN NULL ELSE (random() + random() + random()) * 10 END AS c${c}`
+        : `CAST(floor(random() * 7) AS DOUBLE) AS c${c}`,
   );
   await con.run(`SELECT setseed(0.5)`);
   await con.run(`COPY (SELECT ${exprs.join(', ')} FROM range(${rows})) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
@@ -34,7 +38,9 @@ async function generate(file: string, rows: number, cols: number): Promise<void>
 }
 
 console.log(`bench:monitor (${os.cpus().length} cores, Node ${process.version})`);
-console.log(`${'dataset'.padEnd(22)} ${'step'.padEnd(16)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(12)} ${'peak MB'.padStart(8)} ${'vs DuckDB'.padStart(10)}`);
+console.log(
+  `${'dataset'.padEnd(22)} ${'step'.padEnd(16)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(12)} ${'peak MB'.padStart(8)} ${'vs DuckDB'.padStart(10)}`,
+);
 const cases = [
   ['tall', `${tallRows / 1e6}M x 10`, tallRows, 10],
   ['wide', '100k x 1000', 100_000, 1000],
@@ -49,7 +55,11 @@ for (const [key, name, rows, cols] of cases) {
   const baseline = runChild('monitor-ours.mjs', [file, caseDir, 'baseline']);
   const analysis = runChild('monitor-ours.mjs', [file, caseDir, 'analyze']);
   const line = (step: string, m: { seconds: number; peakRssMb: number }, ratio?: number) =>
-    console.log(`${name.padEnd(22)} ${step.padEnd(16)} ${m.seconds.toFixed(2).padStart(8)} ${Math.round(rows / m.seconds).toLocaleString('en-US').padStart(12)} ${m.peakRssMb.toFixed(0).padStart(8)} ${ratio === undefined ? ''.padStart(10) : ratio.toFixed(2).padStart(10)}`);
+    console.log(
+      `${name.padEnd(22)} ${step.padEnd(16)} ${m.seconds.toFixed(2).padStart(8)} ${Math.round(rows / m.seconds)
+        .toLocaleString('en-US')
+        .padStart(12)} ${m.peakRssMb.toFixed(0).padStart(8)} ${ratio === undefined ? ''.padStart(10) : ratio.toFixed(2).padStart(10)}`,
+    );
   line('DuckDB SUMMARIZE', ref);
   line('suggest-baseline', baseline, baseline.seconds / ref.seconds);
   line('analyze', analysis, analysis.seconds / ref.seconds);

@@ -28,23 +28,64 @@ function run(home: string, args: readonly string[]): { seconds: number; stdout: 
   return { seconds: (performance.now() - t) / 1000, stdout: res.stdout };
 }
 
-const hp = ['objective=reg:squarederror', 'num_round=100', 'early_stopping_rounds=10', 'max_depth=9', 'eta=0.2', 'gamma=4', 'min_child_weight=300', 'subsample=0.8'];
+const hp = [
+  'objective=reg:squarederror',
+  'num_round=100',
+  'early_stopping_rounds=10',
+  'max_depth=9',
+  'eta=0.2',
+  'gamma=4',
+  'min_child_weight=300',
+  'subsample=0.8',
+];
 console.log(`bench:pipeline — build pipeline on green 2021-01 (${os.cpus().length} cores, Node ${process.version})`);
 
 const byHandHome = path.join(work, 'by-hand');
 const out = path.join(work, 'prepared');
 const steps: [string, number][] = [];
 steps.push(['data prepare', run(byHandHome, ['data', 'prepare', '--trips', trips, '--zones', zones, '--out', out]).seconds]);
-steps.push(['monitor suggest-baseline', run(byHandHome, ['monitor', 'suggest-baseline', '--dataset', path.join(out, 'baseline', 'baseline.csv'), '--header', '--out', path.join(work, 'baseline')]).seconds]);
-steps.push(['train', run(byHandHome, ['train', '--train', path.join(out, 'train', 'train.csv'), '--validation', path.join(out, 'validation', 'validation.csv'), '--out', path.join(work, 'model.json'), ...hp.flatMap((h) => ['--hp', h])]).seconds]);
-steps.push(['predict (test split)', run(byHandHome, ['predict', '--model', path.join(work, 'model.json'), '--input', path.join(out, 'test', 'test.csv'), '--header', '--out', path.join(work, 'predictions.csv')]).seconds]);
+steps.push([
+  'monitor suggest-baseline',
+  run(byHandHome, ['monitor', 'suggest-baseline', '--dataset', path.join(out, 'baseline', 'baseline.csv'), '--header', '--out', path.join(work, 'baseline')])
+    .seconds,
+]);
+steps.push([
+  'train',
+  run(byHandHome, [
+    'train',
+    '--train',
+    path.join(out, 'train', 'train.csv'),
+    '--validation',
+    path.join(out, 'validation', 'validation.csv'),
+    '--out',
+    path.join(work, 'model.json'),
+    ...hp.flatMap((h) => ['--hp', h]),
+  ]).seconds,
+]);
+steps.push([
+  'predict (test split)',
+  run(byHandHome, [
+    'predict',
+    '--model',
+    path.join(work, 'model.json'),
+    '--input',
+    path.join(out, 'test', 'test.csv'),
+    '--header',
+    '--out',
+    path.join(work, 'predictions.csv'),
+  ]).seconds,
+]);
 const byHand = steps.reduce((s, [, t]) => s + t, 0);
 
 const home = path.join(work, 'pipeline');
 run(home, ['pipeline', 'upsert', 'nyc-taxi-build', '--template', 'nyc-taxi-build', '--input-data', trips, '--input-zones', zones]);
 const cold = run(home, ['--json', 'pipeline', 'start', 'nyc-taxi-build']);
 const cached = run(home, ['--json', 'pipeline', 'start', 'nyc-taxi-build']);
-type Described = { CreationTime: string; LastModifiedTime: string; PipelineExecutionSteps: { StepName: string; StartTime: string; EndTime: string; CacheHitResult?: unknown }[] };
+type Described = {
+  CreationTime: string;
+  LastModifiedTime: string;
+  PipelineExecutionSteps: { StepName: string; StartTime: string; EndTime: string; CacheHitResult?: unknown }[];
+};
 const describe = (stdout: string) => JSON.parse(stdout) as Described;
 const seconds = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 1000;
 const c = describe(cold.stdout);
@@ -58,6 +99,10 @@ for (const s of c.PipelineExecutionSteps) console.log(`  ${s.StepName.padEnd(26)
 console.log(`\n${'run'.padEnd(28)} ${'wall s'.padStart(7)} ${'execution s'.padStart(12)}`);
 console.log(`${'by hand (4 commands)'.padEnd(28)} ${byHand.toFixed(2).padStart(7)} ${''.padStart(12)}`);
 console.log(`${'pipeline, cold'.padEnd(28)} ${cold.seconds.toFixed(2).padStart(7)} ${seconds(c.CreationTime, c.LastModifiedTime).toFixed(2).padStart(12)}`);
-console.log(`${'pipeline, cached re-run'.padEnd(28)} ${cached.seconds.toFixed(2).padStart(7)} ${seconds(h.CreationTime, h.LastModifiedTime).toFixed(2).padStart(12)}  (${h.PipelineExecutionSteps.filter((s) => s.CacheHitResult).length} cache hits)`);
+console.log(
+  `${'pipeline, cached re-run'.padEnd(28)} ${cached.seconds.toFixed(2).padStart(7)} ${seconds(h.CreationTime, h.LastModifiedTime).toFixed(2).padStart(12)}  (${h.PipelineExecutionSteps.filter((s) => s.CacheHitResult).length} cache hits)`,
+);
 console.log(`\nratio pipeline cold / by hand: ${(cold.seconds / byHand).toFixed(2)}`);
-console.log(`ratio cached / cold (wall): ${(cached.seconds / cold.seconds).toFixed(3)}; (execution): ${(seconds(h.CreationTime, h.LastModifiedTime) / seconds(c.CreationTime, c.LastModifiedTime)).toFixed(3)}`);
+console.log(
+  `ratio cached / cold (wall): ${(cached.seconds / cold.seconds).toFixed(3)}; (execution): ${(seconds(h.CreationTime, h.LastModifiedTime) / seconds(c.CreationTime, c.LastModifiedTime)).toFixed(3)}`,
+);

@@ -25,8 +25,8 @@ export function runChild(child: string, args: readonly string[]): Measured {
     : child.endsWith('.mjs')
       ? spawnSync(process.execPath, [script, resultFile, ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
       : spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'children', `${child}.ts`), resultFile, ...args], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
   if (res.status !== 0) throw new Error(`${child} failed with exit code ${res.status}`);
   return JSON.parse(readFileSync(resultFile, 'utf8')) as Measured;
 }
@@ -48,7 +48,11 @@ export interface TimedProcess {
 export function timeProcess(command: string, args: readonly string[]): TimedProcess {
   const rssFile = path.join(os.tmpdir(), `driftline-bench-${process.pid}-rss-${Date.now()}`);
   const started = process.hrtime.bigint();
-  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (res.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${res.status}`);
   const peakRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024;

@@ -35,9 +35,25 @@ const cli = path.resolve('dist', 'main', 'cli.js');
 const python = '/usr/bin/python3';
 const children = path.resolve('bench', 'children');
 const quiet = { stdout: () => {}, stderr: (s: string) => process.stderr.write(s), isTTY: false, env: {}, cwd: process.cwd() };
-const code = await runCli(['--home', path.join(work, 'home'), 'data', 'prepare', '--trips', path.join(nycDir, `green_tripdata_${month}.parquet`), '--zones', path.join(nycDir, 'taxi_zones.zip'), '--out', path.join(work, 'prepared')], quiet);
+const code = await runCli(
+  [
+    '--home',
+    path.join(work, 'home'),
+    'data',
+    'prepare',
+    '--trips',
+    path.join(nycDir, `green_tripdata_${month}.parquet`),
+    '--zones',
+    path.join(nycDir, 'taxi_zones.zip'),
+    '--out',
+    path.join(work, 'prepared'),
+  ],
+  quiet,
+);
 if (code !== 0) process.exit(code);
-const trainLines = readFileSync(path.join(work, 'prepared', 'train', 'train.csv'), 'utf8').trim().split('\n');
+const trainLines = readFileSync(path.join(work, 'prepared', 'train', 'train.csv'), 'utf8')
+  .trim()
+  .split('\n');
 const validCsv = path.join(work, 'prepared', 'validation', 'validation.csv');
 
 /** Writes the training rows `times` times, each copy with ±0.05% noise on the continuous columns (printed in full). */
@@ -47,7 +63,13 @@ function replicate(times: number): string {
   const continuous = new Set([2, 3, 4, 5, 6]); // pickup/dropoff lat/lon, geo_distance (0 = label)
   const out: string[] = [];
   for (let k = 0; k < times; k++) {
-    for (const line of trainLines) out.push(line.split(',').map((v, c) => (continuous.has(c) ? String(Number(v) * (1 + (random.next() - 0.5) * 0.001)) : v)).join(','));
+    for (const line of trainLines)
+      out.push(
+        line
+          .split(',')
+          .map((v, c) => (continuous.has(c) ? String(Number(v) * (1 + (random.next() - 0.5) * 0.001)) : v))
+          .join(','),
+      );
   }
   writeFileSync(file, `${out.join('\n')}\n`);
   return file;
@@ -61,9 +83,23 @@ function interleave<T>(fns: readonly (() => T)[]): T[][] {
 }
 
 const s = (x: number) => x.toFixed(3);
-const hp = { objective: 'reg:squarederror', num_round: '100', early_stopping_rounds: '10', max_depth: '9', eta: '0.2', gamma: '4', min_child_weight: '300', subsample: '0.8' };
+const hp = {
+  objective: 'reg:squarederror',
+  num_round: '100',
+  early_stopping_rounds: '10',
+  max_depth: '9',
+  eta: '0.2',
+  gamma: '4',
+  min_child_weight: '300',
+  subsample: '0.8',
+};
 console.log(`bench:train — green ${month}, sample hyperparameters ${JSON.stringify(hp)}`);
-console.log(`${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; medians of ${runs} interleaved runs`);
+console.log(
+  `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; medians of ${runs} interleaved runs`,
+);
 
 if (sections.has('startup')) {
   console.log('\nstart-up (whole process, s)');
@@ -74,7 +110,13 @@ if (sections.has('startup')) {
     ['python3 -c "import pandas, xgboost"', python, ['-c', 'import pandas, xgboost']],
     ['node -e 0 (bare Node)', process.execPath, ['-e', '0']],
   ];
-  const results = interleave(commands.map(([, cmd, args]) => () => timeProcess(cmd, args).seconds));
+  const results = interleave(
+    commands.map(
+      ([, cmd, args]) =>
+        () =>
+          timeProcess(cmd, args).seconds,
+    ),
+  );
   commands.forEach(([name], i) => console.log(`  ${name.padEnd(38)} ${s(median(results[i]!))}   (runs: ${results[i]!.map(s).join(' ')})`));
 }
 
@@ -88,13 +130,17 @@ if (sections.has('read')) {
     const file = files.get(size)!;
     const [ours, ref] = interleave([() => runChild('read-ours.mjs', [file]).seconds, () => runChild('read_pandas.py', [file]).seconds]);
     const mb = readFileSync(file).length / 1e6;
-    console.log(`  ${rowsOf(size).toLocaleString('en-US').padStart(9)} ${mb.toFixed(1).padStart(6)} | ${s(median(ours!)).padStart(9)} ${s(median(ref!)).padStart(9)} | ${(median(ours!) / median(ref!)).toFixed(3).padStart(6)}`);
+    console.log(
+      `  ${rowsOf(size).toLocaleString('en-US').padStart(9)} ${mb.toFixed(1).padStart(6)} | ${s(median(ours!)).padStart(9)} ${s(median(ref!)).padStart(9)} | ${(median(ours!) / median(ref!)).toFixed(3).padStart(6)}`,
+    );
   }
 }
 
 if (sections.has('whole')) {
   console.log(`\nwhole process, ${wholeThreads} threads each: driftline train vs python3 (pandas read_csv + DMatrix + train + save) (s)`);
-  console.log(`  ${'rows'.padStart(9)} | ${'driftline'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'python'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'ratio'.padStart(6)} ${'rmse gap'.padStart(9)}`);
+  console.log(
+    `  ${'rows'.padStart(9)} | ${'driftline'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'python'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'ratio'.padStart(6)} ${'rmse gap'.padStart(9)}`,
+  );
   for (const size of sizes) {
     const file = files.get(size)!;
     const hpArgs = Object.entries({ ...hp, nthread: String(wholeThreads) }).map(([k, v]) => `${k}=${v}`);
@@ -102,12 +148,32 @@ if (sections.has('whole')) {
     const theirsModel = path.join(work, `xgb-${size}x.json`);
     const [ours, ref] = interleave([
       () => {
-        const run = timeProcess(process.execPath, [cli, '--home', path.join(work, 'home'), 'train', '--train', file, '--validation', validCsv, '--out', oursModel, '--hp', ...hpArgs]);
+        const run = timeProcess(process.execPath, [
+          cli,
+          '--home',
+          path.join(work, 'home'),
+          'train',
+          '--train',
+          file,
+          '--validation',
+          validCsv,
+          '--out',
+          oursModel,
+          '--hp',
+          ...hpArgs,
+        ]);
         const report = JSON.parse(readFileSync(oursModel.replace(/\.json$/, '.report.json'), 'utf8')) as { bestScore: number };
         return { ...run, rmse: report.bestScore };
       },
       () => {
-        const run = timeProcess(python, [path.join(children, 'train_pandas_xgboost.py'), file, validCsv, String(wholeThreads), JSON.stringify(hp), theirsModel]);
+        const run = timeProcess(python, [
+          path.join(children, 'train_pandas_xgboost.py'),
+          file,
+          validCsv,
+          String(wholeThreads),
+          JSON.stringify(hp),
+          theirsModel,
+        ]);
         return { ...run, rmse: (JSON.parse(run.stdout) as { rmse: number }).rmse };
       },
     ]);
@@ -116,7 +182,11 @@ if (sections.has('whole')) {
     const or = ours![0]!.rmse;
     const tr = ref![0]!.rmse;
     console.log(
-      `  ${rowsOf(size).toLocaleString('en-US').padStart(9)} | ${s(o).padStart(9)} ${String(or).padStart(18)} ${median(ours!.map((r) => r.peakRssMb)).toFixed(0).padStart(5)} | ${s(t).padStart(9)} ${String(tr).padStart(18)} ${median(ref!.map((r) => r.peakRssMb)).toFixed(0).padStart(5)} | ${(o / t).toFixed(3).padStart(6)} ${`${(((or - tr) / tr) * 100).toFixed(2)}%`.padStart(9)}`,
+      `  ${rowsOf(size).toLocaleString('en-US').padStart(9)} | ${s(o).padStart(9)} ${String(or).padStart(18)} ${median(ours!.map((r) => r.peakRssMb))
+        .toFixed(0)
+        .padStart(5)} | ${s(t).padStart(9)} ${String(tr).padStart(18)} ${median(ref!.map((r) => r.peakRssMb))
+        .toFixed(0)
+        .padStart(5)} | ${(o / t).toFixed(3).padStart(6)} ${`${(((or - tr) / tr) * 100).toFixed(2)}%`.padStart(9)}`,
     );
     console.log(`      runs: driftline ${ours!.map((r) => s(r.seconds)).join(' ')}; python ${ref!.map((r) => s(r.seconds)).join(' ')}`);
   }
@@ -124,19 +194,31 @@ if (sections.has('whole')) {
 
 if (sections.has('inner')) {
   console.log('\ntraining alone (binning / DMatrix construction included), in fresh processes (s)');
-  console.log(`  ${'rows'.padStart(9)} ${'threads'.padStart(7)} | ${'driftline'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'xgboost'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'ratio'.padStart(6)}`);
+  console.log(
+    `  ${'rows'.padStart(9)} ${'threads'.padStart(7)} | ${'driftline'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'xgboost'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'ratio'.padStart(6)}`,
+  );
   for (const size of sizes) {
     const file = files.get(size)!;
     const oursByThreads = new Map<number, number>();
     for (const t of threads) {
-      const [ours, ref] = interleave([() => runChild('train-ours.mjs', [file, validCsv, String(t), JSON.stringify(hp)]), () => runChild('train_xgboost.py', [file, validCsv, String(t), JSON.stringify(hp)])]);
+      const [ours, ref] = interleave([
+        () => runChild('train-ours.mjs', [file, validCsv, String(t), JSON.stringify(hp)]),
+        () => runChild('train_xgboost.py', [file, validCsv, String(t), JSON.stringify(hp)]),
+      ]);
       const med = (ms: Measured[]) => median(ms.map((m) => m.seconds));
       oursByThreads.set(t, med(ours!));
       console.log(
-        `  ${rowsOf(size).toLocaleString('en-US').padStart(9)} ${String(t).padStart(7)} | ${s(med(ours!)).padStart(9)} ${String(ours![0]!.extra['rmse']).padStart(18)} ${median(ours!.map((m) => m.peakRssMb)).toFixed(0).padStart(5)} | ${s(med(ref!)).padStart(9)} ${String(ref![0]!.extra['rmse']).padStart(18)} ${median(ref!.map((m) => m.peakRssMb)).toFixed(0).padStart(5)} | ${(med(ours!) / med(ref!)).toFixed(3).padStart(6)}`,
+        `  ${rowsOf(size).toLocaleString('en-US').padStart(9)} ${String(t).padStart(7)} | ${s(med(ours!)).padStart(9)} ${String(ours![0]!.extra['rmse']).padStart(18)} ${median(
+          ours!.map((m) => m.peakRssMb),
+        )
+          .toFixed(0)
+          .padStart(5)} | ${s(med(ref!)).padStart(9)} ${String(ref![0]!.extra['rmse']).padStart(18)} ${median(ref!.map((m) => m.peakRssMb))
+          .toFixed(0)
+          .padStart(5)} | ${(med(ours!) / med(ref!)).toFixed(3).padStart(6)}`,
       );
       if (process.argv.includes('--timings')) console.log(`      driftline phases (ms): ${JSON.stringify(ours![0]!.extra['timings'])}`);
     }
-    if (oursByThreads.has(1) && oursByThreads.has(2)) console.log(`      driftline 1 -> 2 threads: ${(oursByThreads.get(1)! / oursByThreads.get(2)!).toFixed(3)}x faster`);
+    if (oursByThreads.has(1) && oursByThreads.has(2))
+      console.log(`      driftline 1 -> 2 threads: ${(oursByThreads.get(1)! / oursByThreads.get(2)!).toFixed(3)}x faster`);
   }
 }

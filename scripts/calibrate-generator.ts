@@ -95,7 +95,9 @@ const lnStats = (values: number[]) => {
   const sd = Math.sqrt(logs.reduce((s, v) => s + (v - mu) ** 2, 0) / (logs.length - 1));
   return { mu, sigma: sd };
 };
-const trips = await rows(`SELECT pu, dz, miles, minutes, fare, h FROM t WHERE ${kept} AND miles > 0 AND miles < 60 AND minutes > 0 AND fare > 0 AND fare < 200`);
+const trips = await rows(
+  `SELECT pu, dz, miles, minutes, fare, h FROM t WHERE ${kept} AND miles > 0 AND miles < 60 AND minutes > 0 AND fare > 0 AND fare < 200`,
+);
 const detour: number[] = [];
 const sameMiles: number[] = [];
 const speedByHour: number[][] = Array.from({ length: 24 }, () => []);

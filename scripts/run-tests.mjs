@@ -31,8 +31,17 @@ if (files.length === 0) {
 const tapFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'driftline-tests-')), 'results.tap');
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...passThrough, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...passThrough,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 // One plain closing line, read by CI whatever the reporter.

@@ -13,7 +13,22 @@ if (step === 'baseline') {
   code = await runCli([...home, 'monitor', 'suggest-baseline', '--dataset', dataset, '--out', `${work}/baseline`], io);
 } else {
   rmSync(`${work}/analysis`, { recursive: true, force: true });
-  code = await runCli([...home, 'monitor', 'analyze', '--statistics', `${work}/baseline/statistics.json`, '--constraints', `${work}/baseline/constraints.json`, '--dataset', dataset, '--out', `${work}/analysis`], io);
+  code = await runCli(
+    [
+      ...home,
+      'monitor',
+      'analyze',
+      '--statistics',
+      `${work}/baseline/statistics.json`,
+      '--constraints',
+      `${work}/baseline/constraints.json`,
+      '--dataset',
+      dataset,
+      '--out',
+      `${work}/analysis`,
+    ],
+    io,
+  );
 }
 if (code !== 0) process.exit(code);
 const seconds = (performance.now() - started) / 1000;

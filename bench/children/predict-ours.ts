@@ -20,7 +20,7 @@ for (let k = 0; k < 5; k++) {
 const row = new Float64Array(table.cols);
 let sink = 0;
 const calls = 200_000;
-for (let k = 0; k < 20_000; k++) sink += predictor.predictRow(table.data.subarray((k % table.rows) * table.cols, (k % table.rows + 1) * table.cols));
+for (let k = 0; k < 20_000; k++) sink += predictor.predictRow(table.data.subarray((k % table.rows) * table.cols, ((k % table.rows) + 1) * table.cols));
 const t = performance.now();
 for (let k = 0; k < calls; k++) {
   const r = k % table.rows;

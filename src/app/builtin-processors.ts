@@ -63,7 +63,9 @@ export function jobLocations(env: NodeJS.ProcessEnv): { inputs: FolderLocation[]
  * plus `train` for Training steps). `dir` is the job folder (SageMaker's /opt/ml/processing, or
  * /opt/ml for training); paths in `args` and `env` already point into it.
  */
-export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (kit: ProcessorKit, dir: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ProcessorResult>>> = {
+export const BUILTIN_PROCESSOR_RUNNERS: Readonly<
+  Record<string, (kit: ProcessorKit, dir: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ProcessorResult>>
+> = {
   /**
    * The sample's PreprocessData: `--trips <dir> --zones <file|dir> --out <dir> [--seed 42]`. The
    * dataset records where the step's inputs came from and where its outputs are stored (JOB_FOLDERS_ENV),
@@ -103,7 +105,9 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (kit: ProcessorK
     const check = f.get('check');
     if (check) {
       const scratch = path.join(dir, '.driftline', 'check');
-      const outcome = await (await kit.analyses()).analyze({
+      const outcome = await (
+        await kit.analyses()
+      ).analyze({
         statistics: await singleFile(path.join(check, 'statistics'), ['.json'], 'baseline statistics'),
         constraints: await singleFile(path.join(check, 'constraints'), ['.json'], 'baseline constraints'),
         dataset: source,
@@ -128,14 +132,19 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<Record<string, (kit: ProcessorK
     const validation = await channel('validation');
     const hp = parseHyperparameters(hyperparameters);
     const metricName = hp.eval_metric ?? defaultMetric(hp.objective);
-    const { report, modelFile } = await (await kit.training()).train({
+    const { report, modelFile } = await (
+      await kit.training()
+    ).train({
       train,
       ...(validation ? { validation } : {}),
       out: path.join(dir, 'model', 'model.json'),
       report: path.join(dir, 'model', 'training-report.json'),
       hyperparameters,
       // XGBoost's training log lines, as SageMaker's training job logs show them.
-      onRound: (r) => process.stdout.write(`[${r.round}]\ttrain-${metricName}:${r.train.toFixed(5)}${r.validation !== undefined ? `\tvalidation-${metricName}:${r.validation.toFixed(5)}` : ''}\n`),
+      onRound: (r) =>
+        process.stdout.write(
+          `[${r.round}]\ttrain-${metricName}:${r.train.toFixed(5)}${r.validation !== undefined ? `\tvalidation-${metricName}:${r.validation.toFixed(5)}` : ''}\n`,
+        ),
     });
     const finalMetrics = [{ MetricName: `${validation ? 'validation' : 'train'}:${report.metric}`, Value: report.bestScore }];
     return { finalMetrics, bestIteration: report.bestIteration, numTrees: report.numTrees, model: path.basename(modelFile) };

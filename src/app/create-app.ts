@@ -92,7 +92,11 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const pipelines = new PipelineService({
     store: metadata.pipelines,
     workspace: new FsStepWorkspace(artifacts, path.join(config.home, 'jobs')),
-    launcher: new ChildProcessJobLauncher({ runnerEntry: jobRunnerEntry(), execArgv: runnerExecArgv(), env: { ...definedOnly(overrides.env ?? {}), ...jobEnvironment(config) } }),
+    launcher: new ChildProcessJobLauncher({
+      runnerEntry: jobRunnerEntry(),
+      execArgv: runnerExecArgv(),
+      env: { ...definedOnly(overrides.env ?? {}), ...jobEnvironment(config) },
+    }),
     registrar: registryRegistrar(registry),
     clock,
     ids,

@@ -33,7 +33,10 @@ export function createProcessorKit(config: Config, logger: Logger): ProcessorKit
     return () => (p ??= make());
   };
   const baselines = once(async () => {
-    const [{ BaselineService }, { DuckDbTableReader }] = await Promise.all([import('../monitor/index.js'), import('../monitor/adapters/duckdb-table-reader.js')]);
+    const [{ BaselineService }, { DuckDbTableReader }] = await Promise.all([
+      import('../monitor/index.js'),
+      import('../monitor/adapters/duckdb-table-reader.js'),
+    ]);
     return new BaselineService({ reader: new DuckDbTableReader(), files, logger });
   });
   return {
@@ -52,7 +55,10 @@ export function createProcessorKit(config: Config, logger: Logger): ProcessorKit
       ]);
       const metadata = await openMetadataStore(config.metadataUri);
       const trips = new DuckDbTripReader();
-      closers.push(() => trips.close(), () => metadata.close());
+      closers.push(
+        () => trips.close(),
+        () => metadata.close(),
+      );
       const ids = createIdGenerator(clock, createRandom(randomInt(2 ** 31)));
       return new PrepareService({ trips, zones: new ZoneFileLoader(), files, datasets: metadata.datasets, clock, ids, logger });
     }),

@@ -18,7 +18,13 @@ describe('registry registrar', () => {
       return inner.listVersions(...args);
     };
     let n = 0;
-    const registry = new ModelRegistry({ store, events: new InProcessEventBus(noopLogger), clock: new ManualClock(0), ids: (p) => `${p}-${++n}`, logger: noopLogger });
+    const registry = new ModelRegistry({
+      store,
+      events: new InProcessEventBus(noopLogger),
+      clock: new ManualClock(0),
+      ids: (p) => `${p}-${++n}`,
+      logger: noopLogger,
+    });
     const registrar = registryRegistrar(registry);
     assert.equal(await registrar.latestApprovedBaseline('no-such-group'), undefined);
     await registry.createGroup({ name: 'g' });

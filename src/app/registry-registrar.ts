@@ -6,7 +6,11 @@ import type { DriftCheckBaselines, ModelMetrics, ModelRegistry } from '../regist
 export function registryRegistrar(registry: ModelRegistry): ModelRegistrar {
   return {
     async register(input: RegisterModelInput): Promise<RegisteredModel> {
-      const spec = input.inferenceSpecification as { Containers?: { Image?: string }[]; SupportedContentTypes?: string[]; SupportedResponseMIMETypes?: string[] };
+      const spec = input.inferenceSpecification as {
+        Containers?: { Image?: string }[];
+        SupportedContentTypes?: string[];
+        SupportedResponseMIMETypes?: string[];
+      };
       const image = spec.Containers?.[0]?.Image;
       const pkg = await registry.register({
         group: input.group,

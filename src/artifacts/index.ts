@@ -30,7 +30,5 @@ function parseScheme(uri: string): ArtifactScheme {
   const match = /^([a-z][a-z0-9+.-]*:)/i.exec(uri);
   const scheme = match?.[1]?.toLowerCase();
   if (scheme && (ARTIFACT_SCHEMES as readonly string[]).includes(scheme)) return scheme as ArtifactScheme;
-  throw new InvalidArgumentError(
-    `unsupported artifact store URI '${uri}': supported schemes are ${ARTIFACT_SCHEMES.join(', ')}`,
-  );
+  throw new InvalidArgumentError(`unsupported artifact store URI '${uri}': supported schemes are ${ARTIFACT_SCHEMES.join(', ')}`);
 }

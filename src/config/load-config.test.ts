@@ -22,8 +22,7 @@ describe('loadConfig', () => {
   it('reports every problem at once', () => {
     assert.throws(
       () => loadConfig({ DRIFTLINE_METADATA_URI: 'mysql://x', DRIFTLINE_ARTIFACT_URI: 'ftp://y', DRIFTLINE_LOG_LEVEL: 'loud' }),
-      (err: Error & { code?: string }) =>
-        err.code === 'invalid_argument' && /mysql/.test(err.message) && /ftp/.test(err.message) && /loud/.test(err.message),
+      (err: Error & { code?: string }) => err.code === 'invalid_argument' && /mysql/.test(err.message) && /ftp/.test(err.message) && /loud/.test(err.message),
     );
   });
 });

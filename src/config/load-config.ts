@@ -14,11 +14,7 @@ export interface ConfigOverrides {
  * Builds the configuration from environment variables and command-line overrides. Pure: the caller
  * passes the environment and the working directory. Every problem is reported at once.
  */
-export function loadConfig(
-  env: Readonly<Record<string, string | undefined>>,
-  overrides: ConfigOverrides = {},
-  cwd: string = process.cwd(),
-): Config {
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, overrides: ConfigOverrides = {}, cwd: string = process.cwd()): Config {
   const problems: string[] = [];
   const home = path.resolve(cwd, overrides.home ?? nonEmpty(env['DRIFTLINE_HOME']) ?? '.driftline');
   const metadataUri = nonEmpty(env['DRIFTLINE_METADATA_URI']) ?? `sqlite://${path.join(home, 'driftline.db')}`;

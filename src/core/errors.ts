@@ -1,13 +1,5 @@
 /** Domain error codes. Mapped to exit codes (cli/exit-codes.ts) and HTTP statuses (server/http-errors.ts) only at the edges. */
-export const ERROR_CODES = [
-  'invalid_argument',
-  'not_found',
-  'already_exists',
-  'failed_precondition',
-  'conflict',
-  'unavailable',
-  'internal',
-] as const;
+export const ERROR_CODES = ['invalid_argument', 'not_found', 'already_exists', 'failed_precondition', 'conflict', 'unavailable', 'internal'] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -81,7 +81,8 @@ export class FeatureTable {
       return b;
     };
     this.fare = grown(this.fare, (n) => new Float64Array(n));
-    this.passengers = this.passengers instanceof Uint8Array ? grown(this.passengers, (n) => new Uint8Array(n)) : grown(this.passengers, (n) => new Float64Array(n));
+    this.passengers =
+      this.passengers instanceof Uint8Array ? grown(this.passengers, (n) => new Uint8Array(n)) : grown(this.passengers, (n) => new Float64Array(n));
     this.pickup = grown(this.pickup, (n) => new Uint16Array(n));
     this.dropoff = grown(this.dropoff, (n) => new Uint16Array(n));
     this.distance = grown(this.distance, (n) => new Float64Array(n));

@@ -47,7 +47,10 @@ describe('PrepareService', () => {
     assert.deepEqual(stored, dataset);
     assert.equal(stored.createdAt, 1_700_000_000_000);
     assert.equal(stored.rowCount, 4);
-    assert.deepEqual(stored.files.map((f) => f.role), ['input', 'output', 'output', 'output', 'output', 'output']);
+    assert.deepEqual(
+      stored.files.map((f) => f.role),
+      ['input', 'output', 'output', 'output', 'output', 'output'],
+    );
   });
 
   it('removes the committed output when the dataset cannot be recorded', async () => {

@@ -14,14 +14,7 @@ import type { LocalFiles, StagedOutput } from './local-files.js';
 import { seededSplit } from './seeded-split.js';
 import { firstFailedRule, type TripCandidate } from './trip-cleaning.js';
 import type { TripReader } from './trip-reader.js';
-import {
-  CLEANING_RULES,
-  FEATURE_COLUMNS,
-  type CleaningRule,
-  type Dataset,
-  type DatasetFile,
-  type PrepareReport,
-} from './types.js';
+import { CLEANING_RULES, FEATURE_COLUMNS, type CleaningRule, type Dataset, type DatasetFile, type PrepareReport } from './types.js';
 import type { ZoneLoader } from './zone-loader.js';
 
 /** What `prepare` needs from the outside. */
@@ -122,8 +115,17 @@ export class PrepareService {
     };
     progress.start('reading trips', totalRows);
     const candidate: TripCandidate = {
-      fareAmount: 0, passengerCount: 0, pickupZone: 0, dropoffZone: 0, hour: 0, weekday: 0, month: 0,
-      durationMinutes: 0, zonesKnown: false, geoDistance: NaN, unreadable: 0,
+      fareAmount: 0,
+      passengerCount: 0,
+      pickupZone: 0,
+      dropoffZone: 0,
+      hour: 0,
+      weekday: 0,
+      month: 0,
+      durationMinutes: 0,
+      zonesKnown: false,
+      geoDistance: NaN,
+      unreadable: 0,
     };
     for (const { file, schema } of described) {
       for await (const batch of this.deps.trips.read(file, schema)) {
@@ -147,8 +149,14 @@ export class PrepareService {
             continue;
           }
           table.push(
-            candidate.fareAmount, candidate.passengerCount, puIndex!, dzIndex!,
-            candidate.geoDistance, candidate.hour, candidate.weekday, candidate.month,
+            candidate.fareAmount,
+            candidate.passengerCount,
+            puIndex!,
+            dzIndex!,
+            candidate.geoDistance,
+            candidate.hour,
+            candidate.weekday,
+            candidate.month,
           );
         }
         rowsRead += batch.length;
@@ -201,7 +209,13 @@ export class PrepareService {
       [PREPARED_FILES.test]: split.test.length,
       [PREPARED_FILES.baseline]: split.train.length,
     };
-    const inputFiles = described.map((d): DatasetFile => ({ role: 'input', uri: d.info.uri, sizeBytes: d.info.sizeBytes, sha256: d.info.sha256, rows: d.rows }));
+    const inputFiles = described.map((d): DatasetFile => ({
+      role: 'input',
+      uri: d.info.uri,
+      sizeBytes: d.info.sizeBytes,
+      sha256: d.info.sha256,
+      rows: d.rows,
+    }));
     const outputFiles = outputs.map((o): DatasetFile => {
       const rel = Object.keys(rowsByFile).find((k) => o.uri.endsWith('/' + k));
       return rel ? { ...o, rows: rowsByFile[rel]! } : o;

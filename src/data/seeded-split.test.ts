@@ -10,7 +10,10 @@ describe('seededSplit', () => {
     assert.equal(s.validation.length, 190);
     assert.equal(s.test.length, 10);
     const all = [...s.train, ...s.validation, ...s.test].sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
   });
 
   it('is the same for the same seed and different for another', () => {

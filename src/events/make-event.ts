@@ -9,14 +9,7 @@ export function eventTime(ms: number): string {
 }
 
 /** Builds an event in EventBridge's envelope, stamped with the clock's time, a fresh `evt_` id and the local region and account. */
-export function makeEvent<D>(
-  source: string,
-  detailType: string,
-  resources: readonly string[],
-  detail: D,
-  clock: Clock,
-  ids: IdGenerator,
-): EventEnvelope<D> {
+export function makeEvent<D>(source: string, detailType: string, resources: readonly string[], detail: D, clock: Clock, ids: IdGenerator): EventEnvelope<D> {
   return {
     version: '0',
     id: ids('evt'),

@@ -56,7 +56,7 @@ function auc(pred: Float64Array, label: Float64Array): number {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => pred[a]! - pred[b]!);
   let rankSumPos = 0;
   let pos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && pred[order[j + 1]!] === pred[order[i]!]) j++;
     const avgRank = (i + j) / 2 + 1;

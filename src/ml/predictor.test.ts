@@ -59,7 +59,13 @@ describe('Predictor', () => {
     (tree.defaultLeft as Uint8Array)[5] = 1;
     const p = new Predictor(model([tree], { numFeature: 2, baseScore: 0 }));
     assert.deepEqual(
-      [[0.1, 0.2], [0.3, 0.2], [Number.NaN, Number.NaN], [Number.NaN, 0.2], [0.1, 0.9]].map((r) => p.predictRow(r)),
+      [
+        [0.1, 0.2],
+        [0.3, 0.2],
+        [Number.NaN, Number.NaN],
+        [Number.NaN, 0.2],
+        [0.1, 0.9],
+      ].map((r) => p.predictRow(r)),
       [1, 3, 2, 1, 2],
     );
   });
@@ -112,7 +118,11 @@ describe('Predictor', () => {
     assert.throws(() => p.predictBatch(new Float64Array(4), 1.5, 2), InvalidArgumentError);
     assert.throws(() => new Predictor(model([stump(0, 0.5, 1, -1, true)], { bestIteration: 1 })), /bestIteration 1 is outside \[0, 1\)/);
     assert.throws(() => new Predictor(model([stump(3, 0.5, 1, -1, true)])), /tree 0: node 0 splits on feature 3/);
-    const loop = treeFromNodes([{ feature: 0, threshold: 0.5, yes: 1, no: 2, missingLeft: true }, { feature: 0, threshold: 0.2, yes: 1, no: 2, missingLeft: true }, { leaf: 1 }]);
+    const loop = treeFromNodes([
+      { feature: 0, threshold: 0.5, yes: 1, no: 2, missingLeft: true },
+      { feature: 0, threshold: 0.2, yes: 1, no: 2, missingLeft: true },
+      { leaf: 1 },
+    ]);
     assert.throws(() => new Predictor(model([loop])), /reached twice/);
     const outside = treeFromNodes([{ leaf: 0 }]);
     assert.throws(() => new Predictor(model([{ ...outside, leftChildren: Int32Array.of(5), rightChildren: Int32Array.of(6) }])), /child index 5 outside/);

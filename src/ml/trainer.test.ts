@@ -30,7 +30,10 @@ describe('train', () => {
     assert.equal(tree.splitIndices[0], 0);
     assert.equal(tree.splitConditions[0], 3); // x < 3 goes left
     const p = new Predictor(model);
-    assert.deepEqual([1, 2, 3, 4].map((x) => p.predictRow([x])), [1, 1, 6, 6]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((x) => p.predictRow([x])),
+      [1, 1, 6, 6],
+    );
     // loss_chg = G_L^2/H_L + G_R^2/H_R - G^2/H with g = -y: 4/2 + 144/2 - 196/4
     assert.ok(Math.abs(tree.lossChanges[0]! - 25) < 1e-6);
     assert.deepEqual([...tree.sumHessian], [4, 2, 2]);
@@ -50,7 +53,10 @@ describe('train', () => {
     const set = steps(500, 2);
     for (const hp of [{ gamma: '1e9' }, { min_child_weight: '1000' }] as Record<string, string>[]) {
       const { model } = await train(set, parseHyperparameters({ num_round: '2', ...hp }));
-      assert.ok(model.trees.every((t) => t.leftChildren.length === 1), JSON.stringify(hp));
+      assert.ok(
+        model.trees.every((t) => t.leftChildren.length === 1),
+        JSON.stringify(hp),
+      );
     }
   });
 

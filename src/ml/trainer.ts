@@ -76,12 +76,19 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   memory.onCompileFailure = (kernel, err) => {
     if (failedKernels.has(kernel)) return; // once per kernel kind, not per feature set
     failedKernels.add(kernel);
-    logger.warn('kernel failed to compile, falling back', { kernel, fallback: kernel === 'histogram (SIMD)' ? 'scalar WebAssembly' : 'JavaScript', error: oneLine(err) });
+    logger.warn('kernel failed to compile, falling back', {
+      kernel,
+      fallback: kernel === 'histogram (SIMD)' ? 'scalar WebAssembly' : 'JavaScript',
+      error: oneLine(err),
+    });
   };
   memory.label.set(trainSet.label);
   // Node positions per level: at most 2^max_depth, and at most two per split of the level before (each split has rows on both sides).
   const positions = Math.min(2 ** hp.max_depth, 2 * trainSet.rows + 2);
-  const plan = ShardPlan.create({ shards: executor.shards, positions, tasks: Math.min(positions, executor.tasksPerOp), features: trainSet.cols, rows: trainSet.rows }, executor.sharedMemory);
+  const plan = ShardPlan.create(
+    { shards: executor.shards, positions, tasks: Math.min(positions, executor.tasksPerOp), features: trainSet.cols, rows: trainSet.rows },
+    executor.sharedMemory,
+  );
   executor.attach(memory, plan, { name: hp.objective, huberSlope: hp.huber_slope, maxDeltaStep });
   const grower = new TreeGrower(matrix, cuts, executor, plan, memory, {
     lambda: hp.lambda,
@@ -152,7 +159,8 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     await executor.close();
   }
   const workerCompileFailures = executor.workerCompileFailures ?? 0;
-  if (workerCompileFailures > 0) logger.warn('kernels failed to compile in histogram workers, which fell back to JavaScript', { failures: workerCompileFailures });
+  if (workerCompileFailures > 0)
+    logger.warn('kernels failed to compile in histogram workers, which fell back to JavaScript', { failures: workerCompileFailures });
 
   const earlyStopping = hp.early_stopping_rounds > 0 && options.validation !== undefined;
   const kept = earlyStopping ? trees.slice(0, best.iteration + 1) : trees;

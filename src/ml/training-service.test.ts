@@ -50,7 +50,10 @@ describe('TrainingService', () => {
   });
 
   it(`trains in one thread below ${PARALLEL_MIN_ROWS} rows whatever nthread says, in nthread threads from there`, async () => {
-    for (const [rows, expected] of [[PARALLEL_MIN_ROWS - 1, 1], [PARALLEL_MIN_ROWS, 2]] as const) {
+    for (const [rows, expected] of [
+      [PARALLEL_MIN_ROWS - 1, 1],
+      [PARALLEL_MIN_ROWS, 2],
+    ] as const) {
       const calls: string[] = [];
       const { report } = await service(calls, rows).train({ train: 't.csv', out: 'm.json', hyperparameters: { num_round: '1', nthread: '2' } });
       assert.equal(report.threads, expected, `${rows} rows`);

@@ -97,17 +97,13 @@ export class TrainingService {
     }
     const threads = trainSet.rows < PARALLEL_MIN_ROWS ? 1 : hp.nthread > 0 ? hp.nthread : this.deps.threads;
     const factory = this.deps.shardExecutor;
-    const { model, report } = await train(
-      { data: trainSet.data, rows: trainSet.rows, cols: trainSet.cols, label: trainSet.label! },
-      hp,
-      {
-        ...(validation ? { validation: { data: validation.data, rows: validation.rows, cols: validation.cols, label: validation.label! } } : {}),
-        ...(req.onRound ? { onRound: req.onRound } : {}),
-        ...(factory && threads > 1 ? { shardExecutor: (m: BinnedMatrix, c: FeatureCuts) => factory(m, c, threads) } : {}),
-        threads: factory && threads > 1 ? threads : 1,
-        logger: this.deps.logger,
-      },
-    );
+    const { model, report } = await train({ data: trainSet.data, rows: trainSet.rows, cols: trainSet.cols, label: trainSet.label! }, hp, {
+      ...(validation ? { validation: { data: validation.data, rows: validation.rows, cols: validation.cols, label: validation.label! } } : {}),
+      ...(req.onRound ? { onRound: req.onRound } : {}),
+      ...(factory && threads > 1 ? { shardExecutor: (m: BinnedMatrix, c: FeatureCuts) => factory(m, c, threads) } : {}),
+      threads: factory && threads > 1 ? threads : 1,
+      logger: this.deps.logger,
+    });
     const reportFile = req.report ?? req.out.replace(/(\.json)?$/, '.report.json');
     await this.deps.files.writeText(req.out, modelToXgboostJson(model));
     await this.deps.files.writeText(reportFile, `${JSON.stringify({ hyperparameters: hp, ...report }, null, 2)}\n`);

@@ -36,7 +36,7 @@ function labelsFor(random: Random, objective: Objective, data: Float64Array, row
   for (let r = 0; r < rows; r++) {
     const x = (c: number): number => (Number.isNaN(data[r * COLS + c]!) ? 0.5 : data[r * COLS + c]!);
     const signal = 3 * x(0) - 2 * x(1) + x(2) * x(3);
-    if (objective === 'binary:logistic') y[r] = (x(0) + x(2) > 1) !== random.next() < 0.1 ? 1 : 0;
+    if (objective === 'binary:logistic') y[r] = x(0) + x(2) > 1 !== random.next() < 0.1 ? 1 : 0;
     else if (objective === 'count:poisson') y[r] = Math.floor(Math.exp(0.5 + 2 * x(0) + x(1)) * random.next() * 2);
     else y[r] = signal + random.next() * 0.3 + (objective !== 'reg:squarederror' && r % 20 === 0 ? 10 : 0);
   }

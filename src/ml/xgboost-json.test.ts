@@ -41,17 +41,45 @@ describe('modelToXgboostJson', () => {
     assert.deepEqual(at(text, 'learner.attributes'), { best_iteration: '0', best_ntree_limit: '1' });
     assert.deepEqual(at(text, 'learner.feature_names'), ['distance', 'hour']);
     assert.deepEqual(at(text, 'learner.feature_types'), ['float', 'float']);
-    assert.deepEqual(at(text, 'learner.learner_model_param'), { base_score: '5E-1', boost_from_average: '1', num_class: '0', num_feature: '2', num_target: '1' });
+    assert.deepEqual(at(text, 'learner.learner_model_param'), {
+      base_score: '5E-1',
+      boost_from_average: '1',
+      num_class: '0',
+      num_feature: '2',
+      num_target: '1',
+    });
     assert.equal(at(text, 'learner.gradient_booster.name'), 'gbtree');
     assert.deepEqual(at(text, 'learner.gradient_booster.model.gbtree_model_param'), { num_parallel_tree: '1', num_trees: '1', size_leaf_vector: '0' });
     assert.deepEqual(at(text, 'learner.gradient_booster.model.tree_info'), [0]);
     const tree = at(text, `${TREES}.0`) as Record<string, unknown>;
     assert.deepEqual(Object.keys(tree), [
-      'base_weights', 'categories', 'categories_nodes', 'categories_segments', 'categories_sizes', 'default_left', 'id', 'left_children',
-      'loss_changes', 'parents', 'right_children', 'split_conditions', 'split_indices', 'split_type', 'sum_hessian', 'tree_param',
+      'base_weights',
+      'categories',
+      'categories_nodes',
+      'categories_segments',
+      'categories_sizes',
+      'default_left',
+      'id',
+      'left_children',
+      'loss_changes',
+      'parents',
+      'right_children',
+      'split_conditions',
+      'split_indices',
+      'split_type',
+      'sum_hessian',
+      'tree_param',
     ]);
     assert.deepEqual(tree.tree_param, { num_deleted: '0', num_feature: '2', num_nodes: '3', size_leaf_vector: '0' });
-    assert.deepEqual([tree.left_children, tree.right_children, tree.parents, tree.default_left], [[1, -1, -1], [2, -1, -1], [2147483647, 0, 0], [1, 0, 0]]);
+    assert.deepEqual(
+      [tree.left_children, tree.right_children, tree.parents, tree.default_left],
+      [
+        [1, -1, -1],
+        [2, -1, -1],
+        [2147483647, 0, 0],
+        [1, 0, 0],
+      ],
+    );
     assert.match(text, /"split_conditions":\[3E-1,1E-1,-2\.5E-1\],"split_indices":\[1,0,0\],"split_type":\[0,0,0\]/);
     assert.match(text, /"base_weights":\[0E0,1E-1,-2\.5E-1\]/);
     assert.deepEqual(at(modelToXgboostJson(small()), 'learner.attributes'), {});
@@ -69,7 +97,15 @@ describe('modelToXgboostJson', () => {
     for (const objective of OBJECTIVES) assert.deepEqual(at(modelToXgboostJson(small({ objective })), 'learner.objective'), expected[objective]);
     const huber = modelToXgboostJson(small({ objective: 'reg:pseudohubererror', huberSlope: 2.5 }));
     assert.deepEqual(at(huber, 'learner.objective.pseudo_huber_param'), { huber_slope: '2.5' });
-    const scores: [number, string][] = [[0.5, '5E-1'], [12.3, '1.23E1'], [1, '1E0'], [0, '0E0'], [0.1, '1E-1'], [-2.5e-7, '-2.5E-7'], [123.456, '1.23456E2']];
+    const scores: [number, string][] = [
+      [0.5, '5E-1'],
+      [12.3, '1.23E1'],
+      [1, '1E0'],
+      [0, '0E0'],
+      [0.1, '1E-1'],
+      [-2.5e-7, '-2.5E-7'],
+      [123.456, '1.23456E2'],
+    ];
     for (const [score, text] of scores) assert.equal(at(modelToXgboostJson(small({ baseScore: score })), 'learner.learner_model_param.base_score'), text);
   });
 
@@ -94,7 +130,14 @@ describe('modelFromXgboostJson', () => {
     assert.deepEqual([...model.trees[0]!.defaultLeft], [1, 1, 0, 0, 0, 0, 0]);
     assert.equal(model.trees[0]!.splitConditions[0], Math.fround(0.15997167));
     // XGBoost 1.7.4's own output for these rows: driftline reproduces it bit for bit.
-    const rows = [[0.2, 0.3], [0.9, 0.8], [Number.NaN, 0.5], [0.5, Number.NaN], [Number.NaN, Number.NaN], [0.7, 0.1]];
+    const rows = [
+      [0.2, 0.3],
+      [0.9, 0.8],
+      [Number.NaN, 0.5],
+      [0.5, Number.NaN],
+      [Number.NaN, Number.NaN],
+      [0.7, 0.1],
+    ];
     const margins = [-1.2884876728057861, 1.4600147008895874, 1.4600147008895874, -1.674108624458313, -0.8689901232719421, -1.674108624458313];
     const predictions = [0.21610891819000244, 0.8115349411964417, 0.8115349411964417, 0.15787716209888458, 0.2954644560813904, 0.15787716209888458];
     const p = new Predictor(model);
@@ -118,7 +161,13 @@ describe('modelFromXgboostJson', () => {
     assert.equal(model.bestIteration, undefined);
     assert.equal(model.featureNames, undefined);
     assert.deepEqual([...model.trees[0]!.defaultLeft], [1, 0, 0]);
-    for (const [spelling, value] of [['5E-1', 0.5], ['0.5', 0.5], ['[5E-1]', 0.5], ['1e+2', 100], ['-3', -3]] as const) {
+    for (const [spelling, value] of [
+      ['5E-1', 0.5],
+      ['0.5', 0.5],
+      ['[5E-1]', 0.5],
+      ['1e+2', 100],
+      ['-3', -3],
+    ] as const) {
       const doc = edit({ 'learner.learner_model_param.base_score': spelling });
       assert.equal(modelFromXgboostJson(doc).baseScore, value, spelling);
     }
@@ -131,14 +180,20 @@ describe('modelFromXgboostJson', () => {
       ['{"learner": ', /^XGBoost model is not JSON: /],
       ['[]', /model is missing or not an object/],
       [edit({ 'learner.gradient_booster.name': 'gblinear' }), /booster is 'gblinear', only gbtree/],
-      [edit({ 'learner.objective': { name: 'multi:softprob' } }), /unsupported objective 'multi:softprob' \(supported: reg:squarederror, reg:absoluteerror, reg:pseudohubererror, binary:logistic, count:poisson\)/],
+      [
+        edit({ 'learner.objective': { name: 'multi:softprob' } }),
+        /unsupported objective 'multi:softprob' \(supported: reg:squarederror, reg:absoluteerror, reg:pseudohubererror, binary:logistic, count:poisson\)/,
+      ],
       [edit({ 'learner.learner_model_param.num_class': '3' }), /multi-class models are not supported/],
       [edit({ 'learner.learner_model_param.num_target': '2' }), /multi-target models are not supported/],
       [edit({ [`${TREES}.1.split_type`]: [1, 0, 0] }), /trees\[1\] has categorical splits/],
       [edit({ [`${TREES}.0.categories_nodes`]: [0] }), /trees\[0\] has categorical splits/],
       [edit({ [`${TREES}.0.sum_hessian`]: [1, 2] }), /trees\[0\]\.sum_hessian has 2 entries, num_nodes is 3/],
       [edit({ [`${TREES}.1.right_children`]: [3, -1, -1] }), /tree 1: node 0 has child index 3 outside \[1, 3\)/],
-      [edit({ [`${TREES}.0.left_children`]: [2, -1, -1], [`${TREES}.0.right_children`]: [1, -1, -1] }), /trees\[0\] has a right child that is not its left child \+ 1/],
+      [
+        edit({ [`${TREES}.0.left_children`]: [2, -1, -1], [`${TREES}.0.right_children`]: [1, -1, -1] }),
+        /trees\[0\] has a right child that is not its left child \+ 1/,
+      ],
       [edit({ [`${TREES}.0.split_indices`]: [2, 0, 0] }), /splits on feature 2, outside \[0, 2\)/],
       [edit({ 'learner.gradient_booster.model.gbtree_model_param.num_trees': '3' }), /num_trees is 3 but 2 trees are stored/],
       [edit({ 'learner.attributes': { best_iteration: '2' } }), /best_iteration 2 is outside the 2 trees/],
@@ -146,12 +201,15 @@ describe('modelFromXgboostJson', () => {
       [edit({ [`${TREES}.0.left_children`]: 'x' }), /left_children is missing or not an array/],
     ];
     for (const [text, message] of cases) {
-      assert.throws(() => modelFromXgboostJson(text), (err: unknown) => {
-        assert.ok(err instanceof InvalidArgumentError, String(err));
-        assert.match(err.message, message);
-        assert.ok(!err.message.includes('\n'));
-        return true;
-      });
+      assert.throws(
+        () => modelFromXgboostJson(text),
+        (err: unknown) => {
+          assert.ok(err instanceof InvalidArgumentError, String(err));
+          assert.match(err.message, message);
+          assert.ok(!err.message.includes('\n'));
+          return true;
+        },
+      );
     }
   });
 });

@@ -30,7 +30,13 @@ export function modelToXgboostJson(model: GbdtModel): string {
   const names = featureNames ?? [];
   const attributes = bestIteration === undefined ? {} : { best_iteration: String(bestIteration), best_ntree_limit: String(bestIteration + 1) };
   const gbtreeParam = { num_parallel_tree: '1', num_trees: String(trees.length), size_leaf_vector: '0' };
-  const modelParam = { base_score: float32Text(model.baseScore, 'baseScore'), boost_from_average: '1', num_class: '0', num_feature: String(numFeature), num_target: '1' };
+  const modelParam = {
+    base_score: float32Text(model.baseScore, 'baseScore'),
+    boost_from_average: '1',
+    num_class: '0',
+    num_feature: String(numFeature),
+    num_target: '1',
+  };
   return (
     `{"learner":{"attributes":${JSON.stringify(attributes)},"feature_names":${JSON.stringify(names)},` +
     `"feature_types":${JSON.stringify(names.map(() => 'float'))},"gradient_booster":{"model":{"gbtree_model_param":${JSON.stringify(gbtreeParam)},` +
@@ -118,7 +124,8 @@ export function modelFromXgboostJson(text: string): GbdtModel {
   if (int(gbParam['num_parallel_tree'] ?? '1', 'num_parallel_tree') !== 1) throw bad('num_parallel_tree must be 1 (forests are not supported)');
   if (int(gbParam['size_leaf_vector'] ?? '0', 'size_leaf_vector') !== 0) throw bad('vector leaves (multi-target) are not supported');
   const treeDocs = arr(gbtree, 'trees', 'model');
-  if (int(gbParam['num_trees'], 'num_trees') !== treeDocs.length) throw bad(`num_trees is ${String(gbParam['num_trees'])} but ${treeDocs.length} trees are stored`);
+  if (int(gbParam['num_trees'], 'num_trees') !== treeDocs.length)
+    throw bad(`num_trees is ${String(gbParam['num_trees'])} but ${treeDocs.length} trees are stored`);
   const info = arr(gbtree, 'tree_info', 'model');
   if (info.length !== treeDocs.length || info.some((g) => g !== 0)) throw bad('tree_info must be one 0 per tree (single output)');
   const trees = treeDocs.map((t, i) => readTree(t, i, numFeature));

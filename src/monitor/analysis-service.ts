@@ -72,7 +72,17 @@ export class AnalysisService {
     }
     const outcome: AnalysisOutcome =
       !profile || profile.itemCount === 0
-        ? { status: 'Failed', exitMessage: 'Failed: no data to analyse.', failureReason: `no data to analyse: no rows in ${source}`, violations: [], unchecked: [], missingColumns: [], extraColumns: [], drift: [], metrics: [] }
+        ? {
+            status: 'Failed',
+            exitMessage: 'Failed: no data to analyse.',
+            failureReason: `no data to analyse: no rows in ${source}`,
+            violations: [],
+            unchecked: [],
+            missingColumns: [],
+            extraColumns: [],
+            drift: [],
+            metrics: [],
+          }
         : analyze(baseline, constraints, profile, req.settings);
     if (capture) (outcome as { capture?: CaptureSummary }).capture = capture;
     const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
@@ -124,7 +134,8 @@ export class AnalysisService {
         profile ??= new DatasetProfile(positionalNames(row.length, names));
         if (row.length !== profile.columns.length) {
           summary.malformed++;
-          if (summary.malformedExamples.length < 5) summary.malformedExamples.push(`${line.file}:${line.line}: ${row.length} fields, expected ${profile.columns.length}`);
+          if (summary.malformedExamples.length < 5)
+            summary.malformedExamples.push(`${line.file}:${line.line}: ${row.length} fields, expected ${profile.columns.length}`);
           continue;
         }
         profile.itemCount++;
@@ -143,10 +154,16 @@ function checkSettings(settings: Readonly<Record<string, FeatureSettings>>, name
   for (const [feature, s] of Object.entries(settings)) {
     const given = (['exclude', 'threshold', 'method'] as const).filter((k) => s[k] !== undefined).join('/') || 'settings';
     if (!known.has(feature)) {
-      const list = names.slice(0, 30).map((n) => printable(n)).join(', ') + (names.length > 30 ? `, … (${names.length} in all)` : '');
+      const list =
+        names
+          .slice(0, 30)
+          .map((n) => printable(n))
+          .join(', ') + (names.length > 30 ? `, … (${names.length} in all)` : '');
       throw new InvalidArgumentError(`${given}: unknown feature ${quote(feature)}; the baseline's features are ${list || 'none'}`);
     }
-    if (s.threshold !== undefined && !(Number.isFinite(s.threshold) && s.threshold >= 0)) throw new InvalidArgumentError(`threshold of feature ${quote(feature)} must be a finite number >= 0, got ${s.threshold}`);
-    if (s.method !== undefined && s.method !== 'Simple' && s.method !== 'Robust') throw new InvalidArgumentError(`method of feature ${quote(feature)} must be Simple or Robust, got ${quote(String(s.method))}`);
+    if (s.threshold !== undefined && !(Number.isFinite(s.threshold) && s.threshold >= 0))
+      throw new InvalidArgumentError(`threshold of feature ${quote(feature)} must be a finite number >= 0, got ${s.threshold}`);
+    if (s.method !== undefined && s.method !== 'Simple' && s.method !== 'Robust')
+      throw new InvalidArgumentError(`method of feature ${quote(feature)} must be Simple or Robust, got ${quote(String(s.method))}`);
   }
 }

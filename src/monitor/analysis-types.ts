@@ -1,7 +1,14 @@
 import type { StatisticsFile } from './types.js';
 
 /** The six check types of constraint_violations.json. */
-export const CHECK_TYPES = ['data_type_check', 'completeness_check', 'baseline_drift_check', 'missing_column_check', 'extra_column_check', 'categorical_values_check'] as const;
+export const CHECK_TYPES = [
+  'data_type_check',
+  'completeness_check',
+  'baseline_drift_check',
+  'missing_column_check',
+  'extra_column_check',
+  'categorical_values_check',
+] as const;
 export type CheckType = (typeof CHECK_TYPES)[number];
 
 /** One entry of constraint_violations.json. */

@@ -5,7 +5,16 @@ import { binCounts, lInfinity, psiAndJs, wasserstein } from './distances.js';
 import { KllSketch, ksDistance, robustDistance } from './kll-sketch.js';
 import { effectiveConfig } from './monitor-files.js';
 import { inferType, toStatistics } from './statistics.js';
-import { EXTRA_COLUMNS, MISSING_COLUMNS, type AnalysisOutcome, type EmittedMetric, type FeatureDrift, type FeatureSettings, type UncheckedFeature, type Violation } from './analysis-types.js';
+import {
+  EXTRA_COLUMNS,
+  MISSING_COLUMNS,
+  type AnalysisOutcome,
+  type EmittedMetric,
+  type FeatureDrift,
+  type FeatureSettings,
+  type UncheckedFeature,
+  type Violation,
+} from './analysis-types.js';
 import type { ConstraintsFile, FeatureConstraints, FeatureStatistics, MonitoringConfig, StatisticsFile } from './types.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -44,10 +53,18 @@ export function analyze(
   const missingColumns = features.filter((f) => !columns.has(f.name)).map((f) => f.name);
   const counts = `Number of columns in current dataset: ${current.columns.length}, Number of columns in baseline constraints: ${features.length}`;
   if (missingColumns.length > 0) {
-    violations.push({ feature_name: MISSING_COLUMNS, constraint_check_type: 'missing_column_check', description: `There are missing columns in current dataset. ${counts}` });
+    violations.push({
+      feature_name: MISSING_COLUMNS,
+      constraint_check_type: 'missing_column_check',
+      description: `There are missing columns in current dataset. ${counts}`,
+    });
   }
   if (extraColumns.length > 0) {
-    violations.push({ feature_name: EXTRA_COLUMNS, constraint_check_type: 'extra_column_check', description: `There are extra columns in current dataset. ${counts}` });
+    violations.push({
+      feature_name: EXTRA_COLUMNS,
+      constraint_check_type: 'extra_column_check',
+      description: `There are extra columns in current dataset. ${counts}`,
+    });
   }
   const baseByName = new Map(baseline.features.map((f) => [f.name, f]));
 
@@ -90,7 +107,11 @@ export function analyze(
       for (const [value, count] of col.categories) if (allowed.has(value)) inside += count;
       const share = inside / col.present;
       if (share < config.domain_content_threshold) {
-        violations.push({ feature_name: name, constraint_check_type: 'categorical_values_check', description: `Value: ${full(share)} does not meet the constraint requirement! ` });
+        violations.push({
+          feature_name: name,
+          constraint_check_type: 'categorical_values_check',
+          description: `Value: ${full(share)} does not meet the constraint requirement! `,
+        });
       }
     }
 
@@ -129,7 +150,10 @@ function exitMessage(violations: number, unchecked: readonly UncheckedFeature[])
 }
 
 function overridesOf(constraint: FeatureConstraints): FeatureSettings {
-  const raw = (constraint.monitoringConfigOverrides ?? constraint.monitoring_config_overrides ?? constraint.string_constraints?.monitoring_config_overrides ?? {}) as Record<string, unknown>;
+  const raw = (constraint.monitoringConfigOverrides ??
+    constraint.monitoring_config_overrides ??
+    constraint.string_constraints?.monitoring_config_overrides ??
+    {}) as Record<string, unknown>;
   const out: { exclude?: boolean; threshold?: number; method?: 'Simple' | 'Robust' } = {};
   if (raw['exclude'] === true || raw['exclude'] === 'true') out.exclude = true;
   const t = Number(raw['comparison_threshold']);
@@ -166,7 +190,10 @@ function measureDrift(
     if (!Number.isFinite(distance)) return { reason: `the ${method} distance could not be computed` };
     const threshold = override.threshold ?? dc.comparison_threshold;
     const edges = [numericBase.min, ...kll.buckets.slice(0, -1).map((x) => x.upper_bound), numericBase.max];
-    const { psi, jensenShannon } = psiAndJs(kll.buckets.map((x) => x.count), binCounts(col.sketch, edges));
+    const { psi, jensenShannon } = psiAndJs(
+      kll.buckets.map((x) => x.count),
+      binCounts(col.sketch, edges),
+    );
     const w = wasserstein(b, col.sketch);
     return {
       feature: constraint.name,

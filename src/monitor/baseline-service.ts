@@ -51,7 +51,11 @@ export class BaselineService {
    * Merges statistics.json files of shards (profiled separately) into the statistics of the whole,
    * and writes it with suggested constraints into `out`.
    */
-  async mergeShards(files: readonly string[], out: string, options: { replace?: boolean } = {}): Promise<{ statistics: StatisticsFile; constraints: ConstraintsFile }> {
+  async mergeShards(
+    files: readonly string[],
+    out: string,
+    options: { replace?: boolean } = {},
+  ): Promise<{ statistics: StatisticsFile; constraints: ConstraintsFile }> {
     const parts: StatisticsFile[] = [];
     for (const file of files) {
       const text = await this.deps.files.readText(file);
@@ -68,7 +72,11 @@ export class BaselineService {
    * `suggest-baseline`: statistics.json and constraints.json for a dataset, written together into
    * `out` (both or neither).
    */
-  async suggestBaseline(file: string, out: string, options: { header: boolean; replace?: boolean; progress?: Progress }): Promise<{ statistics: StatisticsFile; constraints: ConstraintsFile }> {
+  async suggestBaseline(
+    file: string,
+    out: string,
+    options: { header: boolean; replace?: boolean; progress?: Progress },
+  ): Promise<{ statistics: StatisticsFile; constraints: ConstraintsFile }> {
     const profile = await this.profile(file, options);
     if (profile.itemCount === 0) throw new FailedPreconditionError(`${file}: the dataset has no rows to baseline`);
     const statistics = toStatistics(profile);

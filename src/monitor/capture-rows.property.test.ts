@@ -46,33 +46,46 @@ function checkRows(result: ReturnType<typeof recordToRows>, input: string): void
 }
 
 const csvArb = fc
-  .array(fc.array(fc.oneof(fc.double().map(String), fc.string({ maxLength: 8 }), fc.constantFrom('', ' ', '"a,b"', '1e308', '-0')), { maxLength: 12 }), { maxLength: 5 })
+  .array(fc.array(fc.oneof(fc.double().map(String), fc.string({ maxLength: 8 }), fc.constantFrom('', ' ', '"a,b"', '1e308', '-0')), { maxLength: 12 }), {
+    maxLength: 5,
+  })
   .chain((rows) => fc.constantFrom('\n', '\r\n', '\r').map((nl) => rows.map((r) => r.join(',')).join(nl)));
 const payloadArb = fc.oneof(
   csvArb.map((data) => ({ data, encoding: 'CSV' as unknown })),
   fc.jsonValue({ maxDepth: 4 }).map((v) => ({ data: JSON.stringify(v), encoding: 'JSON' as unknown })),
-  fc.record({ key: fc.constantFrom('instances', 'predictions', 'features', 'x'), v: fc.jsonValue({ maxDepth: 3 }) }).map(({ key, v }) => ({ data: JSON.stringify({ [key]: v }), encoding: 'JSON' as unknown })),
-  fc.integer({ min: 1, max: 60_000 }).chain((d) => fc.constantFrom(deeplyNested(d), deeplyNested(d, '{"instances":', '}').replace('{"instances":}', '{"instances":1}'), deeplyNested(d).replace('[]', '[1]')).map((data) => ({ data, encoding: 'JSON' as unknown }))),
+  fc
+    .record({ key: fc.constantFrom('instances', 'predictions', 'features', 'x'), v: fc.jsonValue({ maxDepth: 3 }) })
+    .map(({ key, v }) => ({ data: JSON.stringify({ [key]: v }), encoding: 'JSON' as unknown })),
+  fc
+    .integer({ min: 1, max: 60_000 })
+    .chain((d) =>
+      fc
+        .constantFrom(deeplyNested(d), deeplyNested(d, '{"instances":', '}').replace('{"instances":}', '{"instances":1}'), deeplyNested(d).replace('[]', '[1]'))
+        .map((data) => ({ data, encoding: 'JSON' as unknown })),
+    ),
   fc.uint8Array({ maxLength: 64 }).map((b) => ({ data: Buffer.from(b).toString('base64'), encoding: 'BASE64' as unknown })),
-  fc.record({ data: fc.oneof(fc.string({ maxLength: 40 }), oddValue), encoding: fc.oneof(fc.constantFrom('CSV', 'JSON', 'BASE64', 'csv', 'XML', 'a\nb'), oddValue) }),
+  fc.record({
+    data: fc.oneof(fc.string({ maxLength: 40 }), oddValue),
+    encoding: fc.oneof(fc.constantFrom('CSV', 'JSON', 'BASE64', 'csv', 'XML', 'a\nb'), oddValue),
+  }),
 );
 const timeArb = fc.oneof(
   fc.integer({ min: T0 - 3_600_000, max: T1 + 3_600_000 }).map((t) => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z')),
   oddValue,
   fc.constantFrom('2024-05-01T12:07:31', 'yesterday', 'x\ny', '2024-13-45T99:99:99Z'),
 );
-const recordArb = fc.record(
-  {
+const recordArb = fc
+  .record({
     input: fc.option(payloadArb, { freq: 6 }),
     output: fc.option(payloadArb, { freq: 6 }),
     time: fc.option(timeArb, { freq: 6 }),
     source: fc.option(fc.constantFrom<unknown>('ShadowExperiment', 'Live', 3), { freq: 2 }),
-  },
-).map(({ input, output, time, source }) => ({
-  captureData: { ...(input ? { endpointInput: { mode: 'INPUT', ...input } } : {}), ...(output ? { endpointOutput: { mode: 'OUTPUT', ...output } } : {}) },
-  eventMetadata: { eventId: 'e', ...(time === null ? {} : { inferenceTime: time }), ...(source === null ? {} : { invocationSource: source }) },
-  eventVersion: '0',
-}));
+  })
+  .map(({ input, output, time, source }) => ({
+    captureData: { ...(input ? { endpointInput: { mode: 'INPUT', ...input } } : {}), ...(output ? { endpointOutput: { mode: 'OUTPUT', ...output } } : {}) },
+    eventMetadata: { eventId: 'e', ...(time === null ? {} : { inferenceTime: time }), ...(source === null ? {} : { invocationSource: source }) },
+    eventVersion: '0',
+  }));
 
 export function generatedRecords({ seed, numRuns }: { seed: number; numRuns: number }): number {
   fc.assert(
@@ -112,12 +125,18 @@ const lineArb = fc.oneof(
   fc.constantFrom('', ' ', '{', '{"captureData":', '\u2028', '\ufeff{}', 'null', '[]', '7', JSON.stringify(SAMPLE).slice(0, 40)),
   fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('latin1')),
 );
-const filesArb = fc.array(fc.record({ hour: fc.constantFrom('12', '13', '14'), lines: fc.array(lineArb, { maxLength: 25 }), newline: fc.constantFrom('\n', '\r\n') }), { minLength: 1, maxLength: 3 });
+const filesArb = fc.array(
+  fc.record({ hour: fc.constantFrom('12', '13', '14'), lines: fc.array(lineArb, { maxLength: 25 }), newline: fc.constantFrom('\n', '\r\n') }),
+  { minLength: 1, maxLength: 3 },
+);
 
 /** Capture folders of random files, analysed against the fixture baseline (fare_amount, payment_kind). */
 export async function captureFolders({ seed, numRuns }: { seed: number; numRuns: number }): Promise<number> {
   const fixture = (name: string) => readFile(path.join(PROJECT_ROOT, 'test', 'fixtures', 'sagemaker', name), 'utf8');
-  const texts = new Map([['statistics.json', await fixture('statistics.json')], ['constraints.json', await fixture('constraints-older.json')]]);
+  const texts = new Map([
+    ['statistics.json', await fixture('statistics.json')],
+    ['constraints.json', await fixture('constraints-older.json')],
+  ]);
   const staged = { dir: '', uri: '', open: async () => ({ write: async () => {} }), localPath: async () => '', commit: async () => [], abort: async () => {} };
   const service = new AnalysisService({
     baselines: {} as BaselineService,
@@ -139,13 +158,23 @@ export async function captureFolders({ seed, numRuns }: { seed: number; numRuns:
           await writeFile(path.join(dir, '2024', '05', '01', f.hour, `07-31-40${i}-aaaa.jsonl`), f.lines.join(f.newline));
         }
         const outcome = await resultOrOneLineErrorAsync(
-          () => service.analyze({ statistics: 'statistics.json', constraints: 'constraints.json', capture: { dir, fromMs: T0, toMs: T1 }, out: 'out', report: 'report.html' }),
+          () =>
+            service.analyze({
+              statistics: 'statistics.json',
+              constraints: 'constraints.json',
+              capture: { dir, fromMs: T0, toMs: T1 },
+              out: 'out',
+              report: 'report.html',
+            }),
           JSON.stringify(files),
         );
         if (outcome.ok) {
           const r = outcome.value;
           assert.ok(['Completed', 'CompletedWithViolations', 'Failed'].includes(r.status));
-          assert.ok(r.capture!.malformedExamples.every((e) => !/[\r\n\u2028\u2029]/.test(e)), JSON.stringify(r.capture!.malformedExamples));
+          assert.ok(
+            r.capture!.malformedExamples.every((e) => !/[\r\n\u2028\u2029]/.test(e)),
+            JSON.stringify(r.capture!.malformedExamples),
+          );
           if (r.status === 'Failed') assert.equal(r.capture!.rows, 0);
         }
         await rm(dir, { recursive: true, force: true });

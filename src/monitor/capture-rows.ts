@@ -27,7 +27,10 @@ interface Channel {
  * reason when the record cannot be used, or 'outside'/'shadow' for records to skip.
  */
 export function recordToRows(record: unknown, fromMs: number, toMs: number, position: OutputPosition): string[][] | 'outside' | 'shadow' | { error: string } {
-  const r = record as { captureData?: { endpointInput?: Channel; endpointOutput?: Channel }; eventMetadata?: { inferenceTime?: unknown; invocationSource?: unknown } };
+  const r = record as {
+    captureData?: { endpointInput?: Channel; endpointOutput?: Channel };
+    eventMetadata?: { inferenceTime?: unknown; invocationSource?: unknown };
+  };
   if (!r || typeof r !== 'object' || !r.captureData) return { error: 'no captureData' };
   const meta = r.eventMetadata ?? {};
   if (meta.invocationSource === 'ShadowExperiment') return 'shadow';

@@ -1,7 +1,6 @@
 /** One line of a data-capture file: parsed JSON, or why it could not be parsed. */
 export type CaptureLine =
-  | { readonly file: string; readonly line: number; readonly record: unknown }
-  | { readonly file: string; readonly line: number; readonly error: string };
+  { readonly file: string; readonly line: number; readonly record: unknown } | { readonly file: string; readonly line: number; readonly error: string };
 
 /**
  * Lists and reads SageMaker data-capture files (`<dir>/yyyy/mm/dd/hh/*.jsonl`, UTC hours) whose

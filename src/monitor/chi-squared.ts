@@ -12,8 +12,7 @@ export function chiSquaredPValue(baseline: ReadonlyMap<string, number>, current:
   const tc = observed.reduce((s, v) => s + v, 0);
   if (tb === 0 || tc === 0) return { statistic: NaN, pValue: NaN };
   let groups = cats.map((k, i) => ({ expected: ((baseline.get(k) ?? 0) / tb) * tc, observed: observed[i]! }));
-  const ok = () =>
-    groups.length === 2 ? groups.every((g) => g.expected >= 10) : groups.filter((g) => g.expected < 5).length <= 0.2 * groups.length;
+  const ok = () => (groups.length === 2 ? groups.every((g) => g.expected >= 10) : groups.filter((g) => g.expected < 5).length <= 0.2 * groups.length);
   while (groups.length >= 2 && !ok()) {
     groups = [...groups].sort((a, b) => a.expected - b.expected);
     const [a, b, ...rest] = groups;
@@ -60,7 +59,10 @@ export function upperRegularizedGamma(a: number, x: number): number {
 
 /** ln Γ(x) (Lanczos, g = 7). */
 function lnGamma(x: number): number {
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
   const xx = x - 1;
   let a = g[0]!;

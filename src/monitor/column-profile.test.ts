@@ -7,7 +7,12 @@ import { inferType, kllBuckets, toStatistics } from './statistics.js';
 describe('ColumnProfile and statistics', () => {
   it('matches the SDK fixture: values {1 x24, 2 x21, 3 x55} have population std 0.83300…, type Integral', () => {
     const c = new ColumnProfile('x');
-    for (const [v, n] of [['1', 24], ['2', 21], ['3', 55]] as const) for (let i = 0; i < n; i++) c.add(v);
+    for (const [v, n] of [
+      ['1', 24],
+      ['2', 21],
+      ['3', 55],
+    ] as const)
+      for (let i = 0; i < n; i++) c.add(v);
     assert.equal(inferType(c), 'Integral');
     assert.equal(c.present, 100);
     assert.equal(c.average, 2.31);
@@ -18,7 +23,10 @@ describe('ColumnProfile and statistics', () => {
     const c = new ColumnProfile('fare_amount');
     for (const v of ['6.0', '10.0', '13.0', '15.0', '18.0', '22.0']) c.add(v);
     const buckets = kllBuckets(c.sketch, c.min, c.max);
-    assert.deepEqual(buckets.map((b) => b.count), [1, 0, 1, 0, 1, 1, 0, 1, 0, 1]);
+    assert.deepEqual(
+      buckets.map((b) => b.count),
+      [1, 0, 1, 0, 1, 1, 0, 1, 0, 1],
+    );
     assert.ok(Math.abs(buckets[1]!.lower_bound - 7.6) < 1e-9 && Math.abs(buckets[9]!.upper_bound - 22) < 1e-9);
     assert.equal(inferType(c), 'Fractional'); // "6.0" is a decimal, as pandas writes floats
     assert.ok(Math.abs(c.stdDev - 5.1962) < 1e-4);

@@ -35,8 +35,15 @@ it('renders one self-contained page: status, violations, a chart and a distance 
 it('prints values near the largest double without Infinity or NaN, and lists checks that could not be run', () => {
   const base = profile((i) => [i % 2 ? '-1.7976e308' : '1.7976931348623157e308', 'a'], 10);
   const stats = toStatistics(base);
-  const outcome = analyze(stats, suggestConstraints(stats), profile(() => ['', 'a'], 5));
-  assert.deepEqual(outcome.unchecked.map((u) => [u.feature, u.check]), [['x', 'baseline_drift_check']]);
+  const outcome = analyze(
+    stats,
+    suggestConstraints(stats),
+    profile(() => ['', 'a'], 5),
+  );
+  assert.deepEqual(
+    outcome.unchecked.map((u) => [u.feature, u.check]),
+    [['x', 'baseline_drift_check']],
+  );
   const html = renderHtmlReport({ title: 't', baseline: stats, current: outcome.statistics!, outcome, generatedAt: '2026-11-30T00:00:00.000Z' });
   assert.doesNotMatch(html, /NaN|undefined|(?<!L)Infinity/);
   assert.match(html, /<title>-1\.798e\+308: baseline 50\.0%<\/title>/);

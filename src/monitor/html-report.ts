@@ -16,7 +16,13 @@ const fmt = (x: number | undefined) => {
  * status, the violations table, and per feature the baseline-vs-current distribution and the drift
  * distance against its threshold.
  */
-export function renderHtmlReport(input: { title: string; baseline: StatisticsFile; current?: StatisticsFile; outcome: AnalysisOutcome; generatedAt: string }): string {
+export function renderHtmlReport(input: {
+  title: string;
+  baseline: StatisticsFile;
+  current?: StatisticsFile;
+  outcome: AnalysisOutcome;
+  generatedAt: string;
+}): string {
   const { baseline, current, outcome } = input;
   const driftByName = new Map(outcome.drift.map((d) => [d.feature, d]));
   const missing = new Set(outcome.missingColumns);
@@ -119,9 +125,13 @@ function chart(b: FeatureStatistics, c: FeatureStatistics | undefined): string {
       const x = i * slot;
       const hb = (pb[i]! / max) * h;
       const hc = ((pc[i] ?? 0) / max) * h;
-      return `<rect x="${(x + 2).toFixed(1)}" y="${(h - hb).toFixed(1)}" width="${(slot / 2 - 2).toFixed(1)}" height="${hb.toFixed(1)}" fill="#90a4ae"><title>${esc(label)}: baseline ${(pb[i]! * 100).toFixed(1)}%</title></rect>` +
-        (cur.length ? `<rect x="${(x + slot / 2).toFixed(1)}" y="${(h - hc).toFixed(1)}" width="${(slot / 2 - 2).toFixed(1)}" height="${hc.toFixed(1)}" fill="#ef6c00"><title>${esc(label)}: current ${((pc[i] ?? 0) * 100).toFixed(1)}%</title></rect>` : '') +
-        `<text x="${(x + slot / 2).toFixed(1)}" y="${h + 12}" font-size="9" text-anchor="middle">${esc(label.length > 8 ? `${label.slice(0, 7)}…` : label)}</text>`;
+      return (
+        `<rect x="${(x + 2).toFixed(1)}" y="${(h - hb).toFixed(1)}" width="${(slot / 2 - 2).toFixed(1)}" height="${hb.toFixed(1)}" fill="#90a4ae"><title>${esc(label)}: baseline ${(pb[i]! * 100).toFixed(1)}%</title></rect>` +
+        (cur.length
+          ? `<rect x="${(x + slot / 2).toFixed(1)}" y="${(h - hc).toFixed(1)}" width="${(slot / 2 - 2).toFixed(1)}" height="${hc.toFixed(1)}" fill="#ef6c00"><title>${esc(label)}: current ${((pc[i] ?? 0) * 100).toFixed(1)}%</title></rect>`
+          : '') +
+        `<text x="${(x + slot / 2).toFixed(1)}" y="${h + 12}" font-size="9" text-anchor="middle">${esc(label.length > 8 ? `${label.slice(0, 7)}…` : label)}</text>`
+      );
     })
     .join('');
   return `<svg viewBox="0 0 ${w} ${h + 16}" width="100%" role="img" aria-label="distribution">${bars}</svg>`;

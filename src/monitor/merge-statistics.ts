@@ -21,7 +21,12 @@ export function mergeStatistics(parts: readonly StatisticsFile[]): StatisticsFil
   return {
     version: 0.0,
     dataset: { item_count: parts.reduce((s, p) => s + p.dataset.item_count, 0) },
-    features: names.map((name, i) => mergeFeature(name, parts.map((p) => p.features[i]!))),
+    features: names.map((name, i) =>
+      mergeFeature(
+        name,
+        parts.map((p) => p.features[i]!),
+      ),
+    ),
   };
 }
 
@@ -67,13 +72,16 @@ function mergeFeature(name: string, fs: readonly FeatureStatistics[]): FeatureSt
         std_dev: n > 0 ? Math.sqrt(m2 / n) * scale : NaN,
         min,
         max,
-        distribution: { kll: { buckets: kllBuckets(sketch, min, max), sketch: { parameters: { c: KLL_DEFAULTS.c, k: KLL_DEFAULTS.k }, data: sketch.toLevels() } } },
+        distribution: {
+          kll: { buckets: kllBuckets(sketch, min, max), sketch: { parameters: { c: KLL_DEFAULTS.c, k: KLL_DEFAULTS.k }, data: sketch.toLevels() } },
+        },
       },
     };
   }
   if (type === 'String') {
     const counts = new Map<string, number>();
-    for (const f of fs) for (const b of f.string_statistics?.distribution?.categorical.buckets ?? []) counts.set(String(b.value), (counts.get(String(b.value)) ?? 0) + b.count);
+    for (const f of fs)
+      for (const b of f.string_statistics?.distribution?.categorical.buckets ?? []) counts.set(String(b.value), (counts.get(String(b.value)) ?? 0) + b.count);
     const buckets = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
     // Shards whose categories were truncated report more distinct values than their buckets show: keep the largest as a lower bound.
     const distinct = Math.max(counts.size, ...fs.map((f) => f.string_statistics?.distinct_count ?? 0));
@@ -82,7 +90,11 @@ function mergeFeature(name: string, fs: readonly FeatureStatistics[]): FeatureSt
     return {
       name,
       inferred_type: type,
-      string_statistics: { common: { num_present: present, num_missing: missing }, distinct_count: distinct, ...(complete ? { distribution: { categorical: { buckets } } } : {}) },
+      string_statistics: {
+        common: { num_present: present, num_missing: missing },
+        distinct_count: distinct,
+        ...(complete ? { distribution: { categorical: { buckets } } } : {}),
+      },
     };
   }
   return { name, inferred_type: 'Unknown' };

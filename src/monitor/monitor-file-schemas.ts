@@ -12,7 +12,10 @@ import { INFERRED_TYPES } from './types.js';
 const finite = z.number({ error: 'must be a finite number' });
 const nonNegative = z.number({ error: 'must be a finite number >= 0' }).min(0, { error: 'must be a finite number >= 0' });
 const positive = z.number({ error: 'must be a finite number > 0' }).gt(0, { error: 'must be a finite number > 0' });
-const fraction = z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' });
+const fraction = z
+  .number({ error: 'must be a number from 0 to 1' })
+  .min(0, { error: 'must be a number from 0 to 1' })
+  .max(1, { error: 'must be a number from 0 to 1' });
 const count = z.int({ error: 'must be an integer >= 0' }).min(0, { error: 'must be an integer >= 0' });
 const text = z.string({ error: 'must be a string' });
 const name = z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' });
@@ -41,7 +44,10 @@ const numericalStatistics = object({
     kll: object({
       buckets: list(object({ lower_bound: finite, upper_bound: finite, count: nonNegative })),
       sketch: object({
-        parameters: object({ c: z.number({ error: 'must be a number in (0, 1]' }).gt(0, { error: 'must be a number in (0, 1]' }).max(1, { error: 'must be a number in (0, 1]' }), k: positive }),
+        parameters: object({
+          c: z.number({ error: 'must be a number in (0, 1]' }).gt(0, { error: 'must be a number in (0, 1]' }).max(1, { error: 'must be a number in (0, 1]' }),
+          k: positive,
+        }),
         data: list(list(finite)).max(MAX_KLL_LEVELS, { error: `must hold at most ${MAX_KLL_LEVELS} levels` }),
       }),
     }),
@@ -72,7 +78,16 @@ export const statisticsSchema = object({
 });
 
 /** A threshold override may be written as a number or as a string holding one. */
-const thresholdOverride = z.union([nonNegative, z.string().regex(/^\s*[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/, { error: 'must be a number >= 0' }).refine((v) => Number.isFinite(Number(v)), { error: 'must be a number >= 0' })], { error: 'must be a number >= 0' });
+const thresholdOverride = z.union(
+  [
+    nonNegative,
+    z
+      .string()
+      .regex(/^\s*[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/, { error: 'must be a number >= 0' })
+      .refine((v) => Number.isFinite(Number(v)), { error: 'must be a number >= 0' }),
+  ],
+  { error: 'must be a number >= 0' },
+);
 
 /** Per-feature overrides driftline honours; other keys are kept as written. */
 const overrides = object({

@@ -47,15 +47,17 @@ interface CurrentData {
   readonly rows: readonly (readonly string[])[];
 }
 const currentArb = (names: readonly string[]): fc.Arbitrary<CurrentData> =>
-  fc.record({
-    drop: fc.option(fc.nat(), { freq: 4 }),
-    extra: fc.boolean(),
-    rows: fc.array(fc.array(cellArb, { minLength: names.length + 1, maxLength: names.length + 1 }), { minLength: 1, maxLength: 40 }),
-  }).map(({ drop, extra, rows }) => {
-    const keep = names.map((_, i) => i).filter((i) => drop === null || i !== drop % names.length);
-    if (extra) keep.push(names.length);
-    return { names: keep.map((i) => names[i] ?? 'tip_amount'), rows: rows.map((r) => keep.map((i) => r[i]!)) };
-  });
+  fc
+    .record({
+      drop: fc.option(fc.nat(), { freq: 4 }),
+      extra: fc.boolean(),
+      rows: fc.array(fc.array(cellArb, { minLength: names.length + 1, maxLength: names.length + 1 }), { minLength: 1, maxLength: 40 }),
+    })
+    .map(({ drop, extra, rows }) => {
+      const keep = names.map((_, i) => i).filter((i) => drop === null || i !== drop % names.length);
+      if (extra) keep.push(names.length);
+      return { names: keep.map((i) => names[i] ?? 'tip_amount'), rows: rows.map((r) => keep.map((i) => r[i]!)) };
+    });
 
 function profileOf(data: CurrentData): DatasetProfile {
   const profile = new DatasetProfile(data.names);
@@ -94,7 +96,17 @@ const mutatedArb = (which: 'statistics' | 'constraints') =>
     return fc.record({ set: fc.constant(set), which: fc.constant(which), mutation: mutationArb, current: currentArb(names) });
   });
 
-function checkMutated({ set, which, mutation, current }: { set: number; which: 'statistics' | 'constraints'; mutation: Parameters<typeof mutateToText>[1]; current: CurrentData }): boolean {
+function checkMutated({
+  set,
+  which,
+  mutation,
+  current,
+}: {
+  set: number;
+  which: 'statistics' | 'constraints';
+  mutation: Parameters<typeof mutateToText>[1];
+  current: CurrentData;
+}): boolean {
   const files = SETS[set]!;
   const text = mutateToText(JSON.parse(files[which]) as unknown, mutation);
   reportInput(text);
@@ -119,13 +131,32 @@ export function mutatedConstraints({ seed, numRuns }: { seed: number; numRuns: n
 /** Any JSON value, any text, and statistics-like documents with random feature objects. */
 export function randomDocuments({ seed, numRuns }: { seed: number; numRuns: number }): number {
   const featureArb = fc.dictionary(
-    fc.constantFrom('name', 'inferred_type', 'numerical_statistics', 'string_statistics', 'completeness', 'num_constraints', 'string_constraints', 'monitoringConfigOverrides'),
+    fc.constantFrom(
+      'name',
+      'inferred_type',
+      'numerical_statistics',
+      'string_statistics',
+      'completeness',
+      'num_constraints',
+      'string_constraints',
+      'monitoringConfigOverrides',
+    ),
     fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('x', 'Integral', 'String', 'Fractional')),
   );
   const docArb = fc.oneof(
     fc.jsonValue({ maxDepth: 4 }).map((v) => toJsonText(v)),
     fc.string({ maxLength: 200 }),
-    fc.record({ version: fc.jsonValue({ maxDepth: 1 }), dataset: fc.jsonValue({ maxDepth: 2 }), features: fc.array(featureArb, { maxLength: 4 }), monitoring_config: fc.jsonValue({ maxDepth: 3 }) }, { requiredKeys: ['features'] }).map((v) => toJsonText(v)),
+    fc
+      .record(
+        {
+          version: fc.jsonValue({ maxDepth: 1 }),
+          dataset: fc.jsonValue({ maxDepth: 2 }),
+          features: fc.array(featureArb, { maxLength: 4 }),
+          monitoring_config: fc.jsonValue({ maxDepth: 3 }),
+        },
+        { requiredKeys: ['features'] },
+      )
+      .map((v) => toJsonText(v)),
   );
   fc.assert(
     fc.property(docArb, (text) => {
@@ -143,7 +174,10 @@ export function randomDocuments({ seed, numRuns }: { seed: number; numRuns: numb
 /** Columns of generated data: extreme numbers, words, missing cells, in varying mixes. */
 const columnArb = fc.oneof(
   fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), { minLength: 1, maxLength: 30 }),
-  fc.array(fc.oneof(fc.integer().map(String), fc.constantFrom('', '-1e308', '1e308', '-1.7976e308', '1.7976931348623157e308', '5e-324', '-0')), { minLength: 1, maxLength: 30 }),
+  fc.array(fc.oneof(fc.integer().map(String), fc.constantFrom('', '-1e308', '1e308', '-1.7976e308', '1.7976931348623157e308', '5e-324', '-0')), {
+    minLength: 1,
+    maxLength: 30,
+  }),
   fc.array(fc.constantFrom('a', 'b', 'c', '', 'd e', '"q"'), { minLength: 1, maxLength: 30 }),
   fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.integer().map(String)), { minLength: 1, maxLength: 30 }),
 );

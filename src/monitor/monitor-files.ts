@@ -17,7 +17,10 @@ export function parseStatistics(text: string, source = 'statistics.json'): Stati
   checkUniqueNames(stats.features, source);
   stats.features.forEach((f, i) => {
     const n = f.numerical_statistics;
-    if (n && n.min > n.max) throw new InvalidArgumentError(`${source}: ${featureLabel(doc, i)}: numerical_statistics.min (${n.min}) is greater than numerical_statistics.max (${n.max})`);
+    if (n && n.min > n.max)
+      throw new InvalidArgumentError(
+        `${source}: ${featureLabel(doc, i)}: numerical_statistics.min (${n.min}) is greater than numerical_statistics.max (${n.max})`,
+      );
   });
   return { ...stats, version: stats.version ?? 0 };
 }
@@ -48,7 +51,8 @@ export function effectiveConfig(config: Partial<MonitoringConfig> | undefined): 
     distribution_constraints: {
       ...d.distribution_constraints,
       ...dist,
-      categorical_comparison_threshold: dist?.categorical_comparison_threshold ?? dist?.comparison_threshold ?? d.distribution_constraints.categorical_comparison_threshold,
+      categorical_comparison_threshold:
+        dist?.categorical_comparison_threshold ?? dist?.comparison_threshold ?? d.distribution_constraints.categorical_comparison_threshold,
     },
   } as MonitoringConfig;
 }

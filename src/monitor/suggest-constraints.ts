@@ -14,7 +14,12 @@ export function suggestConstraints(stats: StatisticsFile): ConstraintsFile {
     }
     const s = f.string_statistics;
     if (s?.distribution && s.distinct_count <= MAX_DOMAIN_SIZE) {
-      return { name: f.name, inferred_type: f.inferred_type, completeness, string_constraints: { domains: s.distribution.categorical.buckets.map((b) => b.value) } };
+      return {
+        name: f.name,
+        inferred_type: f.inferred_type,
+        completeness,
+        string_constraints: { domains: s.distribution.categorical.buckets.map((b) => b.value) },
+      };
     }
     return { name: f.name, inferred_type: f.inferred_type, completeness };
   });

@@ -1,7 +1,6 @@
 /** One column of a batch: numbers (NaN = missing) with their kind, or raw text (null = missing). */
 export type ColumnChunk =
-  | { readonly kind: 'integral' | 'fractional'; readonly values: Float64Array }
-  | { readonly kind: 'text'; readonly values: readonly (string | null)[] };
+  { readonly kind: 'integral' | 'fractional'; readonly values: Float64Array } | { readonly kind: 'text'; readonly values: readonly (string | null)[] };
 
 /**
  * A batch of rows, column by column. Wide files may come in column groups: `columns[i]` is column

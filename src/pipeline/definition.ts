@@ -51,13 +51,7 @@ export interface CacheConfig {
 }
 
 /** Failure classes a retry policy can name (SageMaker's step and job exception types). */
-export const RETRYABLE_FAILURES = [
-  'Step.SERVICE_FAULT',
-  'Step.THROTTLING',
-  'Job.INTERNAL_ERROR',
-  'Job.CAPACITY_ERROR',
-  'Job.RESOURCE_LIMIT',
-] as const;
+export const RETRYABLE_FAILURES = ['Step.SERVICE_FAULT', 'Step.THROTTLING', 'Job.INTERNAL_ERROR', 'Job.CAPACITY_ERROR', 'Job.RESOURCE_LIMIT'] as const;
 export type FailureType = (typeof RETRYABLE_FAILURES)[number];
 
 export interface RetryPolicy {

@@ -46,7 +46,9 @@ export async function evaluateExpressions(value: unknown, ctx: EvaluationContext
     const doc = await ctx.readJson(file.propertyFile.uri);
     const got = jsonPathGet(doc, String(jg.Path));
     if (got === undefined) {
-      throw new FailedPreconditionError(`Std:JsonGet: '${String(jg.Path)}' is not in property file ${file.propertyFile.name} of step ${file.propertyFile.step}`);
+      throw new FailedPreconditionError(
+        `Std:JsonGet: '${String(jg.Path)}' is not in property file ${file.propertyFile.name} of step ${file.propertyFile.step}`,
+      );
     }
     return got;
   }

@@ -100,7 +100,11 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
     assert.equal(run.execution.status, 'Failed');
     assert.match(run.execution.failureReason ?? '', /could not save step B \(Starting\)/);
     assert.deepEqual(h.launcher.runningJobs(), []);
-    assert.equal(h.launcher.events.filter((e) => e.startsWith('start')).length, h.launcher.events.filter((e) => e.startsWith('end')).length, 'every job started has ended');
+    assert.equal(
+      h.launcher.events.filter((e) => e.startsWith('start')).length,
+      h.launcher.events.filter((e) => e.startsWith('end')).length,
+      'every job started has ended',
+    );
     h.store.failStep = undefined;
     assert.deepEqual(await steps(h.store, run.execution.id), { A: 'Stopped' });
   });
@@ -154,10 +158,17 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
     h.launcher.leftover(dir);
     const [done] = await h.service.resume();
     assert.equal(done?.execution.status, 'Succeeded');
-    assert.deepEqual(h.launcher.events, [`terminate ${jobNameOf(exec.id, 'A', 1)}`, `start ${jobNameOf(exec.id, 'A', 2)}`, `end ${jobNameOf(exec.id, 'A', 2)} Completed`]);
+    assert.deepEqual(h.launcher.events, [
+      `terminate ${jobNameOf(exec.id, 'A', 1)}`,
+      `start ${jobNameOf(exec.id, 'A', 2)}`,
+      `end ${jobNameOf(exec.id, 'A', 2)} Completed`,
+    ]);
     const logs = await h.service.logs(done!.execution, done!.steps[0]!);
     assert.equal(logs[0]?.name, `${jobNameOf(exec.id, 'A', 1)}.log`);
-    assert.match(logs[0]?.text ?? '', /^epoch 1\n\n\[driftline\] attempt 1 was interrupted: the engine running it \(host:999:1:dead\) stopped before the job ended; what was left of the job was killed/);
+    assert.match(
+      logs[0]?.text ?? '',
+      /^epoch 1\n\n\[driftline\] attempt 1 was interrupted: the engine running it \(host:999:1:dead\) stopped before the job ended; what was left of the job was killed/,
+    );
     assert.deepEqual(h.workspace.jobFolders(), [], 'the interrupted attempt left no job folder');
     assert.equal(logKeyOf(done!.execution, 'A', 'j'), `pipelines/p/${exec.id}/A/logs/j.log`);
   });
@@ -217,7 +228,10 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
   });
 
   it('a QualityCheck cannot silently skip its check when the registry is unavailable', async () => {
-    const h = await harness({}, { latestApprovedBaseline: async () => Promise.reject(new UnavailableError('metadata store: list versions failed: database is locked')) });
+    const h = await harness(
+      {},
+      { latestApprovedBaseline: async () => Promise.reject(new UnavailableError('metadata store: list versions failed: database is locked')) },
+    );
     const b = new PipelineBuilder();
     b.qualityCheck('Check', { dataset: 'memory://artifacts/data/baseline.csv', modelPackageGroupName: 'g', skipCheck: false });
     await h.service.upsert('p', b.build());

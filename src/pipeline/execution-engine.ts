@@ -2,14 +2,7 @@ import type { Clock } from '../core/clock.js';
 import path from 'node:path';
 import { ConflictError, UnavailableError, isAppError, oneLine } from '../core/errors.js';
 import { cacheKey } from './cache-key.js';
-import {
-  type ExecutionStatus,
-  type FailureType,
-  type PipelineDefinition,
-  type RetryPolicy,
-  type StepDefinition,
-  type StepStatus,
-} from './definition.js';
+import { type ExecutionStatus, type FailureType, type PipelineDefinition, type RetryPolicy, type StepDefinition, type StepStatus } from './definition.js';
 import { evaluateConditions, evaluateExpressions, type EvaluationContext } from './evaluate-expression.js';
 import { flattenSteps, type FlatStep } from './flatten-steps.js';
 import { parseIsoDuration } from './iso-duration.js';
@@ -21,9 +14,7 @@ import { cacheMaterial, runProcessingStep, runQualityCheckStep, runRegisterModel
 import { StepFailure, StepStopped } from './step-failure.js';
 
 /** What the engine reports while it runs (the CLI draws progress from it). */
-export type EngineEvent =
-  | { kind: 'step'; step: StepRecord }
-  | { kind: 'execution'; execution: ExecutionRecord; previous: ExecutionStatus };
+export type EngineEvent = { kind: 'step'; step: StepRecord } | { kind: 'execution'; execution: ExecutionRecord; previous: ExecutionStatus };
 
 export interface EngineDeps extends StepExecutorDeps {
   readonly store: PipelineStore;
@@ -156,7 +147,8 @@ export class ExecutionEngine {
   private halt(run: RunState, halt: Halt): void {
     if (run.halt) return;
     run.halt = halt;
-    if (halt.kind === 'fault' || halt.kind === 'lost') this.deps.logger.error('pipeline execution halted', { execution: run.executionId, kind: halt.kind, reason: halt.reason });
+    if (halt.kind === 'fault' || halt.kind === 'lost')
+      this.deps.logger.error('pipeline execution halted', { execution: run.executionId, kind: halt.kind, reason: halt.reason });
     run.jobs.abort();
   }
 
@@ -193,14 +185,22 @@ export class ExecutionEngine {
         if (final === 'Stopped') await this.save(run, { ...s, status: 'Stopped', endedAt: this.deps.clock.now() }, true);
         else if (halt?.kind === 'fault') {
           const own = s.name === halt.step;
-          await this.save(run, { ...s, status: own ? 'Failed' : 'Stopped', failureReason: own ? halt.reason : `stopped: ${halt.reason}`, endedAt: this.deps.clock.now() }, true);
+          await this.save(
+            run,
+            { ...s, status: own ? 'Failed' : 'Stopped', failureReason: own ? halt.reason : `stopped: ${halt.reason}`, endedAt: this.deps.clock.now() },
+            true,
+          );
         }
       }
       done = await store.updateExecution(id, { status: final, endedAt: this.deps.clock.now(), ...(reason ? { failureReason: reason } : {}) }, fence);
     } catch (err) {
-      if (err instanceof Halted && run.halt?.kind === 'lost') throw new ConflictError(`${run.halt.reason}; this process stopped its jobs and left the execution to it`);
+      if (err instanceof Halted && run.halt?.kind === 'lost')
+        throw new ConflictError(`${run.halt.reason}; this process stopped its jobs and left the execution to it`);
       const why = err instanceof Halted && run.halt?.kind === 'fault' ? run.halt.reason : oneLine(err);
-      throw new UnavailableError(`pipeline execution ${id} could not be finished (${final}): ${why}; its jobs are stopped, and \`driftline pipeline resume\` finishes it once the store is back`, { cause: err });
+      throw new UnavailableError(
+        `pipeline execution ${id} could not be finished (${final}): ${why}; its jobs are stopped, and \`driftline pipeline resume\` finishes it once the store is back`,
+        { cause: err },
+      );
     }
     if (!done) throw new ConflictError(`pipeline execution ${id} was taken over by another process before it could be marked ${final}`);
     this.deps.onEvent?.({ kind: 'execution', execution: done, previous: startStatus });
@@ -258,7 +258,9 @@ export class ExecutionEngine {
     run.states.set(rec.name, rec);
     this.deps.onEvent?.({ kind: 'step', step: rec });
     if (previous?.status !== rec.status || previous.attemptCount !== rec.attemptCount) {
-      await this.deps.publisher?.step(run.execution, rec, previous?.status).catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
+      await this.deps.publisher
+        ?.step(run.execution, rec, previous?.status)
+        .catch((err: unknown) => this.deps.logger.warn('event publish failed', { error: oneLine(err) }));
     }
   }
 
@@ -480,4 +482,3 @@ export function retryDelay(policies: readonly RetryPolicy[], failure: FailureTyp
   }
   return undefined;
 }
-

@@ -6,12 +6,17 @@ import { parseIsoDuration } from './iso-duration.js';
 import { resolveParameters } from './resolve-parameters.js';
 
 const ctx: EvaluationContext = {
-  parameter: (n) => ({ Threshold: 7, Bucket: 'b', Flag: true } as Record<string, number | string | boolean>)[n],
+  parameter: (n) => (({ Threshold: 7, Bucket: 'b', Flag: true }) as Record<string, number | string | boolean>)[n],
   execution: (v) => (v === 'PipelineExecutionId' ? 'exec-1' : undefined),
   stepProperties: (s) =>
     s === 'Prep'
       ? {
-          ProcessingOutputConfig: { Outputs: [{ OutputName: 'train', S3Output: { S3Uri: 'file:///a/train' } }, { OutputName: 'test', S3Output: { S3Uri: 'file:///a/test' } }] },
+          ProcessingOutputConfig: {
+            Outputs: [
+              { OutputName: 'train', S3Output: { S3Uri: 'file:///a/train' } },
+              { OutputName: 'test', S3Output: { S3Uri: 'file:///a/test' } },
+            ],
+          },
           PropertyFiles: { Report: { propertyFile: { step: 'Prep', name: 'Report', uri: 'file:///a/eval.json' } } },
         }
       : undefined,
@@ -46,8 +51,31 @@ describe('expressions', () => {
     assert.equal(await evaluateConditions([{ Type: 'Equals', LeftValue: { Get: 'Parameters.Bucket' }, RightValue: 'b' }], ctx), true);
     assert.equal(await evaluateConditions([{ Type: 'In', QueryValue: 3.5, Values: [1, rmse] }], ctx), true);
     assert.equal(await evaluateConditions([{ Type: 'Not', Expression: { Type: 'Equals', LeftValue: 1, RightValue: 1 } }], ctx), false);
-    assert.equal(await evaluateConditions([{ Type: 'Or', Conditions: [{ Type: 'Equals', LeftValue: 1, RightValue: 2 }, { Type: 'Equals', LeftValue: { Get: 'Parameters.Flag' }, RightValue: true }] }], ctx), true);
-    assert.equal(await evaluateConditions([{ Type: 'Equals', LeftValue: 1, RightValue: 1 }, { Type: 'Equals', LeftValue: 1, RightValue: 2 }], ctx), false);
+    assert.equal(
+      await evaluateConditions(
+        [
+          {
+            Type: 'Or',
+            Conditions: [
+              { Type: 'Equals', LeftValue: 1, RightValue: 2 },
+              { Type: 'Equals', LeftValue: { Get: 'Parameters.Flag' }, RightValue: true },
+            ],
+          },
+        ],
+        ctx,
+      ),
+      true,
+    );
+    assert.equal(
+      await evaluateConditions(
+        [
+          { Type: 'Equals', LeftValue: 1, RightValue: 1 },
+          { Type: 'Equals', LeftValue: 1, RightValue: 2 },
+        ],
+        ctx,
+      ),
+      false,
+    );
   });
 });
 
@@ -61,7 +89,13 @@ describe('parameters, durations, retries', () => {
   ];
 
   it('converts string overrides to the declared types and keeps defaults', () => {
-    assert.deepEqual(resolveParameters(declared, { N: '50', On: 'true', Data: '/x' }), { N: 50, Eta: 0.2, On: true, Status: 'PendingManualApproval', Data: '/x' });
+    assert.deepEqual(resolveParameters(declared, { N: '50', On: 'true', Data: '/x' }), {
+      N: 50,
+      Eta: 0.2,
+      On: true,
+      Status: 'PendingManualApproval',
+      Data: '/x',
+    });
   });
 
   it('reports every bad value at once', () => {

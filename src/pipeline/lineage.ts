@@ -53,7 +53,13 @@ export class LineageTracer {
       for (const id of ids) {
         const d: Dataset | undefined = await this.deps.datasets.get(id).catch(() => undefined);
         if (!d) continue;
-        const files = d.files.map((f) => ({ role: f.role, uri: f.role === 'input' ? originalUri(f.uri, s.properties ?? {}) : f.uri, sha256: f.sha256, sizeBytes: f.sizeBytes, ...(f.rows !== undefined ? { rows: f.rows } : {}) }));
+        const files = d.files.map((f) => ({
+          role: f.role,
+          uri: f.role === 'input' ? originalUri(f.uri, s.properties ?? {}) : f.uri,
+          sha256: f.sha256,
+          sizeBytes: f.sizeBytes,
+          ...(f.rows !== undefined ? { rows: f.rows } : {}),
+        }));
         for (const f of files) if (f.role === 'input') raw.set(`${f.uri}|${f.sha256}`, f);
         datasets.push({ id: d.id, kind: d.kind, rowCount: d.rowCount, files });
       }

@@ -49,7 +49,16 @@ export function nycTaxiBuildPipeline(o: NycTaxiBuildOptions): PipelineDefinition
 
   const prep = b.processing('PreprocessData', {
     processor: 'prepare',
-    arguments: ['--trips', '/opt/ml/processing/input/data', '--zones', '/opt/ml/processing/input/zones', '--out', '/opt/ml/processing/output', '--seed', seed.ref],
+    arguments: [
+      '--trips',
+      '/opt/ml/processing/input/data',
+      '--zones',
+      '/opt/ml/processing/input/zones',
+      '--out',
+      '/opt/ml/processing/output',
+      '--seed',
+      seed.ref,
+    ],
     inputs: [
       { name: 'data', source: data.ref },
       { name: 'zones', source: zones.ref },

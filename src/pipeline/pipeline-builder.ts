@@ -255,7 +255,10 @@ export class PipelineBuilder {
     });
   }
 
-  condition(name: string, o: StepOptions & { conditions: readonly ConditionDefinition[]; ifSteps?: readonly StepHandle[]; elseSteps?: readonly StepHandle[] }): StepHandle {
+  condition(
+    name: string,
+    o: StepOptions & { conditions: readonly ConditionDefinition[]; ifSteps?: readonly StepHandle[]; elseSteps?: readonly StepHandle[] },
+  ): StepHandle {
     for (const s of [...(o.ifSteps ?? []), ...(o.elseSteps ?? [])]) this.nested.add(s);
     return this.add({
       ...this.common(name, 'Condition', o),

@@ -24,7 +24,9 @@ export class PipelineEvents {
       ...(e.endedAt ? { executionEndTime: eventTime(e.endedAt) } : {}),
       ...(e.failureReason ? { failureReason: e.failureReason } : {}),
     };
-    await this.deps.events.publish(makeEvent('aws.sagemaker', PIPELINE_EXECUTION_STATUS_CHANGE, [pipelineArnOf(e), e.arn], detail, this.deps.clock, this.deps.ids));
+    await this.deps.events.publish(
+      makeEvent('aws.sagemaker', PIPELINE_EXECUTION_STATUS_CHANGE, [pipelineArnOf(e), e.arn], detail, this.deps.clock, this.deps.ids),
+    );
   }
 
   async step(e: ExecutionRecord, s: StepRecord, previous: StepRecord['status'] | undefined): Promise<void> {

@@ -102,7 +102,12 @@ export class PipelineService {
       arn: pipelineExecutionArn(name, id),
       pipelineName: name,
       pipelineVersion: pipeline.latestVersion,
-      displayName: opts.displayName ?? `execution-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '')}`,
+      displayName:
+        opts.displayName ??
+        `execution-${new Date(now)
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d+Z$/, '')}`,
       status: 'Executing',
       parameters,
       createdAt: now,
@@ -127,7 +132,11 @@ export class PipelineService {
     if (this.isInterrupted(updated)) {
       // Nobody runs it: take it over and let the engine end it (what is left of its jobs is
       // killed, no step stays Executing).
-      const claimed = await this.deps.store.updateExecution(id, { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() }, { owner: updated.owner ?? null, statuses: ['Stopping'] });
+      const claimed = await this.deps.store.updateExecution(
+        id,
+        { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() },
+        { owner: updated.owner ?? null, statuses: ['Stopping'] },
+      );
       if (claimed) return (await this.runOwned(claimed, undefined, false, updated.owner ? { previousOwner: updated.owner } : {})).execution;
     }
     return updated;
@@ -184,10 +193,17 @@ export class PipelineService {
     const out: ExecutionDetails[] = [];
     for (const e of targets) {
       if (!this.isInterrupted(e)) {
-        if (id) throw new FailedPreconditionError(`execution ${e.id} is ${e.status}${e.owner && !isTerminalExecutionStatus(e.status) ? ` and still run by ${e.owner}` : ''}: nothing to resume`);
+        if (id)
+          throw new FailedPreconditionError(
+            `execution ${e.id} is ${e.status}${e.owner && !isTerminalExecutionStatus(e.status) ? ` and still run by ${e.owner}` : ''}: nothing to resume`,
+          );
         continue;
       }
-      const claimed = await this.deps.store.updateExecution(e.id, { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() }, { owner: e.owner ?? null, statuses: ['Executing', 'Stopping'] });
+      const claimed = await this.deps.store.updateExecution(
+        e.id,
+        { owner: this.deps.owner, heartbeatAt: this.deps.clock.now() },
+        { owner: e.owner ?? null, statuses: ['Executing', 'Stopping'] },
+      );
       if (!claimed) continue; // another process took it
       this.deps.logger.info('resuming interrupted pipeline execution', { execution: e.id, previousOwner: e.owner });
       // The engine first kills what is left of the dead owner's jobs; a Stopping execution ends Stopped.
@@ -205,7 +221,12 @@ export class PipelineService {
     return this.deps.clock.now() - (e.heartbeatAt ?? 0) > this.deps.staleAfterMs;
   }
 
-  private async runOwned(execution: ExecutionRecord, onEvent?: (e: EngineEvent) => void, retrying = false, options: RunOptions = {}): Promise<ExecutionDetails> {
+  private async runOwned(
+    execution: ExecutionRecord,
+    onEvent?: (e: EngineEvent) => void,
+    retrying = false,
+    options: RunOptions = {},
+  ): Promise<ExecutionDetails> {
     const version = await this.deps.store.getPipelineVersion(execution.pipelineName, execution.pipelineVersion);
     if (retrying) {
       // Failed and Stopped steps run again; the engine skips Succeeded ones.

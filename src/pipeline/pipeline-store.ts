@@ -86,7 +86,11 @@ export interface PipelineStore {
    * those statuses (compare-and-set). Returns the record after the change, or undefined when the
    * expectation failed.
    */
-  updateExecution(id: string, patch: ExecutionPatch, expect?: { owner?: string | null; statuses?: readonly ExecutionStatus[] }): Promise<ExecutionRecord | undefined>;
+  updateExecution(
+    id: string,
+    patch: ExecutionPatch,
+    expect?: { owner?: string | null; statuses?: readonly ExecutionStatus[] },
+  ): Promise<ExecutionRecord | undefined>;
 
   /**
    * Inserts or replaces one step's state. With `fence`, only while the execution is still owned by

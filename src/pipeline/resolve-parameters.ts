@@ -13,7 +13,8 @@ export function resolveParameters(
 ): Record<string, ParameterValue> {
   const problems: string[] = [];
   const byName = new Map(declared.map((p) => [p.Name, p]));
-  for (const name of Object.keys(overrides)) if (!byName.has(name)) problems.push(`unknown parameter '${name}' (declared: ${[...byName.keys()].join(', ') || 'none'})`);
+  for (const name of Object.keys(overrides))
+    if (!byName.has(name)) problems.push(`unknown parameter '${name}' (declared: ${[...byName.keys()].join(', ') || 'none'})`);
   const out: Record<string, ParameterValue> = {};
   for (const p of declared) {
     const raw = overrides[p.Name];

@@ -42,7 +42,10 @@ export interface RunJobResult {
  * partial outputs are left behind). Failures become StepFailure (Job.INTERNAL_ERROR, or
  * Job.RESOURCE_LIMIT for a time-out); a stop becomes StepStopped.
  */
-export async function runJob(req: RunJobRequest, deps: { workspace: StepWorkspace; launcher: JobLauncher; logger: Logger; now: () => number }): Promise<RunJobResult> {
+export async function runJob(
+  req: RunJobRequest,
+  deps: { workspace: StepWorkspace; launcher: JobLauncher; logger: Logger; now: () => number },
+): Promise<RunJobResult> {
   const { workspace } = deps;
   const started = deps.now();
   const probe = req.spec('');

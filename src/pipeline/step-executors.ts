@@ -23,7 +23,12 @@ function localize(text: string, dir: string, root = PROCESSING_ROOT): string {
 }
 
 /** What a step's cache key covers, per SageMaker's step-type-specific rules; `inputs` are URIs whose content is fingerprinted. */
-export function cacheMaterial(type: StepType, args: Rec, extras: StepContext['extras'], def: StepContext['def']): { arguments: unknown; inputs: Record<string, string> } | undefined {
+export function cacheMaterial(
+  type: StepType,
+  args: Rec,
+  extras: StepContext['extras'],
+  def: StepContext['def'],
+): { arguments: unknown; inputs: Record<string, string> } | undefined {
   const inputs: Record<string, string> = {};
   const processingInputs = list(args['ProcessingInputs']).map((i) => {
     const s3 = obj(i['S3Input']);
@@ -32,7 +37,19 @@ export function cacheMaterial(type: StepType, args: Rec, extras: StepContext['ex
   });
   switch (type) {
     case 'Processing':
-      return { arguments: { AppSpecification: args['AppSpecification'], Environment: args['Environment'], ProcessingInputs: processingInputs, PropertyFiles: def.PropertyFiles, Outputs: list(obj(args['ProcessingOutputConfig'])['Outputs']).map((o) => ({ OutputName: o['OutputName'], LocalPath: obj(o['S3Output'])['LocalPath'] })) }, inputs };
+      return {
+        arguments: {
+          AppSpecification: args['AppSpecification'],
+          Environment: args['Environment'],
+          ProcessingInputs: processingInputs,
+          PropertyFiles: def.PropertyFiles,
+          Outputs: list(obj(args['ProcessingOutputConfig'])['Outputs']).map((o) => ({
+            OutputName: o['OutputName'],
+            LocalPath: obj(o['S3Output'])['LocalPath'],
+          })),
+        },
+        inputs,
+      };
     case 'QualityCheck':
       if (extras.suppliedStatistics) inputs['supplied:statistics'] = extras.suppliedStatistics;
       if (extras.suppliedConstraints) inputs['supplied:constraints'] = extras.suppliedConstraints;
@@ -42,7 +59,15 @@ export function cacheMaterial(type: StepType, args: Rec, extras: StepContext['ex
         inputs['check:constraints'] = extras.checkBaseline.constraints;
       }
       return {
-        arguments: { Environment: args['Environment'], ProcessingInputs: processingInputs, CheckType: def.CheckType, SkipCheck: def.SkipCheck, RegisterNewBaseline: def.RegisterNewBaseline, FailOnViolation: def.FailOnViolation, ModelPackageGroupName: extras.modelPackageGroupName },
+        arguments: {
+          Environment: args['Environment'],
+          ProcessingInputs: processingInputs,
+          CheckType: def.CheckType,
+          SkipCheck: def.SkipCheck,
+          RegisterNewBaseline: def.RegisterNewBaseline,
+          FailOnViolation: def.FailOnViolation,
+          ModelPackageGroupName: extras.modelPackageGroupName,
+        },
         inputs,
       };
     case 'Training': {
@@ -50,7 +75,10 @@ export function cacheMaterial(type: StepType, args: Rec, extras: StepContext['ex
         inputs[`channel:${str(c['ChannelName'])}`] = str(obj(obj(c['DataSource'])['S3DataSource'])['S3Uri']);
         return { ChannelName: c['ChannelName'], ContentType: c['ContentType'] };
       });
-      return { arguments: { AlgorithmSpecification: args['AlgorithmSpecification'], HyperParameters: args['HyperParameters'], InputDataConfig: channels }, inputs };
+      return {
+        arguments: { AlgorithmSpecification: args['AlgorithmSpecification'], HyperParameters: args['HyperParameters'], InputDataConfig: channels },
+        inputs,
+      };
     }
     default:
       return undefined;
@@ -103,17 +131,26 @@ export async function runProcessingStep(ctx: StepContext): Promise<StepResult> {
   const { outputs, described } = outputsOf(ctx);
   const rawArgs = (Array.isArray(app['ContainerArguments']) ? app['ContainerArguments'] : []).map(str);
   const inputs = inputsOf(ctx);
-  const job = await runJobIn(ctx, (dir) => ({
-    name: ctx.jobName,
-    ...(builtin ? { kind: 'builtin' as const, processor: builtin } : { kind: 'command' as const, command: (app['ContainerEntrypoint'] as unknown[]).map(str).map((a) => localize(a, dir)) }),
-    args: rawArgs.map((a) => localize(a, dir)),
-    env: { ...environmentOf(ctx.args, dir), PROCESSING_JOB_DIR: dir, [JOB_FOLDERS_ENV]: jobFolders(inputs, outputs, dir) },
-    ...(timeoutOf(ctx.args) ? { timeoutMs: timeoutOf(ctx.args)! } : {}),
-  }), inputs, outputs);
+  const job = await runJobIn(
+    ctx,
+    (dir) => ({
+      name: ctx.jobName,
+      ...(builtin
+        ? { kind: 'builtin' as const, processor: builtin }
+        : { kind: 'command' as const, command: (app['ContainerEntrypoint'] as unknown[]).map(str).map((a) => localize(a, dir)) }),
+      args: rawArgs.map((a) => localize(a, dir)),
+      env: { ...environmentOf(ctx.args, dir), PROCESSING_JOB_DIR: dir, [JOB_FOLDERS_ENV]: jobFolders(inputs, outputs, dir) },
+      ...(timeoutOf(ctx.args) ? { timeoutMs: timeoutOf(ctx.args)! } : {}),
+    }),
+    inputs,
+    outputs,
+  );
   const propertyFiles: Rec = {};
   for (const pf of ctx.def.PropertyFiles ?? []) {
     const out = outputs.find((o) => o.name === pf.OutputName)!;
-    propertyFiles[pf.PropertyFileName] = { propertyFile: { step: ctx.def.Name, name: pf.PropertyFileName, uri: `${out.uri.replace(/\/$/, '')}/${pf.FilePath}` } };
+    propertyFiles[pf.PropertyFileName] = {
+      propertyFile: { step: ctx.def.Name, name: pf.PropertyFileName, uri: `${out.uri.replace(/\/$/, '')}/${pf.FilePath}` },
+    };
   }
   return {
     properties: {
@@ -143,7 +180,14 @@ export async function runTrainingStep(ctx: StepContext): Promise<StepResult> {
   for (const [k, v] of Object.entries(obj(ctx.args['HyperParameters']))) hyperparameters[k] = str(v);
   const job = await runJobIn(
     ctx,
-    () => ({ name: ctx.jobName, kind: 'builtin', processor: 'train', args: [JSON.stringify(hyperparameters)], env: {}, ...(timeoutOf(ctx.args) ? { timeoutMs: timeoutOf(ctx.args)! } : {}) }),
+    () => ({
+      name: ctx.jobName,
+      kind: 'builtin',
+      processor: 'train',
+      args: [JSON.stringify(hyperparameters)],
+      env: {},
+      ...(timeoutOf(ctx.args) ? { timeoutMs: timeoutOf(ctx.args)! } : {}),
+    }),
     channels,
     [{ name: 'model', uri: modelUri, localDir: 'model' }],
   );
@@ -159,7 +203,14 @@ export async function runTrainingStep(ctx: StepContext): Promise<StepResult> {
       BestIteration: job.result['bestIteration'],
       ...(outputPath ? { OutputDataConfig: { S3OutputPath: outputPath } } : {}),
     },
-    metadata: { TrainingJob: { Arn: sagemakerArn(`training-job/${ctx.jobName}`) }, logUri: job.logUri, durationMs: job.durationMs, finalMetrics: metrics, bestIteration: job.result['bestIteration'], numTrees: job.result['numTrees'] },
+    metadata: {
+      TrainingJob: { Arn: sagemakerArn(`training-job/${ctx.jobName}`) },
+      logUri: job.logUri,
+      durationMs: job.durationMs,
+      finalMetrics: metrics,
+      bestIteration: job.result['bestIteration'],
+      numTrees: job.result['numTrees'],
+    },
   };
 }
 
@@ -173,7 +224,11 @@ export async function runQualityCheckStep(ctx: StepContext): Promise<StepResult>
   const out = outputs[0]!;
   const outUri = out.uri.replace(/\/$/, '');
   const def = ctx.def;
-  const previous = ctx.extras.checkBaseline ?? (ctx.extras.suppliedStatistics && ctx.extras.suppliedConstraints ? { statistics: ctx.extras.suppliedStatistics, constraints: ctx.extras.suppliedConstraints } : undefined);
+  const previous =
+    ctx.extras.checkBaseline ??
+    (ctx.extras.suppliedStatistics && ctx.extras.suppliedConstraints
+      ? { statistics: ctx.extras.suppliedStatistics, constraints: ctx.extras.suppliedConstraints }
+      : undefined);
   const check = def.SkipCheck === false && previous !== undefined;
   const inputs = inputsOf(ctx);
   if (check) {

@@ -2,8 +2,27 @@ import type { StepType } from './definition.js';
 
 /** The top-level properties each step type exposes to `{"Get": "Steps.<name>.<Property>…"}`. */
 export const STEP_PROPERTY_ROOTS: Readonly<Record<StepType, readonly string[]>> = {
-  Processing: ['ProcessingJobName', 'ProcessingJobArn', 'ProcessingJobStatus', 'ProcessingOutputConfig', 'ProcessingInputs', 'AppSpecification', 'Environment', 'ExitMessage', 'PropertyFiles'],
-  Training: ['TrainingJobName', 'TrainingJobArn', 'TrainingJobStatus', 'ModelArtifacts', 'FinalMetricDataList', 'HyperParameters', 'OutputDataConfig', 'BestIteration'],
+  Processing: [
+    'ProcessingJobName',
+    'ProcessingJobArn',
+    'ProcessingJobStatus',
+    'ProcessingOutputConfig',
+    'ProcessingInputs',
+    'AppSpecification',
+    'Environment',
+    'ExitMessage',
+    'PropertyFiles',
+  ],
+  Training: [
+    'TrainingJobName',
+    'TrainingJobArn',
+    'TrainingJobStatus',
+    'ModelArtifacts',
+    'FinalMetricDataList',
+    'HyperParameters',
+    'OutputDataConfig',
+    'BestIteration',
+  ],
   QualityCheck: [
     'CalculatedBaselineStatistics',
     'CalculatedBaselineConstraints',

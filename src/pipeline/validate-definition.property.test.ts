@@ -53,7 +53,16 @@ export function randomDefinitions({ seed, numRuns }: { seed: number; numRuns: nu
   );
   const docArb = fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
-    fc.record({ Version: fc.oneof(fc.constant('2020-12-01'), oddValue), Metadata: oddValue, Parameters: fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), oddValue), Steps: fc.oneof(fc.array(stepArb, { maxLength: 4 }), oddValue), ParallelismConfiguration: oddValue }, { requiredKeys: ['Version', 'Steps'] }),
+    fc.record(
+      {
+        Version: fc.oneof(fc.constant('2020-12-01'), oddValue),
+        Metadata: oddValue,
+        Parameters: fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), oddValue),
+        Steps: fc.oneof(fc.array(stepArb, { maxLength: 4 }), oddValue),
+        ParallelismConfiguration: oddValue,
+      },
+      { requiredKeys: ['Version', 'Steps'] },
+    ),
   );
   fc.assert(fc.property(docArb, check), fcParams(seed, numRuns));
   return numRuns;

@@ -26,8 +26,14 @@ describe('validateDefinition', () => {
       ],
       Steps: [
         step('A', { DependsOn: ['B'] }),
-        step('B', { Arguments: { AppSpecification: { ImageUri: 'local', ContainerEntrypoint: ['x'], ContainerArguments: [{ Get: 'Steps.A.ProcessingJobName' }] } } }),
-        step('C', { Arguments: { AppSpecification: { ImageUri: 'local', ContainerEntrypoint: ['x'], ContainerArguments: [{ Get: 'Parameters.Nope' }, { Get: 'Steps.Ghost.X' }] } } }),
+        step('B', {
+          Arguments: { AppSpecification: { ImageUri: 'local', ContainerEntrypoint: ['x'], ContainerArguments: [{ Get: 'Steps.A.ProcessingJobName' }] } },
+        }),
+        step('C', {
+          Arguments: {
+            AppSpecification: { ImageUri: 'local', ContainerEntrypoint: ['x'], ContainerArguments: [{ Get: 'Parameters.Nope' }, { Get: 'Steps.Ghost.X' }] },
+          },
+        }),
         {
           Name: 'Check',
           Type: 'Condition',
@@ -54,7 +60,18 @@ describe('validateDefinition', () => {
       Steps: [
         step('A'),
         step('A'),
-        step('B', { Arguments: { AppSpecification: { ImageUri: 'local', ContainerEntrypoint: ['x'], ContainerArguments: [{ Get: 'Steps.A.ModelArtifacts.S3ModelArtifacts' }, { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.A.PropertyFiles.Report' }, Path: 'x' } }] } } }),
+        step('B', {
+          Arguments: {
+            AppSpecification: {
+              ImageUri: 'local',
+              ContainerEntrypoint: ['x'],
+              ContainerArguments: [
+                { Get: 'Steps.A.ModelArtifacts.S3ModelArtifacts' },
+                { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.A.PropertyFiles.Report' }, Path: 'x' } },
+              ],
+            },
+          },
+        }),
         { Name: 'T', Type: 'Transform', Arguments: {} },
       ],
     });

@@ -110,10 +110,25 @@ function wellFormed(steps: readonly unknown[]): StepDefinition[] {
   const out: StepDefinition[] = [];
   for (const s of steps) {
     const st = s as Partial<StepDefinition>;
-    if (typeof s !== 'object' || s === null || typeof st.Name !== 'string' || typeof st.Arguments !== 'object' || st.Arguments === null || Array.isArray(st.Arguments)) continue;
+    if (
+      typeof s !== 'object' ||
+      s === null ||
+      typeof st.Name !== 'string' ||
+      typeof st.Arguments !== 'object' ||
+      st.Arguments === null ||
+      Array.isArray(st.Arguments)
+    )
+      continue;
     if (st.Type === 'Condition') {
       const a = st.Arguments as { IfSteps?: unknown; ElseSteps?: unknown };
-      out.push({ ...(st as StepDefinition), Arguments: { ...a, IfSteps: wellFormed(Array.isArray(a.IfSteps) ? a.IfSteps : []), ElseSteps: wellFormed(Array.isArray(a.ElseSteps) ? a.ElseSteps : []) } });
+      out.push({
+        ...(st as StepDefinition),
+        Arguments: {
+          ...a,
+          IfSteps: wellFormed(Array.isArray(a.IfSteps) ? a.IfSteps : []),
+          ElseSteps: wellFormed(Array.isArray(a.ElseSteps) ? a.ElseSteps : []),
+        },
+      });
     } else out.push(st as StepDefinition);
   }
   return out;
@@ -279,7 +294,10 @@ function checkCondition(c: unknown, at: string, params: Map<string, ParameterDef
   if (cond.Type === 'Equals') {
     if (l !== 'unknown' && r !== 'unknown' && l !== r) problems.push(`${at}: type mismatch: Equals compares a ${l} with a ${r}`);
   } else {
-    for (const [side, t] of [['LeftValue', l], ['RightValue', r]] as const) {
+    for (const [side, t] of [
+      ['LeftValue', l],
+      ['RightValue', r],
+    ] as const) {
       if (t === 'string' || t === 'boolean') problems.push(`${at}: type mismatch: ${cond.Type} needs numbers but ${side} is a ${t}`);
     }
   }
@@ -339,7 +357,8 @@ function checkArguments(def: StepDefinition, params: Map<string, ParameterDefini
       if (typeof image !== 'string' || image === '') problems.push(`${at}: AppSpecification.ImageUri is required`);
       else if (image.startsWith(BUILTIN_IMAGE_PREFIX)) {
         const name = image.slice(BUILTIN_IMAGE_PREFIX.length);
-        if (!BUILTIN_PROCESSORS.includes(name as never)) problems.push(`${at}: unknown built-in processor '${image}' (built-ins: ${BUILTIN_PROCESSORS.map((p) => BUILTIN_IMAGE_PREFIX + p).join(', ')})`);
+        if (!BUILTIN_PROCESSORS.includes(name as never))
+          problems.push(`${at}: unknown built-in processor '${image}' (built-ins: ${BUILTIN_PROCESSORS.map((p) => BUILTIN_IMAGE_PREFIX + p).join(', ')})`);
       } else if (!Array.isArray(app?.['ContainerEntrypoint']) || (app['ContainerEntrypoint'] as unknown[]).length === 0) {
         problems.push(`${at}: a command processor needs AppSpecification.ContainerEntrypoint (the program and its first arguments)`);
       }

@@ -35,7 +35,12 @@ export interface DescribeModelPackageJson {
   /** Not in SageMaker's API: the artifact's hash, the whole approval history and the tags. */
   readonly Driftline: {
     readonly ModelDataSha256: string;
-    readonly ApprovalHistory: readonly { readonly ModelApprovalStatus: ApprovalStatus; readonly By: string; readonly Time: string; readonly ApprovalDescription?: string }[];
+    readonly ApprovalHistory: readonly {
+      readonly ModelApprovalStatus: ApprovalStatus;
+      readonly By: string;
+      readonly Time: string;
+      readonly ApprovalDescription?: string;
+    }[];
     readonly Tags: readonly { readonly Key: string; readonly Value: string }[];
     /** The metric values of ModelMetrics.ModelQuality.Statistics (rmse, r2…), when the caller read them. */
     readonly ModelQualityMetrics?: Readonly<Record<string, number>>;

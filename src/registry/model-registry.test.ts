@@ -187,7 +187,9 @@ describe('ModelRegistry', () => {
     for (const [overrides, message] of bad) {
       await assert.rejects(registry.register(input(overrides)), { code: 'invalid_argument', message }, JSON.stringify(overrides).slice(0, 80));
     }
-    const ok = await registry.register(input({ group: 'a'.repeat(63), customerMetadata: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(256)])) }));
+    const ok = await registry.register(
+      input({ group: 'a'.repeat(63), customerMetadata: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(256)])) }),
+    );
     assert.equal(Object.keys(ok.customerMetadata).length, 50);
     assert.equal(events.length, 1, 'nothing was published for the refused registrations');
     await assert.rejects(registry.approve('taxi', 1, { by: 'a', reason: 'x'.repeat(1025) }), { code: 'invalid_argument' });
@@ -219,7 +221,10 @@ describe('ModelRegistry', () => {
     await assert.rejects(registry.createGroup({ name: 'taxi' }), { code: 'already_exists', message: "model package group 'taxi' already exists" });
     assert.deepEqual(await registry.ensureGroup('taxi', 'other text'), g);
     await registry.ensureGroup('bikes');
-    assert.deepEqual((await registry.listGroups()).items.map((x) => x.name), ['bikes', 'taxi']);
+    assert.deepEqual(
+      (await registry.listGroups()).items.map((x) => x.name),
+      ['bikes', 'taxi'],
+    );
     await assert.rejects(registry.register(input({ group: 'Taxi' })), {
       code: 'already_exists',
       message: "model package group 'Taxi' clashes with an existing group whose name differs only in case",

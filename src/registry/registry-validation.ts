@@ -46,7 +46,13 @@ export function validateActor(by: string): string {
 
 /** CustomerMetadataProperties: 1 to 50 entries (an empty map means none), keys 1-128 characters, values up to 256. */
 export function validateCustomerMetadata(metadata: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  return validateMap('customer metadata', metadata, REGISTRY_LIMITS.customerMetadataEntries, REGISTRY_LIMITS.customerMetadataKey, REGISTRY_LIMITS.customerMetadataValue);
+  return validateMap(
+    'customer metadata',
+    metadata,
+    REGISTRY_LIMITS.customerMetadataEntries,
+    REGISTRY_LIMITS.customerMetadataKey,
+    REGISTRY_LIMITS.customerMetadataValue,
+  );
 }
 
 /** Tags: up to 50, keys 1-128 characters, values up to 256. */
@@ -54,7 +60,13 @@ export function validateTags(tags: Readonly<Record<string, string>> | undefined)
   return validateMap('tags', tags, REGISTRY_LIMITS.tags, REGISTRY_LIMITS.tagKey, REGISTRY_LIMITS.tagValue);
 }
 
-function validateMap(what: string, map: Readonly<Record<string, string>> | undefined, maxEntries: number, maxKey: number, maxValue: number): Record<string, string> {
+function validateMap(
+  what: string,
+  map: Readonly<Record<string, string>> | undefined,
+  maxEntries: number,
+  maxKey: number,
+  maxValue: number,
+): Record<string, string> {
   const entries = Object.entries(map ?? {});
   if (entries.length > maxEntries) throw new InvalidArgumentError(`${what} has ${entries.length} entries: at most ${maxEntries} allowed`);
   for (const [key, value] of entries) {

@@ -25,9 +25,7 @@ export function parseMetadataUri(uri: string): ParsedMetadataUri {
     if (rest === '') throw new InvalidArgumentError(`metadata URI '${uri}' names no database file`);
     return { kind: 'sqlite', file: rest === ':memory:' ? rest : path.resolve(decodeURIComponent(rest)) };
   }
-  throw new InvalidArgumentError(
-    `unsupported metadata store URI '${uri}': supported schemes are ${METADATA_SCHEMES.join(', ')}`,
-  );
+  throw new InvalidArgumentError(`unsupported metadata store URI '${uri}': supported schemes are ${METADATA_SCHEMES.join(', ')}`);
 }
 
 /** Opens the metadata store named by `uri`, migrated to the newest schema. */
@@ -38,7 +36,13 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
       const db = openSqlite(parsed.file);
       try {
         const migrations = await migrateToLatest(db);
-        return { datasets: new SqlDatasetStore(db), registry: new SqlRegistryStore(db), pipelines: new SqlPipelineStore(db), migrations, close: () => db.destroy() };
+        return {
+          datasets: new SqlDatasetStore(db),
+          registry: new SqlRegistryStore(db),
+          pipelines: new SqlPipelineStore(db),
+          migrations,
+          close: () => db.destroy(),
+        };
       } catch (err) {
         await db.destroy();
         throw err;
@@ -48,7 +52,13 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
       // Pipelines keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
       const db = openSqlite(':memory:');
       await migrateToLatest(db);
-      return { datasets: new MemoryDatasetStore(), registry: new MemoryRegistryStore(), pipelines: new SqlPipelineStore(db), migrations: [], close: () => db.destroy() };
+      return {
+        datasets: new MemoryDatasetStore(),
+        registry: new MemoryRegistryStore(),
+        pipelines: new SqlPipelineStore(db),
+        migrations: [],
+        close: () => db.destroy(),
+      };
     }
     default: {
       const never: never = parsed;

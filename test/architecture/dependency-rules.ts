@@ -17,8 +17,22 @@ const DELIVERY_FOLDERS = ['cli', 'server', 'main', 'web'];
 
 /** Packages that only adapters, the composition root and delivery code may import. */
 export const DRIVER_PACKAGES = [
-  '@duckdb/node-api', 'better-sqlite3', 'kysely', 'pg', 'commander', 'cli-progress', 'shpjs', 'proj4', 'fflate',
-  'fastify', 'hono', 'ioredis', 'bullmq', '@aws-sdk/', 'node:http', 'node:https',
+  '@duckdb/node-api',
+  'better-sqlite3',
+  'kysely',
+  'pg',
+  'commander',
+  'cli-progress',
+  'shpjs',
+  'proj4',
+  'fflate',
+  'fastify',
+  'hono',
+  'ioredis',
+  'bullmq',
+  '@aws-sdk/',
+  'node:http',
+  'node:https',
 ];
 
 /** The layer of a source file, by its path relative to src/ (adapters inside a domain context count as adapters). */

@@ -6,7 +6,36 @@ import { VERSION } from '../../src/cli/version.js';
 import { cli } from '../support/cli-runner.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
-const COMMANDS = [[], ['data'], ['data', 'prepare'], ['data', 'generate'], ['data', 'fetch-nyc'], ['data', 'list'], ['data', 'show'], ['train'], ['predict'], ['monitor'], ['monitor', 'suggest-baseline'], ['monitor', 'merge-statistics'], ['monitor', 'analyze'], ['quickstart'], ['pipeline'], ['pipeline', 'upsert'], ['pipeline', 'list'], ['pipeline', 'describe'], ['pipeline', 'start'], ['pipeline', 'executions'], ['pipeline', 'describe-execution'], ['pipeline', 'stop'], ['pipeline', 'retry'], ['pipeline', 'resume'], ['pipeline', 'logs'], ['registry'], ['registry', 'versions'], ['registry', 'approve']];
+const COMMANDS = [
+  [],
+  ['data'],
+  ['data', 'prepare'],
+  ['data', 'generate'],
+  ['data', 'fetch-nyc'],
+  ['data', 'list'],
+  ['data', 'show'],
+  ['train'],
+  ['predict'],
+  ['monitor'],
+  ['monitor', 'suggest-baseline'],
+  ['monitor', 'merge-statistics'],
+  ['monitor', 'analyze'],
+  ['quickstart'],
+  ['pipeline'],
+  ['pipeline', 'upsert'],
+  ['pipeline', 'list'],
+  ['pipeline', 'describe'],
+  ['pipeline', 'start'],
+  ['pipeline', 'executions'],
+  ['pipeline', 'describe-execution'],
+  ['pipeline', 'stop'],
+  ['pipeline', 'retry'],
+  ['pipeline', 'resume'],
+  ['pipeline', 'logs'],
+  ['registry'],
+  ['registry', 'versions'],
+  ['registry', 'approve'],
+];
 
 describe('CLI conventions', () => {
   for (const command of COMMANDS) {
@@ -58,7 +87,13 @@ describe('CLI conventions', () => {
     assert.match(empty.stdout, /no datasets yet/);
     const quick = await cli(['--json', 'quickstart', '--rows', '2000'], { home });
     assert.equal(quick.code, 0, quick.stderr);
-    const result = quick.json<{ generated: string[]; prepared: string; execution: string; evaluation: { regression_metrics: { rmse: { value: number } } }; analysis: { status: string } }>();
+    const result = quick.json<{
+      generated: string[];
+      prepared: string;
+      execution: string;
+      evaluation: { regression_metrics: { rmse: { value: number } } };
+      analysis: { status: string };
+    }>();
     const list = await cli(['data', 'list'], { home });
     assert.match(list.stdout, new RegExp(`${result.prepared}\\s+prepared`));
     assert.match(list.stdout, new RegExp(`${result.generated[0]}\\s+generated`));
@@ -66,7 +101,10 @@ describe('CLI conventions', () => {
     const execution = await cli(['--json', 'pipeline', 'describe-execution', result.execution], { home });
     const described = execution.json<{ PipelineExecutionStatus: string; PipelineExecutionSteps: { StepName: string }[] }>();
     assert.equal(described.PipelineExecutionStatus, 'Succeeded');
-    assert.deepEqual(described.PipelineExecutionSteps.slice(0, 5).map((s) => s.StepName), ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel', 'CheckEvaluation']);
+    assert.deepEqual(
+      described.PipelineExecutionSteps.slice(0, 5).map((s) => s.StepName),
+      ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel', 'CheckEvaluation'],
+    );
     // The drifted month (the notebook's preset) is flagged against the January baseline.
     assert.equal(result.analysis.status, 'CompletedWithViolations');
     const missing = await cli(['data', 'show', 'ds_nope'], { home });

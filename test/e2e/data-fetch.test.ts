@@ -49,7 +49,10 @@ describe('data fetch-nyc against a local mirror', { skip: SKIP_WITHOUT_NYC }, ()
     const first = await cli(argv, { home: dir });
     assert.equal(first.code, 0, first.stderr);
     const files = first.json<{ files: { name: string; bytes: number; sha256: string; skipped?: boolean }[] }>().files;
-    assert.deepEqual(files.map((f) => f.name), ['green_tripdata_2021-01.parquet', 'green_tripdata_2021-02.parquet', 'taxi_zones.zip']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['green_tripdata_2021-01.parquet', 'green_tripdata_2021-02.parquet', 'taxi_zones.zip'],
+    );
     for (const f of files) {
       const original = await readFile(nyc(f.name));
       assert.equal(f.bytes, original.byteLength);

@@ -15,7 +15,20 @@ async function generateAndPrepare(dir: string, drift: string, rows = 20_000) {
   const raw = path.join(dir, `raw-${drift}`);
   const gen = await cli(['--json', 'data', 'generate', '--out', raw, '--months', '2021-01', '--rows', String(rows), '--drift', drift], { home: dir });
   assert.equal(gen.code, 0, gen.stderr);
-  const prep = await cli(['--json', 'data', 'prepare', '--trips', path.join(raw, 'green_tripdata_2021-01.parquet'), '--zones', path.join(raw, 'taxi_zone_centroids.csv'), '--out', path.join(dir, `prep-${drift}`)], { home: dir });
+  const prep = await cli(
+    [
+      '--json',
+      'data',
+      'prepare',
+      '--trips',
+      path.join(raw, 'green_tripdata_2021-01.parquet'),
+      '--zones',
+      path.join(raw, 'taxi_zone_centroids.csv'),
+      '--out',
+      path.join(dir, `prep-${drift}`),
+    ],
+    { home: dir },
+  );
   assert.equal(prep.code, 0, prep.stderr);
   const baseline = await readNumericCsv(path.join(dir, `prep-${drift}`, 'baseline', 'baseline.csv'), true);
   return { rows: baseline.rows, report: prep.json<{ report: { rowsRead: number; rowsKept: number } }>().report };
@@ -37,7 +50,10 @@ describe('data generate', () => {
 
   it('resembles the real month once prepared', { skip: SKIP_WITHOUT_NYC }, async () => {
     const realDir = await tmpDir();
-    const real = await cli(['--json', 'data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(realDir, 'out')], { home: realDir });
+    const real = await cli(
+      ['--json', 'data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(realDir, 'out')],
+      { home: realDir },
+    );
     assert.equal(real.code, 0, real.stderr);
     const realReport = real.json<{ report: { rowsRead: number; rowsKept: number } }>().report;
     const realRows = (await readNumericCsv(path.join(realDir, 'out', 'baseline', 'baseline.csv'), true)).rows;
@@ -74,9 +90,18 @@ describe('data generate', () => {
   it('is deterministic for a seed, and months are independent of each other', async () => {
     const a = path.join(dir, 'det-a');
     const b = path.join(dir, 'det-b');
-    assert.equal((await cli(['data', 'generate', '--out', a, '--months', '2021-01', '--rows', '500', '--format', 'csv', '--seed', '3'], { home: dir })).code, 0);
-    assert.equal((await cli(['data', 'generate', '--out', b, '--months', '2021-02,2021-01', '--rows', '500', '--format', 'csv', '--seed', '3'], { home: dir })).code, 0);
-    const sha = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+    assert.equal(
+      (await cli(['data', 'generate', '--out', a, '--months', '2021-01', '--rows', '500', '--format', 'csv', '--seed', '3'], { home: dir })).code,
+      0,
+    );
+    assert.equal(
+      (await cli(['data', 'generate', '--out', b, '--months', '2021-02,2021-01', '--rows', '500', '--format', 'csv', '--seed', '3'], { home: dir })).code,
+      0,
+    );
+    const sha = async (f: string) =>
+      createHash('sha256')
+        .update(await readFile(f))
+        .digest('hex');
     assert.equal(await sha(path.join(a, 'green_tripdata_2021-01.csv')), await sha(path.join(b, 'green_tripdata_2021-01.csv')));
   });
 

@@ -19,28 +19,47 @@ async function expectFailure(dir: string, argv: string[], exit: number, message:
   assert.match(lines[0]!, /^driftline: /);
   assert.match(lines[0]!, message);
   assert.equal(existsSync(path.join(dir, 'out')), false, 'no output folder');
-  assert.deepEqual((await readdir(dir)).filter((n) => n.includes('.tmp-')), [], 'no staging leftovers');
+  assert.deepEqual(
+    (await readdir(dir)).filter((n) => n.includes('.tmp-')),
+    [],
+    'no staging leftovers',
+  );
 }
 
 describe('data prepare with bad input', () => {
   it('a missing trips file', async () => {
     const dir = await tmpDir();
     await writeFile(path.join(dir, 'zones.csv'), CENTROIDS);
-    await expectFailure(dir, ['data', 'prepare', '--trips', path.join(dir, 'absent.parquet'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')], 3, /input file '.*absent\.parquet' not found/);
+    await expectFailure(
+      dir,
+      ['data', 'prepare', '--trips', path.join(dir, 'absent.parquet'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')],
+      3,
+      /input file '.*absent\.parquet' not found/,
+    );
   });
 
   it('a file with the wrong columns', async () => {
     const dir = await tmpDir();
     await writeFile(path.join(dir, 'zones.csv'), CENTROIDS);
     await writeFile(path.join(dir, 'trips.csv'), 'a,b,c\n1,2,3\n');
-    await expectFailure(dir, ['data', 'prepare', '--trips', path.join(dir, 'trips.csv'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')], 2, /not a TLC trip file, missing column\(s\) fare_amount, passenger_count/);
+    await expectFailure(
+      dir,
+      ['data', 'prepare', '--trips', path.join(dir, 'trips.csv'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')],
+      2,
+      /not a TLC trip file, missing column\(s\) fare_amount, passenger_count/,
+    );
   });
 
   it('a corrupt Parquet file', async () => {
     const dir = await tmpDir();
     await writeFile(path.join(dir, 'zones.csv'), CENTROIDS);
     await writeFile(path.join(dir, 'trips.parquet'), Buffer.from('PAR1 this is not really parquet at all PAR1'));
-    await expectFailure(dir, ['data', 'prepare', '--trips', path.join(dir, 'trips.parquet'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')], 2, /trips\.parquet: cannot read as Parquet/);
+    await expectFailure(
+      dir,
+      ['data', 'prepare', '--trips', path.join(dir, 'trips.parquet'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')],
+      2,
+      /trips\.parquet: cannot read as Parquet/,
+    );
   });
 
   it('a zones zip without its .shp', { skip: SKIP_WITHOUT_NYC }, async () => {
@@ -48,19 +67,34 @@ describe('data prepare with bad input', () => {
     const entries = unzipSync(await readFile(nyc('taxi_zones.zip')));
     delete entries['taxi_zones.shp'];
     await writeFile(path.join(dir, 'zones.zip'), zipSync(entries));
-    await expectFailure(dir, ['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', path.join(dir, 'zones.zip'), '--out', path.join(dir, 'out')], 2, /holds no \.shp file/);
+    await expectFailure(
+      dir,
+      ['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', path.join(dir, 'zones.zip'), '--out', path.join(dir, 'out')],
+      2,
+      /holds no \.shp file/,
+    );
   });
 
   it('a truncated Parquet file (the first 100 kB of a real month)', { skip: SKIP_WITHOUT_NYC }, async () => {
     const dir = await tmpDir();
     await writeFile(path.join(dir, 'zones.csv'), CENTROIDS);
     await writeFile(path.join(dir, 'cut.parquet'), (await readFile(nyc('green_tripdata_2021-01.parquet'))).subarray(0, 100_000));
-    await expectFailure(dir, ['data', 'prepare', '--trips', path.join(dir, 'cut.parquet'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')], 2, /cannot read as Parquet/);
+    await expectFailure(
+      dir,
+      ['data', 'prepare', '--trips', path.join(dir, 'cut.parquet'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')],
+      2,
+      /cannot read as Parquet/,
+    );
   });
 
   it('a non-integer seed', async () => {
     const dir = await tmpDir();
-    await expectFailure(dir, ['data', 'prepare', '--trips', 'x', '--zones', 'y', '--out', path.join(dir, 'out'), '--seed', 'abc'], 2, /--seed must be an integer/);
+    await expectFailure(
+      dir,
+      ['data', 'prepare', '--trips', 'x', '--zones', 'y', '--out', path.join(dir, 'out'), '--seed', 'abc'],
+      2,
+      /--seed must be an integer/,
+    );
   });
 
   it('a missing required option', async () => {
@@ -75,21 +109,34 @@ describe('data prepare with bad input', () => {
       path.join(dir, 'trips.csv'),
       'lpep_pickup_datetime,lpep_dropoff_datetime,PULocationID,DOLocationID,passenger_count,fare_amount\n2021-01-04 07:00:00,2021-01-04 07:10:00,74,75,,9.5\n',
     );
-    await expectFailure(dir, ['data', 'prepare', '--trips', path.join(dir, 'trips.csv'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')], 5, /only 0 trip\(s\) left after cleaning 1 read/);
+    await expectFailure(
+      dir,
+      ['data', 'prepare', '--trips', path.join(dir, 'trips.csv'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')],
+      5,
+      /only 0 trip\(s\) left after cleaning 1 read/,
+    );
   });
 });
 
 describe('data prepare output folder rules', () => {
   const yellowCsv =
     'VendorID,tpep_pickup_datetime,tpep_dropoff_datetime,passenger_count,trip_distance,PULocationID,DOLocationID,fare_amount\n' +
-    ['1,2021-01-04 07:00:00,2021-01-04 07:12:00,1,1.2,"74","75",8.5', '2,2021-01-05 18:30:00,2021-01-05 18:50:00,2,2.5,"75","43",12', '1,2021-01-06 23:59:00,2021-01-07 00:20:00,1,3.1,"43","74",14.5', '1,2021-01-06 09:00:00,2021-01-06 09:05:00,3,0.5,"43","75",6'].join('\n') +
+    [
+      '1,2021-01-04 07:00:00,2021-01-04 07:12:00,1,1.2,"74","75",8.5',
+      '2,2021-01-05 18:30:00,2021-01-05 18:50:00,2,2.5,"75","43",12',
+      '1,2021-01-06 23:59:00,2021-01-07 00:20:00,1,3.1,"43","74",14.5',
+      '1,2021-01-06 09:00:00,2021-01-06 09:05:00,3,0.5,"43","75",6',
+    ].join('\n') +
     '\n';
 
   it('reads yellow CSV trips with string zone ids', async () => {
     const dir = await tmpDir();
     await writeFile(path.join(dir, 'zones.csv'), CENTROIDS);
     await writeFile(path.join(dir, 'yellow.csv'), yellowCsv);
-    const run = await cli(['--json', 'data', 'prepare', '--trips', path.join(dir, 'yellow.csv'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')], { home: path.join(dir, 'home') });
+    const run = await cli(
+      ['--json', 'data', 'prepare', '--trips', path.join(dir, 'yellow.csv'), '--zones', path.join(dir, 'zones.csv'), '--out', path.join(dir, 'out')],
+      { home: path.join(dir, 'home') },
+    );
     assert.equal(run.code, 0, run.stderr);
     const report = run.json<{ report: { rowsKept: number; inputs: { schema: string }[] } }>().report;
     assert.equal(report.rowsKept, 4);
@@ -97,7 +144,10 @@ describe('data prepare output folder rules', () => {
     const baseline = (await readFile(path.join(dir, 'out', 'baseline', 'baseline.csv'), 'utf8')).trim().split('\n');
     assert.equal(baseline.length, 1 + 3);
     // Tuesday 2021-01-05 18:30 → hour 18, weekday 1 (Monday = 0), month 1.
-    assert.ok(baseline.some((l) => l.startsWith('12,2,') && l.endsWith(',18,1,1')), baseline.join('\n'));
+    assert.ok(
+      baseline.some((l) => l.startsWith('12,2,') && l.endsWith(',18,1,1')),
+      baseline.join('\n'),
+    );
   });
 
   it('refuses a non-empty output folder without --force, and replaces it with --force', async () => {
@@ -119,7 +169,9 @@ describe('data prepare output folder rules', () => {
 
   it('prints a JSON error object with --json', async () => {
     const dir = await tmpDir();
-    const run = await cli(['--json', 'data', 'prepare', '--trips', path.join(dir, 'nope.csv'), '--zones', 'z.csv', '--out', path.join(dir, 'out')], { home: dir });
+    const run = await cli(['--json', 'data', 'prepare', '--trips', path.join(dir, 'nope.csv'), '--zones', 'z.csv', '--out', path.join(dir, 'out')], {
+      home: dir,
+    });
     assert.equal(run.code, 3);
     assert.equal(run.json<{ error: { code: string } }>().error.code, 'not_found');
   });

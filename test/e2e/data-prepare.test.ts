@@ -9,7 +9,10 @@ import { readNumericCsv } from '../support/csv-table.js';
 import { nyc, SKIP_WITHOUT_NYC } from '../support/shared-data.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
-const sha = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+const sha = async (f: string) =>
+  createHash('sha256')
+    .update(await readFile(f))
+    .digest('hex');
 const SPLIT_FILES = ['train/train.csv', 'validation/validation.csv', 'test/test.csv', 'baseline/baseline.csv'];
 
 describe('data prepare on the real green 2021-01 month', { skip: SKIP_WITHOUT_NYC }, () => {
@@ -20,7 +23,9 @@ describe('data prepare on the real green 2021-01 month', { skip: SKIP_WITHOUT_NY
   before(async () => {
     dir = await tmpDir();
     out = path.join(dir, 'prepared');
-    const run = await cli(['--json', 'data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', out], { home: path.join(dir, 'home') });
+    const run = await cli(['--json', 'data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', out], {
+      home: path.join(dir, 'home'),
+    });
     assert.equal(run.code, 0, run.stderr);
     report = JSON.parse(await readFile(path.join(out, 'prepare-report.json'), 'utf8'));
   });
@@ -33,7 +38,10 @@ describe('data prepare on the real green 2021-01 month', { skip: SKIP_WITHOUT_NY
     assert.ok(report.rowsDropped.missing_value > 30_000);
     // Zones 264/265 have no polygon, hence no centroid.
     assert.ok(report.rowsDropped.unknown_zone > 0);
-    assert.deepEqual(report.inputs.map((i) => i.schema), ['green']);
+    assert.deepEqual(
+      report.inputs.map((i) => i.schema),
+      ['green'],
+    );
   });
 
   it('splits 80% train, then 5% of validation as test, and baseline = train', () => {
@@ -59,7 +67,18 @@ describe('data prepare on the real green 2021-01 month', { skip: SKIP_WITHOUT_NY
 
   it('keeps only values inside the cleaning rules, with NYC coordinates', async () => {
     const { rows } = await readNumericCsv(path.join(out, 'baseline/baseline.csv'), true);
-    for (const [fare, pax, plat, plon, dlat, dlon, dist, hour, weekday, month] of rows as number[][] as [number, number, number, number, number, number, number, number, number, number][]) {
+    for (const [fare, pax, plat, plon, dlat, dlon, dist, hour, weekday, month] of rows as number[][] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ][]) {
       assert.ok(fare > 0 && fare < 200);
       assert.ok(pax > 0 && Number.isInteger(pax));
       for (const lat of [plat, dlat]) assert.ok(lat > 40.4 && lat < 41, `lat ${lat}`);
@@ -73,15 +92,31 @@ describe('data prepare on the real green 2021-01 month', { skip: SKIP_WITHOUT_NY
     const again = path.join(dir, 'again');
     const other = path.join(dir, 'other');
     const home = path.join(dir, 'home');
-    assert.equal((await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', again, '--seed', '42'], { home })).code, 0);
-    assert.equal((await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', other, '--seed', '7'], { home })).code, 0);
+    assert.equal(
+      (
+        await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', again, '--seed', '42'], {
+          home,
+        })
+      ).code,
+      0,
+    );
+    assert.equal(
+      (
+        await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', other, '--seed', '7'], {
+          home,
+        })
+      ).code,
+      0,
+    );
     for (const f of SPLIT_FILES) assert.equal(await sha(path.join(again, f)), await sha(path.join(out, f)), f);
     assert.notEqual(await sha(path.join(other, 'train/train.csv')), await sha(path.join(out, 'train/train.csv')));
   });
 
   it('gives the same features from the reference centroid CSV as from the shapefile (within 1 m)', async () => {
     const viaCsv = path.join(dir, 'via-csv');
-    const run = await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zone_centroids.csv'), '--out', viaCsv], { home: path.join(dir, 'home') });
+    const run = await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zone_centroids.csv'), '--out', viaCsv], {
+      home: path.join(dir, 'home'),
+    });
     assert.equal(run.code, 0, run.stderr);
     const a = (await readNumericCsv(path.join(out, 'test/test.csv'), true)).rows;
     const b = (await readNumericCsv(path.join(viaCsv, 'test/test.csv'), true)).rows;
@@ -109,7 +144,10 @@ describe('data prepare on the real green 2021-01 month', { skip: SKIP_WITHOUT_NY
   });
 
   it('leaves no staging folder behind', async () => {
-    assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('.')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => n.startsWith('.')),
+      [],
+    );
   });
 });
 
@@ -117,7 +155,10 @@ describe('data prepare on the other shared months', { skip: SKIP_WITHOUT_NYC }, 
   for (const month of ['2021-02', '2024-03']) {
     it(`prepares green ${month} (zone ids as ${month === '2024-03' ? 'integers' : 'strings'})`, async () => {
       const dir = await tmpDir();
-      const run = await cli(['--json', 'data', 'prepare', '--trips', nyc(`green_tripdata_${month}.parquet`), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'out')], { home: dir });
+      const run = await cli(
+        ['--json', 'data', 'prepare', '--trips', nyc(`green_tripdata_${month}.parquet`), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'out')],
+        { home: dir },
+      );
       assert.equal(run.code, 0, run.stderr);
       const r = run.json<{ report: PrepareReport }>().report;
       assert.equal(r.rowsRead, month === '2021-02' ? 61_921 : 57_457);
@@ -128,10 +169,16 @@ describe('data prepare on the other shared months', { skip: SKIP_WITHOUT_NYC }, 
 
   it('reads several files at once from a quoted pattern, in name order', async () => {
     const dir = await tmpDir();
-    const run = await cli(['--json', 'data', 'prepare', '--trips', nyc('green_tripdata_2021-*.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'out')], { home: dir });
+    const run = await cli(
+      ['--json', 'data', 'prepare', '--trips', nyc('green_tripdata_2021-*.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'out')],
+      { home: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     const r = run.json<{ report: PrepareReport }>().report;
-    assert.deepEqual(r.inputs.map((i) => path.basename(i.file)), ['green_tripdata_2021-01.parquet', 'green_tripdata_2021-02.parquet']);
+    assert.deepEqual(
+      r.inputs.map((i) => path.basename(i.file)),
+      ['green_tripdata_2021-01.parquet', 'green_tripdata_2021-02.parquet'],
+    );
     assert.equal(r.rowsRead, 73_908 + 61_921);
   });
 });

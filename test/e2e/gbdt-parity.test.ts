@@ -9,7 +9,16 @@ import { nyc, SKIP_WITHOUT_NYC } from '../support/shared-data.js';
 import { tmpDir } from '../support/tmp-dir.js';
 import { SKIP_WITHOUT_XGBOOST, writeMatrixCsv, xgbPredict, xgbTrain } from '../ml-support/xgboost-python.js';
 
-const SAMPLE_HP = { objective: 'reg:squarederror', num_round: '100', early_stopping_rounds: '10', max_depth: '9', eta: '0.2', gamma: '4', min_child_weight: '300', subsample: '0.8' };
+const SAMPLE_HP = {
+  objective: 'reg:squarederror',
+  num_round: '100',
+  early_stopping_rounds: '10',
+  max_depth: '9',
+  eta: '0.2',
+  gamma: '4',
+  min_child_weight: '300',
+  subsample: '0.8',
+};
 const skip = SKIP_WITHOUT_NYC || SKIP_WITHOUT_XGBOOST;
 
 describe('GBDT on the real 2021-01 month against XGBoost', { skip }, () => {
@@ -19,7 +28,10 @@ describe('GBDT on the real 2021-01 month against XGBoost', { skip }, () => {
 
   before(async () => {
     dir = await tmpDir();
-    const run = await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'prepared')], { home: dir });
+    const run = await cli(
+      ['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'prepared')],
+      { home: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     trainCsv = path.join(dir, 'prepared', 'train', 'train.csv');
     validCsv = path.join(dir, 'prepared', 'validation', 'validation.csv');
@@ -32,7 +44,16 @@ describe('GBDT on the real 2021-01 month against XGBoost', { skip }, () => {
     const ours = await train({ ...tr, label: tr.label! }, parseHyperparameters(SAMPLE_HP), { validation: { ...va, label: va.label! } });
     const { num_round, early_stopping_rounds, ...params } = SAMPLE_HP;
     const theirsModel = path.join(dir, 'xgb.json');
-    await xgbTrain(trainCsv, { params: { ...params, tree_method: 'hist', max_depth: 9, eta: 0.2, gamma: 4, min_child_weight: 300, subsample: 0.8, nthread: 1 }, num_boost_round: Number(num_round), early_stopping_rounds: Number(early_stopping_rounds) }, theirsModel, validCsv);
+    await xgbTrain(
+      trainCsv,
+      {
+        params: { ...params, tree_method: 'hist', max_depth: 9, eta: 0.2, gamma: 4, min_child_weight: 300, subsample: 0.8, nthread: 1 },
+        num_boost_round: Number(num_round),
+        early_stopping_rounds: Number(early_stopping_rounds),
+      },
+      theirsModel,
+      validCsv,
+    );
     const features = path.join(dir, 'valid-features.csv');
     await writeMatrixCsv(features, va.data, va.rows, va.cols);
     const theirs = await xgbPredict(theirsModel, features);
@@ -47,23 +68,48 @@ describe('GBDT on the real 2021-01 month against XGBoost', { skip }, () => {
   it('with subsample 1, grows the same first split as XGBoost (report how close the trees are)', async () => {
     const hp = { ...SAMPLE_HP, subsample: '1', num_round: '5' };
     const out = path.join(dir, 'ours-full.json');
-    const run = await cli(['train', '--train', trainCsv, '--out', out, '--hp', ...Object.entries(hp).filter(([k]) => k !== 'early_stopping_rounds').map(([k, v]) => `${k}=${v}`)], { home: dir });
+    const run = await cli(
+      [
+        'train',
+        '--train',
+        trainCsv,
+        '--out',
+        out,
+        '--hp',
+        ...Object.entries(hp)
+          .filter(([k]) => k !== 'early_stopping_rounds')
+          .map(([k, v]) => `${k}=${v}`),
+      ],
+      { home: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     const theirsFile = path.join(dir, 'theirs-full.json');
-    await xgbTrain(trainCsv, { params: { objective: 'reg:squarederror', tree_method: 'hist', max_depth: 9, eta: 0.2, gamma: 4, min_child_weight: 300, nthread: 1 }, num_boost_round: 5 }, theirsFile);
+    await xgbTrain(
+      trainCsv,
+      {
+        params: { objective: 'reg:squarederror', tree_method: 'hist', max_depth: 9, eta: 0.2, gamma: 4, min_child_weight: 300, nthread: 1 },
+        num_boost_round: 5,
+      },
+      theirsFile,
+    );
     const ours = modelFromXgboostJson(await readFile(out, 'utf8'));
     const theirs = modelFromXgboostJson(await readFile(theirsFile, 'utf8'));
     const a = ours.trees[0]!;
     const b = theirs.trees[0]!;
     assert.equal(a.splitIndices[0], b.splitIndices[0]);
     const leaves = (t: typeof a) => t.leftChildren.filter((c) => c === -1).length;
-    console.log(`# first tree: root split feature ${a.splitIndices[0]} at ${a.splitConditions[0]} (XGBoost ${b.splitIndices[0]} at ${b.splitConditions[0]}); leaves ${leaves(a)} vs ${leaves(b)}; root gain ${a.lossChanges[0]!.toFixed(1)} vs ${b.lossChanges[0]!.toFixed(1)}`);
+    console.log(
+      `# first tree: root split feature ${a.splitIndices[0]} at ${a.splitConditions[0]} (XGBoost ${b.splitIndices[0]} at ${b.splitConditions[0]}); leaves ${leaves(a)} vs ${leaves(b)}; root gain ${a.lossChanges[0]!.toFixed(1)} vs ${b.lossChanges[0]!.toFixed(1)}`,
+    );
     assert.ok(Math.abs(a.lossChanges[0]! - b.lossChanges[0]!) / b.lossChanges[0]! < 0.01);
   });
 
   it('a model trained by driftline loads in XGBoost and predicts the same values', async () => {
     const out = path.join(dir, 'ours.json');
-    const run = await cli(['train', '--train', trainCsv, '--validation', validCsv, '--out', out, '--hp', ...Object.entries(SAMPLE_HP).map(([k, v]) => `${k}=${v}`)], { home: dir });
+    const run = await cli(
+      ['train', '--train', trainCsv, '--validation', validCsv, '--out', out, '--hp', ...Object.entries(SAMPLE_HP).map(([k, v]) => `${k}=${v}`)],
+      { home: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     const va = await new CsvMatrixReader().read(validCsv, { labelFirst: true, header: false });
     const features = path.join(dir, 'valid-features-2.csv');
@@ -111,7 +157,10 @@ describe('driftline train / predict with bad input', () => {
     const dir = await tmpDir();
     const rows = Array.from({ length: 200 }, (_, i) => `${i % 2 === 0 ? 10 : 2},${i % 2},${(i * 7) % 13}`);
     await writeFile(path.join(dir, 't.csv'), `${rows.join('\n')}\n`);
-    const trained = await cli(['--json', 'train', '--train', path.join(dir, 't.csv'), '--out', path.join(dir, 'm.json'), '--hp', 'num_round=20', 'min_child_weight=0'], { home: dir });
+    const trained = await cli(
+      ['--json', 'train', '--train', path.join(dir, 't.csv'), '--out', path.join(dir, 'm.json'), '--hp', 'num_round=20', 'min_child_weight=0'],
+      { home: dir },
+    );
     assert.equal(trained.code, 0, trained.stderr);
     assert.ok(JSON.parse(await readFile(path.join(dir, 'm.report.json'), 'utf8')).importance.length > 0);
     await writeFile(path.join(dir, 'score.csv'), 'y,a,b\n0,0,3\n0,1,3\n');

@@ -28,7 +28,9 @@ describe('predict and its --header flag', () => {
   });
 
   const predict = async (input: string, header: boolean) =>
-    cli(['predict', '--model', model, '--input', path.join(dir, input), ...(header ? ['--header'] : []), '--out', path.join(dir, `${input}.out`)], { home: path.join(dir, 'home') });
+    cli(['predict', '--model', model, '--input', path.join(dir, input), ...(header ? ['--header'] : []), '--out', path.join(dir, `${input}.out`)], {
+      home: path.join(dir, 'home'),
+    });
   const predictions = async (input: string) => (await readFile(path.join(dir, `${input}.out`), 'utf8')).trim().split('\n');
 
   it('refuses --header on a headerless file whose first line is a data row, dropping nothing', async () => {
@@ -49,11 +51,16 @@ describe('predict and its --header flag', () => {
     }
   });
 
-  it('reads a real header, and a numeric header of column numbers (pandas\' default), with --header', async () => {
+  it("reads a real header, and a numeric header of column numbers (pandas' default), with --header", async () => {
     await writeFile(path.join(dir, 'named.csv'), `fare_amount,a,b,c\n${rows(4).join('\n')}\n`);
     assert.equal((await predict('named.csv', true)).code, 0);
     assert.equal((await predictions('named.csv')).length, 4);
-    await writeFile(path.join(dir, 'pandas.csv'), `0,1,2\n${rows(4).map((l) => l.split(',').slice(1).join(',')).join('\n')}\n`);
+    await writeFile(
+      path.join(dir, 'pandas.csv'),
+      `0,1,2\n${rows(4)
+        .map((l) => l.split(',').slice(1).join(','))
+        .join('\n')}\n`,
+    );
     const run = await predict('pandas.csv', true);
     assert.equal(run.code, 0, run.stderr);
     assert.equal((await predictions('pandas.csv')).length, 4);

@@ -13,9 +13,15 @@ describe('monitor suggest-baseline on the prepared 2021-01 baseline', { skip: SK
   let dir: string;
   before(async () => {
     dir = await tmpDir();
-    const run = await cli(['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'prepared')], { home: dir });
+    const run = await cli(
+      ['data', 'prepare', '--trips', nyc('green_tripdata_2021-01.parquet'), '--zones', nyc('taxi_zones.zip'), '--out', path.join(dir, 'prepared')],
+      { home: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
-    const base = await cli(['monitor', 'suggest-baseline', '--dataset', path.join(dir, 'prepared', 'baseline', 'baseline.csv'), '--out', path.join(dir, 'baseline')], { home: dir });
+    const base = await cli(
+      ['monitor', 'suggest-baseline', '--dataset', path.join(dir, 'prepared', 'baseline', 'baseline.csv'), '--out', path.join(dir, 'baseline')],
+      { home: dir },
+    );
     assert.equal(base.code, 0, base.stderr);
   });
 
@@ -23,7 +29,10 @@ describe('monitor suggest-baseline on the prepared 2021-01 baseline', { skip: SK
     const stats = parseStatistics(await readFile(path.join(dir, 'baseline', 'statistics.json'), 'utf8'));
     const baseline = (await readFile(path.join(dir, 'prepared', 'baseline', 'baseline.csv'), 'utf8')).trim().split('\n');
     assert.equal(stats.dataset.item_count, baseline.length - 1);
-    assert.deepEqual(stats.features.map((f) => f.name), [...FEATURE_COLUMNS]);
+    assert.deepEqual(
+      stats.features.map((f) => f.name),
+      [...FEATURE_COLUMNS],
+    );
     const type = (name: string) => stats.features.find((f) => f.name === name)!.inferred_type;
     assert.equal(type('fare_amount'), 'Fractional');
     assert.equal(type('passenger_count'), 'Integral');
@@ -35,7 +44,10 @@ describe('monitor suggest-baseline on the prepared 2021-01 baseline', { skip: SK
     assert.ok(Math.abs(fare.mean - mean) < 1e-9);
     assert.equal(fare.min, Math.min(...values));
     assert.equal(fare.max, Math.max(...values));
-    assert.equal(fare.distribution.kll.buckets.reduce((s, b) => s + b.count, 0), values.length);
+    assert.equal(
+      fare.distribution.kll.buckets.reduce((s, b) => s + b.count, 0),
+      values.length,
+    );
     assert.deepEqual(fare.distribution.kll.sketch.parameters, { c: 0.64, k: 2048 });
   });
 
@@ -49,16 +61,37 @@ describe('monitor suggest-baseline on the prepared 2021-01 baseline', { skip: SK
       emit_metrics: 'Enabled',
       datatype_check_threshold: 1,
       domain_content_threshold: 1,
-      distribution_constraints: { perform_comparison: 'Enabled', comparison_threshold: 0.1, comparison_method: 'Robust', categorical_comparison_threshold: 0.1, categorical_drift_method: 'LInfinity' },
+      distribution_constraints: {
+        perform_comparison: 'Enabled',
+        comparison_threshold: 0.1,
+        comparison_method: 'Robust',
+        categorical_comparison_threshold: 0.1,
+        categorical_drift_method: 'LInfinity',
+      },
     });
   });
 
   it('reads a header-less CSV with Spark column names and a Parquet file with declared types', async () => {
-    const noHeader = await cli(['--json', 'monitor', 'suggest-baseline', '--dataset', path.join(dir, 'prepared', 'train', 'train.csv'), '--no-header', '--out', path.join(dir, 'train-baseline')], { home: dir });
+    const noHeader = await cli(
+      [
+        '--json',
+        'monitor',
+        'suggest-baseline',
+        '--dataset',
+        path.join(dir, 'prepared', 'train', 'train.csv'),
+        '--no-header',
+        '--out',
+        path.join(dir, 'train-baseline'),
+      ],
+      { home: dir },
+    );
     assert.equal(noHeader.code, 0, noHeader.stderr);
     const names = noHeader.json<{ statistics: { features: { name: string }[] } }>().statistics.features.map((f) => f.name);
     assert.deepEqual(names.slice(0, 3), ['_c0', '_c1', '_c2']);
-    const parquet = await cli(['--json', 'monitor', 'suggest-baseline', '--dataset', nyc('green_tripdata_2021-01.parquet'), '--out', path.join(dir, 'raw-baseline')], { home: dir });
+    const parquet = await cli(
+      ['--json', 'monitor', 'suggest-baseline', '--dataset', nyc('green_tripdata_2021-01.parquet'), '--out', path.join(dir, 'raw-baseline')],
+      { home: dir },
+    );
     assert.equal(parquet.code, 0, parquet.stderr);
     const features = parquet.json<{ statistics: { dataset: { item_count: number }; features: { name: string; inferred_type: string }[] } }>().statistics;
     assert.equal(features.dataset.item_count, 73_908);
@@ -84,7 +117,7 @@ describe('monitor suggest-baseline with bad input', () => {
 describe('monitor merge-statistics', () => {
   it('combines shard baselines into the baseline of the whole dataset', async () => {
     const dir = await tmpDir();
-    const rows = Array.from({ length: 6000 }, (_, i) => `${(i * 7919) % 1000 / 10},${i % 5},${i % 2 ? 'x' : 'y'}`);
+    const rows = Array.from({ length: 6000 }, (_, i) => `${((i * 7919) % 1000) / 10},${i % 5},${i % 2 ? 'x' : 'y'}`);
     const write = (name: string, part: string[]) => writeFile(path.join(dir, name), `a,b,c\n${part.join('\n')}\n`);
     await write('whole.csv', rows);
     await write('s1.csv', rows.slice(0, 2500));
@@ -93,7 +126,19 @@ describe('monitor merge-statistics', () => {
       const run = await cli(['monitor', 'suggest-baseline', '--dataset', path.join(dir, `${name}.csv`), '--out', path.join(dir, name)], { home: dir });
       assert.equal(run.code, 0, run.stderr);
     }
-    const merged = await cli(['--json', 'monitor', 'merge-statistics', '--in', path.join(dir, 's1', 'statistics.json'), path.join(dir, 's2', 'statistics.json'), '--out', path.join(dir, 'merged')], { home: dir });
+    const merged = await cli(
+      [
+        '--json',
+        'monitor',
+        'merge-statistics',
+        '--in',
+        path.join(dir, 's1', 'statistics.json'),
+        path.join(dir, 's2', 'statistics.json'),
+        '--out',
+        path.join(dir, 'merged'),
+      ],
+      { home: dir },
+    );
     assert.equal(merged.code, 0, merged.stderr);
     const a = parseStatistics(await readFile(path.join(dir, 'merged', 'statistics.json'), 'utf8'));
     const b = parseStatistics(await readFile(path.join(dir, 'whole', 'statistics.json'), 'utf8'));

@@ -48,7 +48,26 @@ describe('monitor analyze --capture', () => {
   });
 
   const analyzeCapture = (capture: string, out: string, from = '2024-05-01T12:00:00Z', to = '2024-05-01T15:00:00Z') =>
-    cli(['--json', 'monitor', 'analyze', '--statistics', path.join(dir, 'baseline', 'statistics.json'), '--constraints', path.join(dir, 'baseline', 'constraints.json'), '--capture', capture, '--from', from, '--to', to, '--out', path.join(dir, out)], { home: dir });
+    cli(
+      [
+        '--json',
+        'monitor',
+        'analyze',
+        '--statistics',
+        path.join(dir, 'baseline', 'statistics.json'),
+        '--constraints',
+        path.join(dir, 'baseline', 'constraints.json'),
+        '--capture',
+        capture,
+        '--from',
+        from,
+        '--to',
+        to,
+        '--out',
+        path.join(dir, out),
+      ],
+      { home: dir },
+    );
 
   it('rebuilds rows as output + inputs and counts bad lines without failing', async () => {
     const capture = path.join(dir, 'capture-ok');
@@ -59,9 +78,15 @@ describe('monitor analyze --capture', () => {
     assert.equal(r.status, 'Completed');
     assert.equal(r.capture!.rows, 400);
     assert.equal(r.capture!.malformed, 2 * r.capture!.files);
-    assert.ok(r.drift.every((d) => d.distance === 0), JSON.stringify(r.drift.map((d) => d.distance)));
+    assert.ok(
+      r.drift.every((d) => d.distance === 0),
+      JSON.stringify(r.drift.map((d) => d.distance)),
+    );
     const stats = JSON.parse(await readFile(path.join(dir, 'out-ok', 'statistics.json'), 'utf8'));
-    assert.deepEqual(stats.features.map((f: { name: string }) => f.name), HEADER.split(','));
+    assert.deepEqual(
+      stats.features.map((f: { name: string }) => f.name),
+      HEADER.split(','),
+    );
   });
 
   it('an empty window fails with the reason', async () => {
@@ -76,14 +101,20 @@ describe('monitor analyze --capture', () => {
   it('traffic without the output column: missing column; with an extra input: extra column', async () => {
     await writeCapture(path.join(dir, 'capture-missing'), rows, { dropOutput: true });
     const missing = (await analyzeCapture(path.join(dir, 'capture-missing'), 'out-missing')).json<Result>();
-    assert.ok(missing.violations.some((v) => v.constraint_check_type === 'missing_column_check'), JSON.stringify(missing.violations));
+    assert.ok(
+      missing.violations.some((v) => v.constraint_check_type === 'missing_column_check'),
+      JSON.stringify(missing.violations),
+    );
     await writeCapture(path.join(dir, 'capture-extra'), rows, { extraInput: true });
     const extra = (await analyzeCapture(path.join(dir, 'capture-extra'), 'out-extra')).json<Result>();
     assert.ok(extra.violations.some((v) => v.constraint_check_type === 'extra_column_check'));
   });
 
   it('rejects a bad window and a missing folder with one line', async () => {
-    const bad = await cli(['monitor', 'analyze', '--statistics', 's', '--constraints', 'c', '--capture', dir, '--from', 'yesterday', '--to', 'now', '--out', path.join(dir, 'x')], { home: dir });
+    const bad = await cli(
+      ['monitor', 'analyze', '--statistics', 's', '--constraints', 'c', '--capture', dir, '--from', 'yesterday', '--to', 'now', '--out', path.join(dir, 'x')],
+      { home: dir },
+    );
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--from and --to as ISO-8601/);
     const missing = await analyzeCapture(path.join(dir, 'no-such-capture'), 'out-none');

@@ -70,11 +70,30 @@ describe('monitor analyze: baseline files that are broken or unusual', () => {
     // In a child process with a time limit: the run used to spin at 100% CPU forever.
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts'), '--home', dir, 'monitor', 'analyze', '--statistics', file, '--constraints', constraints(), '--dataset', path.join(dir, 'shifted.csv'), '--out', path.join(dir, 'out-abc')],
+      [
+        '--import',
+        'tsx',
+        path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts'),
+        '--home',
+        dir,
+        'monitor',
+        'analyze',
+        '--statistics',
+        file,
+        '--constraints',
+        constraints(),
+        '--dataset',
+        path.join(dir, 'shifted.csv'),
+        '--out',
+        path.join(dir, 'out-abc'),
+      ],
       { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 30_000 },
     );
     assert.equal(run.signal, null, 'the analysis did not finish within 30 s');
-    oneLineError({ code: run.status ?? -1, stderr: run.stderr }, /stats-abc\.json: feature 'fare_amount': numerical_statistics\.distribution\.kll\.sketch\.data\[0\]\[3\] must be a finite number, got "abc"$/);
+    oneLineError(
+      { code: run.status ?? -1, stderr: run.stderr },
+      /stats-abc\.json: feature 'fare_amount': numerical_statistics\.distribution\.kll\.sketch\.data\[0\]\[3\] must be a finite number, got "abc"$/,
+    );
   });
 
   it('"comparison_threshold": "high" is an invalid_argument naming the field, not an internal error', async () => {
@@ -90,7 +109,10 @@ describe('monitor analyze: baseline files that are broken or unusual', () => {
     const method = await edited(constraints(), 'c-method.json', (c) => {
       c['monitoring_config'].distribution_constraints.comparison_method = 'Fancy';
     });
-    oneLineError(await analyze({ constraints: method, out: 'out-method' }), /c-method\.json: monitoring_config\.distribution_constraints\.comparison_method must be one of Simple, Robust, got "Fancy"$/);
+    oneLineError(
+      await analyze({ constraints: method, out: 'out-method' }),
+      /c-method\.json: monitoring_config\.distribution_constraints\.comparison_method must be one of Simple, Robust, got "Fancy"$/,
+    );
     const negative = await edited(constraints(), 'c-negative.json', (c) => {
       c['monitoring_config'].distribution_constraints.comparison_threshold = -0.5;
     });
@@ -98,7 +120,10 @@ describe('monitor analyze: baseline files that are broken or unusual', () => {
     const override = await edited(constraints(), 'c-override.json', (c) => {
       c['features'][1].monitoringConfigOverrides = { comparison_method: 'Fast' };
     });
-    oneLineError(await analyze({ constraints: override, out: 'out-override' }), /feature 'passenger_count': monitoringConfigOverrides\.comparison_method must be one of Simple, Robust, got "Fast"$/);
+    oneLineError(
+      await analyze({ constraints: override, out: 'out-override' }),
+      /feature 'passenger_count': monitoringConfigOverrides\.comparison_method must be one of Simple, Robust, got "Fast"$/,
+    );
   });
 
   it('a baseline column holding -1e308: suggest-baseline writes finite statistics and --report works', async () => {
@@ -115,7 +140,23 @@ describe('monitor analyze: baseline files that are broken or unusual', () => {
     assert.ok(x.distribution.kll.buckets.every((k) => Number.isFinite(k.lower_bound) && Number.isFinite(k.upper_bound)));
     assert.equal(x.distribution.kll.buckets.at(-1)!.upper_bound, 50);
     const report = path.join(dir, 'huge.html');
-    const run = cli(['monitor', 'analyze', '--statistics', path.join(dir, 'huge-baseline', 'statistics.json'), '--constraints', path.join(dir, 'huge-baseline', 'constraints.json'), '--dataset', path.join(dir, 'huge.csv'), '--out', path.join(dir, 'out-huge'), '--report', report], { home: dir });
+    const run = cli(
+      [
+        'monitor',
+        'analyze',
+        '--statistics',
+        path.join(dir, 'huge-baseline', 'statistics.json'),
+        '--constraints',
+        path.join(dir, 'huge-baseline', 'constraints.json'),
+        '--dataset',
+        path.join(dir, 'huge.csv'),
+        '--out',
+        path.join(dir, 'out-huge'),
+        '--report',
+        report,
+      ],
+      { home: dir },
+    );
     const done = await run;
     assert.equal(done.code, 0, done.stderr);
     const html = await readFile(report, 'utf8');
@@ -131,14 +172,26 @@ describe('monitor analyze: baseline files that are broken or unusual', () => {
     const run = await analyze({ statistics: file, dataset: path.join(dir, 'shifted.csv'), out: 'out-no-numbers', extra: ['--report', report] });
     assert.equal(run.code, 0, run.stderr);
     const r = run.json<Result>();
-    assert.deepEqual(r.unchecked, [{ feature: 'fare_amount', check: 'baseline_drift_check', reason: 'the baseline statistics.json has neither numerical_statistics nor string_statistics for it' }]);
+    assert.deepEqual(r.unchecked, [
+      {
+        feature: 'fare_amount',
+        check: 'baseline_drift_check',
+        reason: 'the baseline statistics.json has neither numerical_statistics nor string_statistics for it',
+      },
+    ]);
     assert.equal(r.status, 'Completed');
-    assert.equal(r.exitMessage, 'Completed: Job completed successfully with no violations in the checks that ran; 1 check could not be run: fare_amount (baseline_drift_check).');
+    assert.equal(
+      r.exitMessage,
+      'Completed: Job completed successfully with no violations in the checks that ran; 1 check could not be run: fare_amount (baseline_drift_check).',
+    );
     const written = JSON.parse(await readFile(path.join(dir, 'out-no-numbers', 'analysis-result.json'), 'utf8')) as Result;
     assert.deepEqual(written.unchecked, r.unchecked);
     const html = await readFile(report, 'utf8');
     assert.match(html, /<h2>Not checked<\/h2>/);
-    assert.match(html, /<td>fare_amount<\/td><td>baseline_drift_check<\/td><td>the baseline statistics\.json has neither numerical_statistics nor string_statistics for it<\/td>/);
+    assert.match(
+      html,
+      /<td>fare_amount<\/td><td>baseline_drift_check<\/td><td>the baseline statistics\.json has neither numerical_statistics nor string_statistics for it<\/td>/,
+    );
     const human = await analyze({ statistics: file, dataset: path.join(dir, 'shifted.csv'), out: 'out-no-numbers-human', json: false });
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /^ {2}not checked {16}fare_amount \(baseline_drift_check\): the baseline statistics\.json has neither/m);
@@ -153,7 +206,10 @@ describe('monitor analyze: baseline files that are broken or unusual', () => {
     const r = run.json<Result>();
     assert.deepEqual(r.unchecked, [{ feature: 'fare_amount', check: 'baseline_drift_check', reason: 'the baseline KLL sketch holds no values' }]);
     assert.doesNotMatch(r.exitMessage, /with no violations\.$/);
-    assert.equal(r.drift.find((d) => d.feature === 'fare_amount'), undefined);
+    assert.equal(
+      r.drift.find((d) => d.feature === 'fare_amount'),
+      undefined,
+    );
   });
 
   it('--exclude of an unknown feature names it and the known features', async () => {
@@ -187,7 +243,23 @@ describe('monitor analyze: columns matched by name when the dataset has a header
       return order.map((c) => (c < 0 ? '9' : cells[c]!)).join(',');
     });
     await writeFile(path.join(dir, `${name}.csv`), `${header === undefined ? '' : `${header}\n`}${lines.join('\n')}\n`);
-    const run = await cli(['--json', 'monitor', 'analyze', '--statistics', path.join(dir, 'baseline', 'statistics.json'), '--constraints', path.join(dir, 'baseline', 'constraints.json'), '--dataset', path.join(dir, `${name}.csv`), '--out', path.join(dir, `out-${name}`), ...extra], { home: dir });
+    const run = await cli(
+      [
+        '--json',
+        'monitor',
+        'analyze',
+        '--statistics',
+        path.join(dir, 'baseline', 'statistics.json'),
+        '--constraints',
+        path.join(dir, 'baseline', 'constraints.json'),
+        '--dataset',
+        path.join(dir, `${name}.csv`),
+        '--out',
+        path.join(dir, `out-${name}`),
+        ...extra,
+      ],
+      { home: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     return run.json<Result>();
   };
@@ -197,26 +269,48 @@ describe('monitor analyze: columns matched by name when the dataset has a header
     assert.deepEqual(r.violations, []);
     assert.deepEqual(r.missingColumns, []);
     assert.deepEqual(r.extraColumns, []);
-    assert.deepEqual(r.drift.map((d) => [d.feature, d.distance]), [['fare_amount', 0], ['passenger_count', 0], ['kind', 0]]);
+    assert.deepEqual(
+      r.drift.map((d) => [d.feature, d.distance]),
+      [
+        ['fare_amount', 0],
+        ['passenger_count', 0],
+        ['kind', 0],
+      ],
+    );
   });
 
-  it('a missing and an extra column: reported by name in the result, the violations in SageMaker\'s shape', async () => {
+  it("a missing and an extra column: reported by name in the result, the violations in SageMaker's shape", async () => {
     const r = await analyzeColumns('renamed', [0, -1, 2], 'fare_amount,tip_amount,kind');
     assert.deepEqual(r.missingColumns, ['passenger_count']);
     assert.deepEqual(r.extraColumns, ['tip_amount']);
     assert.deepEqual(
       r.violations.map((v) => [v.feature_name, v.constraint_check_type]),
-      [['Missing columns', 'missing_column_check'], ['Extra columns', 'extra_column_check']],
+      [
+        ['Missing columns', 'missing_column_check'],
+        ['Extra columns', 'extra_column_check'],
+      ],
     );
-    assert.match(r.violations[0]!.description, /^There are missing columns in current dataset\. Number of columns in current dataset: 3, Number of columns in baseline constraints: 3$/);
+    assert.match(
+      r.violations[0]!.description,
+      /^There are missing columns in current dataset\. Number of columns in current dataset: 3, Number of columns in baseline constraints: 3$/,
+    );
     // The remaining features are still checked, by name.
-    assert.deepEqual(r.drift.map((d) => [d.feature, d.distance]), [['fare_amount', 0], ['kind', 0]]);
+    assert.deepEqual(
+      r.drift.map((d) => [d.feature, d.distance]),
+      [
+        ['fare_amount', 0],
+        ['kind', 0],
+      ],
+    );
   });
 
   it('headerless data is matched by position', async () => {
     const r = await analyzeColumns('headerless', [0, 1, 2], undefined, ['--no-header']);
     assert.equal(r.status, 'Completed', JSON.stringify(r.violations));
-    assert.deepEqual(r.drift.map((d) => d.feature), ['fare_amount', 'passenger_count', 'kind']);
+    assert.deepEqual(
+      r.drift.map((d) => d.feature),
+      ['fare_amount', 'passenger_count', 'kind'],
+    );
   });
 });
 
@@ -225,12 +319,34 @@ describe('monitor analyze: files in the layout the service writes today', () => 
     const dir = await tmpDir();
     await copyFile(fixture('service-dataset.csv'), path.join(dir, 'data.csv'));
     const report = path.join(dir, 'report.html');
-    const run = await cli(['--json', 'monitor', 'analyze', '--statistics', fixture('statistics-service.json'), '--constraints', fixture('constraints-service.json'), '--dataset', path.join(dir, 'data.csv'), '--out', path.join(dir, 'out'), '--report', report], { home: dir });
+    const run = await cli(
+      [
+        '--json',
+        'monitor',
+        'analyze',
+        '--statistics',
+        fixture('statistics-service.json'),
+        '--constraints',
+        fixture('constraints-service.json'),
+        '--dataset',
+        path.join(dir, 'data.csv'),
+        '--out',
+        path.join(dir, 'out'),
+        '--report',
+        report,
+      ],
+      { home: dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     const r = run.json<Result>();
     assert.deepEqual(r.violations, []);
-    assert.deepEqual(r.unchecked, [{ feature: 'pickup_zone', check: 'baseline_drift_check', reason: 'the baseline has no category distribution (a high-cardinality String feature)' }]);
-    assert.deepEqual(r.drift.map((d) => d.feature), ['fare_amount', 'passenger_count', 'trip_seconds', 'vendor_id']);
+    assert.deepEqual(r.unchecked, [
+      { feature: 'pickup_zone', check: 'baseline_drift_check', reason: 'the baseline has no category distribution (a high-cardinality String feature)' },
+    ]);
+    assert.deepEqual(
+      r.drift.map((d) => d.feature),
+      ['fare_amount', 'passenger_count', 'trip_seconds', 'vendor_id'],
+    );
     assert.match(await readFile(report, 'utf8'), /<td>pickup_zone<\/td><td>baseline_drift_check<\/td>/);
   });
 });

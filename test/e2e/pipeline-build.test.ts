@@ -13,55 +13,77 @@ import { tmpDir } from '../support/tmp-dir.js';
 const JOB_STEPS = ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel'];
 
 describe('the NYC taxi build pipeline', () => {
-  it('runs on the real 2021-01 month, registers once per execution, and a cached re-run reuses every artifact', { skip: SKIP_WITHOUT_NYC, timeout: 180_000 }, async (t) => {
-    const home = await tmpDir();
-    const app = await openApp(home);
-    try {
-      await app.pipelines.upsert('nyc-taxi-build', nycTaxiBuildPipeline({ inputDataUrl: nyc('green_tripdata_2021-01.parquet'), inputZonesUrl: nyc('taxi_zones.zip') }));
-      const t0 = Date.now();
-      const first = await app.pipelines.start('nyc-taxi-build');
-      const cold = Date.now() - t0;
-      assert.equal(first.execution.status, 'Succeeded', first.execution.failureReason);
-      assert.deepEqual(first.steps.map((s) => [s.name, s.status]), [...JOB_STEPS, 'CheckEvaluation', 'RegisterModel'].map((n) => [n, 'Succeeded']));
+  it(
+    'runs on the real 2021-01 month, registers once per execution, and a cached re-run reuses every artifact',
+    { skip: SKIP_WITHOUT_NYC, timeout: 180_000 },
+    async (t) => {
+      const home = await tmpDir();
+      const app = await openApp(home);
+      try {
+        await app.pipelines.upsert(
+          'nyc-taxi-build',
+          nycTaxiBuildPipeline({ inputDataUrl: nyc('green_tripdata_2021-01.parquet'), inputZonesUrl: nyc('taxi_zones.zip') }),
+        );
+        const t0 = Date.now();
+        const first = await app.pipelines.start('nyc-taxi-build');
+        const cold = Date.now() - t0;
+        assert.equal(first.execution.status, 'Succeeded', first.execution.failureReason);
+        assert.deepEqual(
+          first.steps.map((s) => [s.name, s.status]),
+          [...JOB_STEPS, 'CheckEvaluation', 'RegisterModel'].map((n) => [n, 'Succeeded']),
+        );
 
-      const v1 = await app.registry.describe('nyc-taxi', 1);
-      assert.equal(v1.approvalStatus, 'PendingManualApproval');
-      assert.equal(v1.generatedBy, first.execution.arn);
-      const evaluation = JSON.parse(await readFile(fileURLToPath(v1.modelMetrics.ModelQuality!.Statistics!.S3Uri), 'utf8')) as { regression_metrics: Record<string, { value: number; standard_deviation: number }> };
-      assert.deepEqual(Object.keys(evaluation.regression_metrics).sort(), ['mae', 'mse', 'r2', 'rmse']);
-      assert.ok(evaluation.regression_metrics['rmse']!.value < 7, 'rmse passes the gate');
-      assert.equal(v1.modelSha256, await sha256File(fileURLToPath(v1.modelDataUrl)));
-      assert.equal(v1.modelMetrics.ModelQuality!.Statistics!.ContentDigest, await sha256File(fileURLToPath(v1.modelMetrics.ModelQuality!.Statistics!.S3Uri)));
-      const logs = await app.pipelines.logs(first.execution, first.steps.find((s) => s.name === 'TrainModel')!);
-      assert.match(logs[0]!.text, /^\[0\]\ttrain-rmse:\d+\.\d+\tvalidation-rmse:\d+\.\d+$/m);
-      const stats = JSON.parse(await readFile(fileURLToPath(v1.driftCheckBaselines.ModelDataQuality!.Statistics!.S3Uri), 'utf8')) as { dataset: { item_count: number } };
-      assert.ok(stats.dataset.item_count > 0);
-      assert.ok(v1.driftCheckBaselines.ModelDataQuality!.Constraints!.S3Uri.endsWith('/constraints.json'));
+        const v1 = await app.registry.describe('nyc-taxi', 1);
+        assert.equal(v1.approvalStatus, 'PendingManualApproval');
+        assert.equal(v1.generatedBy, first.execution.arn);
+        const evaluation = JSON.parse(await readFile(fileURLToPath(v1.modelMetrics.ModelQuality!.Statistics!.S3Uri), 'utf8')) as {
+          regression_metrics: Record<string, { value: number; standard_deviation: number }>;
+        };
+        assert.deepEqual(Object.keys(evaluation.regression_metrics).sort(), ['mae', 'mse', 'r2', 'rmse']);
+        assert.ok(evaluation.regression_metrics['rmse']!.value < 7, 'rmse passes the gate');
+        assert.equal(v1.modelSha256, await sha256File(fileURLToPath(v1.modelDataUrl)));
+        assert.equal(v1.modelMetrics.ModelQuality!.Statistics!.ContentDigest, await sha256File(fileURLToPath(v1.modelMetrics.ModelQuality!.Statistics!.S3Uri)));
+        const logs = await app.pipelines.logs(
+          first.execution,
+          first.steps.find((s) => s.name === 'TrainModel')!,
+        );
+        assert.match(logs[0]!.text, /^\[0\]\ttrain-rmse:\d+\.\d+\tvalidation-rmse:\d+\.\d+$/m);
+        const stats = JSON.parse(await readFile(fileURLToPath(v1.driftCheckBaselines.ModelDataQuality!.Statistics!.S3Uri), 'utf8')) as {
+          dataset: { item_count: number };
+        };
+        assert.ok(stats.dataset.item_count > 0);
+        assert.ok(v1.driftCheckBaselines.ModelDataQuality!.Constraints!.S3Uri.endsWith('/constraints.json'));
 
-      const lineage = await app.lineage.forExecutionArn(v1.generatedBy!);
-      const raw = lineage.rawInputs.find((f) => f.uri.endsWith('green_tripdata_2021-01.parquet'));
-      assert.ok(raw, 'the raw trip file is in the lineage');
-      assert.equal(raw.sha256, await sha256File(nyc('green_tripdata_2021-01.parquet')));
-      assert.equal(lineage.steps.find((s) => s.name === 'PreprocessData')?.datasets[0]?.rowCount, 33_648);
+        const lineage = await app.lineage.forExecutionArn(v1.generatedBy!);
+        const raw = lineage.rawInputs.find((f) => f.uri.endsWith('green_tripdata_2021-01.parquet'));
+        assert.ok(raw, 'the raw trip file is in the lineage');
+        assert.equal(raw.sha256, await sha256File(nyc('green_tripdata_2021-01.parquet')));
+        assert.equal(lineage.steps.find((s) => s.name === 'PreprocessData')?.datasets[0]?.rowCount, 33_648);
 
-      const t1 = Date.now();
-      const second = await app.pipelines.start('nyc-taxi-build');
-      const cached = Date.now() - t1;
-      assert.equal(second.execution.status, 'Succeeded');
-      for (const name of JOB_STEPS) {
-        const s = second.steps.find((x) => x.name === name)!;
-        assert.equal(s.cacheHit?.sourceExecutionId, first.execution.id, `${name} is a cache hit`);
+        const t1 = Date.now();
+        const second = await app.pipelines.start('nyc-taxi-build');
+        const cached = Date.now() - t1;
+        assert.equal(second.execution.status, 'Succeeded');
+        for (const name of JOB_STEPS) {
+          const s = second.steps.find((x) => x.name === name)!;
+          assert.equal(s.cacheHit?.sourceExecutionId, first.execution.id, `${name} is a cache hit`);
+        }
+        const train2 = second.steps.find((s) => s.name === 'TrainModel')!;
+        const train1 = first.steps.find((s) => s.name === 'TrainModel')!;
+        assert.equal(
+          train2.properties?.['ModelArtifacts'] && (train2.properties['ModelArtifacts'] as { S3ModelArtifacts: string }).S3ModelArtifacts,
+          (train1.properties!['ModelArtifacts'] as { S3ModelArtifacts: string }).S3ModelArtifacts,
+        );
+        const v2 = await app.registry.describe('nyc-taxi', 2);
+        assert.equal(v2.modelSha256, v1.modelSha256, 'the second version reuses the cached model');
+        t.diagnostic(
+          `build pipeline on 2021-01: cold ${cold} ms, cached ${cached} ms (${((100 * cached) / cold).toFixed(1)}%), rmse ${evaluation.regression_metrics['rmse']!.value.toFixed(4)}`,
+        );
+      } finally {
+        await app.close();
       }
-      const train2 = second.steps.find((s) => s.name === 'TrainModel')!;
-      const train1 = first.steps.find((s) => s.name === 'TrainModel')!;
-      assert.equal(train2.properties?.['ModelArtifacts'] && (train2.properties['ModelArtifacts'] as { S3ModelArtifacts: string }).S3ModelArtifacts, (train1.properties!['ModelArtifacts'] as { S3ModelArtifacts: string }).S3ModelArtifacts);
-      const v2 = await app.registry.describe('nyc-taxi', 2);
-      assert.equal(v2.modelSha256, v1.modelSha256, 'the second version reuses the cached model');
-      t.diagnostic(`build pipeline on 2021-01: cold ${cold} ms, cached ${cached} ms (${((100 * cached) / cold).toFixed(1)}%), rmse ${evaluation.regression_metrics['rmse']!.value.toFixed(4)}`);
-    } finally {
-      await app.close();
-    }
-  });
+    },
+  );
 
   it('records the prepared dataset at the artifact URIs its outputs were stored at, and registry describe shows them', { timeout: 120_000 }, async () => {
     const home = await tmpDir();
@@ -84,12 +106,25 @@ describe('the NYC taxi build pipeline', () => {
         assert.equal(await sha256File(fileURLToPath(f.uri)), f.sha256, f.uri);
         outputs.push(f);
       }
-      assert.deepEqual(outputs.map((f) => f.uri.split('/').slice(-2).join('/')).sort(), ['baseline/baseline.csv', 'test/test.csv', 'train/train.csv', 'validation/validation.csv']);
+      assert.deepEqual(outputs.map((f) => f.uri.split('/').slice(-2).join('/')).sort(), [
+        'baseline/baseline.csv',
+        'test/test.csv',
+        'train/train.csv',
+        'validation/validation.csv',
+      ]);
       assert.ok(existsSync(fileURLToPath(dataset.uri)), `the dataset folder ${dataset.uri} exists`);
-      assert.deepEqual(dataset.files.filter((x) => x.role === 'input').map((f) => f.uri), [pathToFileURL(data.trips).href], 'the input is recorded where the step read it');
+      assert.deepEqual(
+        dataset.files.filter((x) => x.role === 'input').map((f) => f.uri),
+        [pathToFileURL(data.trips).href],
+        'the input is recorded where the step read it',
+      );
       const step = run.steps.find((s) => s.name === 'PreprocessData')!;
       const stored = (step.properties!['ProcessingOutputConfig'] as { Outputs: { OutputName: string; S3Output: { S3Uri: string } }[] }).Outputs;
-      for (const f of outputs) assert.ok(stored.some((o) => f.uri.startsWith(`${o.S3Output.S3Uri}/`)), `${f.uri} is under one of the step's outputs`);
+      for (const f of outputs)
+        assert.ok(
+          stored.some((o) => f.uri.startsWith(`${o.S3Output.S3Uri}/`)),
+          `${f.uri} is under one of the step's outputs`,
+        );
     } finally {
       await app.close();
     }
@@ -107,7 +142,10 @@ describe('the NYC taxi build pipeline', () => {
       const run = await app.pipelines.start('build', { parameters: { RmseThreshold: '0.5', ModelPackageGroupName: 'gate' } });
       assert.equal(run.execution.status, 'Succeeded');
       assert.equal(run.steps.find((s) => s.name === 'CheckEvaluation')?.properties?.['Outcome'], 'False');
-      assert.equal(run.steps.some((s) => s.name === 'RegisterModel'), false);
+      assert.equal(
+        run.steps.some((s) => s.name === 'RegisterModel'),
+        false,
+      );
       await assert.rejects(app.registry.listVersions('gate'), /not found/);
     } finally {
       await app.close();
@@ -127,10 +165,17 @@ describe('the NYC taxi build pipeline', () => {
       const failed = await app.pipelines.start('build', { parameters: { RmseThreshold: '1000' } });
       assert.equal(failed.execution.status, 'Failed');
       assert.match(failed.execution.failureReason ?? '', /^Step PreprocessData failed: .*green_tripdata_2021-01\.parquet/);
-      assert.deepEqual(failed.steps.map((s) => [s.name, s.status]), [['PreprocessData', 'Failed']]);
+      assert.deepEqual(
+        failed.steps.map((s) => [s.name, s.status]),
+        [['PreprocessData', 'Failed']],
+      );
       await assert.rejects(app.registry.listVersions('nyc-taxi'), /not found/);
       const outputs = await app.artifacts.list(`pipelines/build/${failed.execution.id}/PreprocessData/`);
-      assert.deepEqual(outputs.filter((k) => !k.includes('/logs/')), [], 'a failed step leaves no outputs');
+      assert.deepEqual(
+        outputs.filter((k) => !k.includes('/logs/')),
+        [],
+        'a failed step leaves no outputs',
+      );
 
       await copyFile(good.trips, trips);
       const retried = await app.pipelines.retry(failed.execution.id);
@@ -138,9 +183,16 @@ describe('the NYC taxi build pipeline', () => {
       assert.equal(retried.execution.id, failed.execution.id);
       assert.equal(retried.steps.find((s) => s.name === 'PreprocessData')?.attemptCount, 2);
       assert.equal(retried.steps.find((s) => s.name === 'TrainModel')?.attemptCount, 1);
-      assert.equal(retried.steps.find((s) => s.name === 'CheckEvaluation')?.properties?.['Outcome'], 'True', JSON.stringify(retried.steps.map((s) => [s.name, s.status, s.failureReason])));
+      assert.equal(
+        retried.steps.find((s) => s.name === 'CheckEvaluation')?.properties?.['Outcome'],
+        'True',
+        JSON.stringify(retried.steps.map((s) => [s.name, s.status, s.failureReason])),
+      );
       const versions = await app.registry.listVersions('nyc-taxi');
-      assert.deepEqual(versions.items.map((v) => v.version), [1]);
+      assert.deepEqual(
+        versions.items.map((v) => v.version),
+        [1],
+      );
     } finally {
       await app.close();
     }

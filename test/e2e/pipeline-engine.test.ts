@@ -22,7 +22,9 @@ describe('pipeline engine', () => {
       const b = new PipelineBuilder();
       // Fails on its first attempt (no marker yet), succeeds on the second.
       b.processing('Flaky', {
-        processor: node(`const fs=require('fs');if(!fs.existsSync(${JSON.stringify(marker)})){fs.writeFileSync(${JSON.stringify(marker)},'1');console.error('transient failure');process.exit(3)}require('fs').writeFileSync('/opt/ml/processing/output/out/x.txt'.replace('/opt/ml/processing',process.env.PROCESSING_JOB_DIR),'ok')`),
+        processor: node(
+          `const fs=require('fs');if(!fs.existsSync(${JSON.stringify(marker)})){fs.writeFileSync(${JSON.stringify(marker)},'1');console.error('transient failure');process.exit(3)}require('fs').writeFileSync('/opt/ml/processing/output/out/x.txt'.replace('/opt/ml/processing',process.env.PROCESSING_JOB_DIR),'ok')`,
+        ),
         outputs: [{ name: 'out' }],
         retry: [{ FailureValue: ['Job.INTERNAL_ERROR'], IntervalSeconds: 0, MaxAttempts: 2 }],
       });
@@ -42,9 +44,18 @@ describe('pipeline engine', () => {
       assert.equal(run.execution.status, 'Failed');
       assert.ok(slow.startedAt! < flaky.endedAt!, 'the two independent steps overlapped');
       const executionEvents = events.filter((e) => e.type === 'SageMaker Model Building Pipeline Execution Status Change');
-      assert.deepEqual(executionEvents.map((e) => [e.detail['previousPipelineExecutionStatus'], e.detail['currentPipelineExecutionStatus']]), [[undefined, 'Executing'], ['Executing', 'Failed']]);
+      assert.deepEqual(
+        executionEvents.map((e) => [e.detail['previousPipelineExecutionStatus'], e.detail['currentPipelineExecutionStatus']]),
+        [
+          [undefined, 'Executing'],
+          ['Executing', 'Failed'],
+        ],
+      );
       const flakySteps = events.filter((e) => e.type === 'SageMaker Model Building Pipeline Execution Step Status Change' && e.detail['stepName'] === 'Flaky');
-      assert.deepEqual(flakySteps.map((e) => e.detail['currentStepStatus']), ['Starting', 'Executing', 'Executing', 'Succeeded']);
+      assert.deepEqual(
+        flakySteps.map((e) => e.detail['currentStepStatus']),
+        ['Starting', 'Executing', 'Executing', 'Succeeded'],
+      );
       const logs = await cli(['pipeline', 'logs', run.execution.id, 'Flaky'], { home });
       assert.equal(logs.code, 0, logs.stderr);
       assert.match(logs.stdout, /== pipelines-exec-.*-Flaky-1\.log\ntransient failure/);
@@ -70,7 +81,10 @@ describe('pipeline engine', () => {
       assert.equal(stopped.code, 0, stopped.stderr);
       const result = await done;
       assert.equal(result.execution.status, 'Stopped');
-      assert.deepEqual(result.steps.map((s) => [s.name, s.status]), [['Wait', 'Stopped']]);
+      assert.deepEqual(
+        result.steps.map((s) => [s.name, s.status]),
+        [['Wait', 'Stopped']],
+      );
       const again = await cli(['pipeline', 'stop', exec.id], { home });
       assert.equal(again.code, 5);
       assert.match(again.stderr, /already Stopped/);
@@ -85,10 +99,29 @@ describe('pipeline engine', () => {
     try {
       const data = await syntheticMonth(app, path.join(home, 'raw'), 40_000);
       await app.pipelines.upsert('build', nycTaxiBuildPipeline({ inputDataUrl: data.trips, inputZonesUrl: data.zones }));
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts'), '--home', home, 'pipeline', 'start', 'build', '--param', 'NumRound=600', '--param', 'EarlyStoppingRounds=0', '--param', 'RmseThreshold=1000'], {
-        cwd: PROJECT_ROOT,
-        stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts'),
+          '--home',
+          home,
+          'pipeline',
+          'start',
+          'build',
+          '--param',
+          'NumRound=600',
+          '--param',
+          'EarlyStoppingRounds=0',
+          '--param',
+          'RmseThreshold=1000',
+        ],
+        {
+          cwd: PROJECT_ROOT,
+          stdio: 'ignore',
+        },
+      );
       let executionId: string | undefined;
       for (let i = 0; i < 600 && !executionId; i++) {
         await sleep(100);
@@ -113,7 +146,10 @@ describe('pipeline engine', () => {
       assert.equal(after.steps.find((s) => s.name === 'PreprocessData')?.attemptCount, 1, 'finished steps are not re-run');
       assert.equal(after.steps.find((s) => s.name === 'TrainModel')?.attemptCount, 2);
       const versions = await app.registry.listVersions('nyc-taxi');
-      assert.deepEqual(versions.items.map((v) => v.version), [1]);
+      assert.deepEqual(
+        versions.items.map((v) => v.version),
+        [1],
+      );
       const all = await app.pipelines.executions({});
       assert.equal(all.items.length, 1);
       const leftovers = existsSync(path.join(home, 'jobs')) ? await readdir(path.join(home, 'jobs')) : [];
@@ -136,10 +172,19 @@ describe('pipeline engine', () => {
       const failed = await app.pipelines.start('gate');
       assert.equal(failed.execution.status, 'Failed');
       assert.equal(failed.execution.failureReason, 'Step TooBig failed: limit 3 is above 2');
-      assert.deepEqual(failed.steps.map((x) => [x.name, x.status]), [['Check', 'Succeeded'], ['TooBig', 'Failed']]);
+      assert.deepEqual(
+        failed.steps.map((x) => [x.name, x.status]),
+        [
+          ['Check', 'Succeeded'],
+          ['TooBig', 'Failed'],
+        ],
+      );
       const passed = await app.pipelines.start('gate', { parameters: { Limit: '1' } });
       assert.equal(passed.execution.status, 'Succeeded');
-      assert.deepEqual(passed.steps.map((x) => x.name), ['Check', 'Fine']);
+      assert.deepEqual(
+        passed.steps.map((x) => x.name),
+        ['Check', 'Fine'],
+      );
     } finally {
       await app.close();
     }
@@ -187,7 +232,9 @@ describe('pipeline engine', () => {
       assert.equal(drifted.execution.status, 'Failed');
       const reason = drifted.steps[0]!.failureReason ?? '';
       assert.match(reason, /^Quality Check failed\. See violation report at: (.+constraint_violations\.json)$/);
-      const report = JSON.parse(Buffer.from(await app.artifacts.get(`pipelines/qc/${drifted.execution.id}/Check/quality_check_output/constraint_violations.json`)).toString()) as { violations: { feature_name: string; constraint_check_type: string }[] };
+      const report = JSON.parse(
+        Buffer.from(await app.artifacts.get(`pipelines/qc/${drifted.execution.id}/Check/quality_check_output/constraint_violations.json`)).toString(),
+      ) as { violations: { feature_name: string; constraint_check_type: string }[] };
       assert.ok(report.violations.some((v) => v.feature_name === 'x' && v.constraint_check_type === 'baseline_drift_check'));
       const same = await app.pipelines.start('qc', { parameters: { Data: path.join(home, 'base.csv') } });
       assert.equal(same.execution.status, 'Succeeded', same.execution.failureReason);
@@ -200,11 +247,17 @@ describe('pipeline engine', () => {
   it('the CLI reports every definition problem in one line and keeps earlier versions on upsert', async () => {
     const home = await tmpDir();
     const bad = path.join(home, 'bad.json');
-    await writeFile(bad, JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [{ Name: 'A', Type: 'Processing', Arguments: {}, DependsOn: ['Z'] }] }));
+    await writeFile(
+      bad,
+      JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [{ Name: 'A', Type: 'Processing', Arguments: {}, DependsOn: ['Z'] }] }),
+    );
     const r = await cli(['pipeline', 'upsert', 'p', '--definition', bad], { home });
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').length, 1);
-    assert.match(r.stderr, /invalid pipeline definition \(2 problems\): step 'A' depends on unknown step 'Z'; step 'A': AppSpecification\.ImageUri is required/);
+    assert.match(
+      r.stderr,
+      /invalid pipeline definition \(2 problems\): step 'A' depends on unknown step 'Z'; step 'A': AppSpecification\.ImageUri is required/,
+    );
     const good = path.join(home, 'good.json');
     const b = new PipelineBuilder();
     b.processing('A', { processor: node('0') });
@@ -212,7 +265,10 @@ describe('pipeline engine', () => {
     assert.equal((await cli(['pipeline', 'upsert', 'p', '--definition', good], { home })).code, 0);
     assert.equal((await cli(['pipeline', 'upsert', 'p', '--definition', good], { home })).code, 0);
     const d = await cli(['pipeline', 'describe', 'p', '--json'], { home });
-    assert.deepEqual(d.json<{ Versions: { Version: number }[] }>().Versions.map((v) => v.Version), [1, 2]);
+    assert.deepEqual(
+      d.json<{ Versions: { Version: number }[] }>().Versions.map((v) => v.Version),
+      [1, 2],
+    );
     const start = await cli(['pipeline', 'start', 'p', '--param', 'Nope=1'], { home });
     assert.equal(start.code, 2);
     assert.match(start.stderr, /unknown parameter 'Nope'/);

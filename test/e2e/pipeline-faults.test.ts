@@ -47,7 +47,10 @@ function jobWithGrandchild(home: string) {
 }
 
 function startCli(home: string, args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts'), '--home', home, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts'), '--home', home, ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.resume();
@@ -57,42 +60,46 @@ function startCli(home: string, args: string[]) {
 
 describe('pipeline jobs die with their engine (real processes)', () => {
   for (const sig of ['SIGKILL', 'SIGTERM', 'SIGINT'] as const) {
-    it(`${sig} to a running \`pipeline start\`: the job and its grandchild die, and resume finishes the execution keeping both attempts' logs`, { timeout: 90_000 }, async () => {
-      const home = await tmpDir();
-      const app = await openApp(home);
-      try {
-        const job = jobWithGrandchild(home);
-        await app.pipelines.upsert('faults', job.definition);
-        const run = startCli(home, ['pipeline', 'start', 'faults']);
-        await waitFor('the job and its grandchild to start', () => job.pids() !== undefined && job.pids()!.length === 2);
-        const [jobPid, grandchild] = job.pids()!;
-        assert.ok(running(jobPid!) && running(grandchild!));
-        run.child.kill(sig);
-        const code = await run.exited;
-        await waitFor('the job and its grandchild to die', () => !running(jobPid!) && !running(grandchild!), 5_000);
-        const [execution] = (await app.pipelines.executions({ pipelineName: 'faults' })).items;
-        assert.equal(execution?.status, 'Executing');
-        if (sig === 'SIGKILL') {
-          assert.equal(code, -1);
-        } else {
-          assert.equal(code, sig === 'SIGTERM' ? 143 : 130, run.stderr());
-          assert.match(run.stderr(), /interrupted: its jobs were stopped and it is left for `driftline pipeline resume exec-/);
-          assert.equal(execution?.owner, undefined, 'released at once for resume');
+    it(
+      `${sig} to a running \`pipeline start\`: the job and its grandchild die, and resume finishes the execution keeping both attempts' logs`,
+      { timeout: 90_000 },
+      async () => {
+        const home = await tmpDir();
+        const app = await openApp(home);
+        try {
+          const job = jobWithGrandchild(home);
+          await app.pipelines.upsert('faults', job.definition);
+          const run = startCli(home, ['pipeline', 'start', 'faults']);
+          await waitFor('the job and its grandchild to start', () => job.pids() !== undefined && job.pids()!.length === 2);
+          const [jobPid, grandchild] = job.pids()!;
+          assert.ok(running(jobPid!) && running(grandchild!));
+          run.child.kill(sig);
+          const code = await run.exited;
+          await waitFor('the job and its grandchild to die', () => !running(jobPid!) && !running(grandchild!), 5_000);
+          const [execution] = (await app.pipelines.executions({ pipelineName: 'faults' })).items;
+          assert.equal(execution?.status, 'Executing');
+          if (sig === 'SIGKILL') {
+            assert.equal(code, -1);
+          } else {
+            assert.equal(code, sig === 'SIGTERM' ? 143 : 130, run.stderr());
+            assert.match(run.stderr(), /interrupted: its jobs were stopped and it is left for `driftline pipeline resume exec-/);
+            assert.equal(execution?.owner, undefined, 'released at once for resume');
+          }
+          const resumed = await cli(['pipeline', 'resume', execution!.id, '--json'], { home });
+          assert.equal(resumed.code, 0, resumed.stderr);
+          const after = await app.pipelines.describeExecution(execution!.id);
+          assert.equal(after.execution.status, 'Succeeded');
+          assert.equal(after.steps[0]?.attemptCount, 2);
+          const logs = await cli(['pipeline', 'logs', execution!.id, 'Work'], { home });
+          assert.match(logs.stdout, /== pipelines-exec-[^\n]*-Work-1\.log\nfirst attempt, grandchild \d+/);
+          assert.match(logs.stdout, /== pipelines-exec-[^\n]*-Work-2\.log\nsecond attempt/);
+          if (sig === 'SIGKILL') assert.match(logs.stdout, /\[driftline\] attempt 1 was interrupted/);
+          assert.deepEqual(await readdir(path.join(home, 'jobs')), [], 'no job folder left');
+        } finally {
+          await app.close();
         }
-        const resumed = await cli(['pipeline', 'resume', execution!.id, '--json'], { home });
-        assert.equal(resumed.code, 0, resumed.stderr);
-        const after = await app.pipelines.describeExecution(execution!.id);
-        assert.equal(after.execution.status, 'Succeeded');
-        assert.equal(after.steps[0]?.attemptCount, 2);
-        const logs = await cli(['pipeline', 'logs', execution!.id, 'Work'], { home });
-        assert.match(logs.stdout, /== pipelines-exec-[^\n]*-Work-1\.log\nfirst attempt, grandchild \d+/);
-        assert.match(logs.stdout, /== pipelines-exec-[^\n]*-Work-2\.log\nsecond attempt/);
-        if (sig === 'SIGKILL') assert.match(logs.stdout, /\[driftline\] attempt 1 was interrupted/);
-        assert.deepEqual(await readdir(path.join(home, 'jobs')), [], 'no job folder left');
-      } finally {
-        await app.close();
-      }
-    });
+      },
+    );
   }
 
   it('SIGTERM while a built-in job trains: the job runner (and its worker threads) die with the engine', { timeout: 90_000 }, async () => {
@@ -102,7 +109,7 @@ describe('pipeline jobs die with their engine (real processes)', () => {
       // 20,000 rows of y = 3a + b + noise, label first, no header; far more rounds than it will get to run.
       const rows: string[] = [];
       let s = 7;
-      const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       for (let i = 0; i < 20_000; i++) {
         const a = rnd();
         const b2 = rnd();
@@ -111,7 +118,10 @@ describe('pipeline jobs die with their engine (real processes)', () => {
       await mkdir(path.join(home, 'data'), { recursive: true });
       await writeFile(path.join(home, 'data', 'train.csv'), rows.join('\n'));
       const b = new PipelineBuilder();
-      b.training('Train', { hyperparameters: { objective: 'reg:squarederror', num_round: '100000', max_depth: '6', nthread: '2' }, channels: { train: path.join(home, 'data', 'train.csv') } });
+      b.training('Train', {
+        hyperparameters: { objective: 'reg:squarederror', num_round: '100000', max_depth: '6', nthread: '2' },
+        channels: { train: path.join(home, 'data', 'train.csv') },
+      });
       await app.pipelines.upsert('builtin', b.build());
       const run = startCli(home, ['pipeline', 'start', 'builtin']);
       let pgid: number | undefined;
@@ -135,41 +145,55 @@ describe('pipeline jobs die with their engine (real processes)', () => {
     }
   });
 
-  it('the database fails mid-run (locked by another writer): the running sibling is stopped, and the execution ends Failed with the reason', { timeout: 90_000 }, async () => {
-    const home = await tmpDir();
-    const app = await openApp(home);
-    try {
-      const pids = path.join(home, 'a.pid');
-      const go = path.join(home, 'go');
-      const b = new PipelineBuilder();
-      b.processing('A', { processor: { command: [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(pids)},String(process.pid));setInterval(()=>{},1000)`] } });
-      b.processing('B', { processor: { command: [process.execPath, '-e', `const fs=require('fs');const t=setInterval(()=>{if(fs.existsSync(${JSON.stringify(go)})){clearInterval(t)}},50)`] } });
-      await app.pipelines.upsert('db', b.build());
-      const run = startCli(home, ['pipeline', 'start', 'db']);
-      await waitFor('job A to start', () => existsSync(pids));
-      const jobA = Number(readFileSync(pids, 'utf8'));
-      await sleep(300);
-      // Another writer holds the database: every write of the engine now fails (after SQLite's 5 s busy timeout).
-      const lock = new Database(path.join(home, 'driftline.db'));
-      lock.prepare('BEGIN IMMEDIATE').run();
+  it(
+    'the database fails mid-run (locked by another writer): the running sibling is stopped, and the execution ends Failed with the reason',
+    { timeout: 90_000 },
+    async () => {
+      const home = await tmpDir();
+      const app = await openApp(home);
       try {
-        await writeFile(go, '1'); // B ends: its Succeeded cannot be saved
-        await waitFor('job A to be stopped', () => !running(jobA), 30_000);
+        const pids = path.join(home, 'a.pid');
+        const go = path.join(home, 'go');
+        const b = new PipelineBuilder();
+        b.processing('A', {
+          processor: { command: [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(pids)},String(process.pid));setInterval(()=>{},1000)`] },
+        });
+        b.processing('B', {
+          processor: {
+            command: [
+              process.execPath,
+              '-e',
+              `const fs=require('fs');const t=setInterval(()=>{if(fs.existsSync(${JSON.stringify(go)})){clearInterval(t)}},50)`,
+            ],
+          },
+        });
+        await app.pipelines.upsert('db', b.build());
+        const run = startCli(home, ['pipeline', 'start', 'db']);
+        await waitFor('job A to start', () => existsSync(pids));
+        const jobA = Number(readFileSync(pids, 'utf8'));
+        await sleep(300);
+        // Another writer holds the database: every write of the engine now fails (after SQLite's 5 s busy timeout).
+        const lock = new Database(path.join(home, 'driftline.db'));
+        lock.prepare('BEGIN IMMEDIATE').run();
+        try {
+          await writeFile(go, '1'); // B ends: its Succeeded cannot be saved
+          await waitFor('job A to be stopped', () => !running(jobA), 30_000);
+        } finally {
+          lock.prepare('ROLLBACK').run();
+          lock.close();
+        }
+        const code = await run.exited;
+        assert.equal(code, 5, run.stderr());
+        const [execution] = (await app.pipelines.executions({ pipelineName: 'db' })).items;
+        assert.equal(execution?.status, 'Failed');
+        assert.match(execution?.failureReason ?? '', /could not save step B \(Succeeded\): metadata store: save step failed: database is locked/);
+        const d = await app.pipelines.describeExecution(execution!.id);
+        assert.deepEqual(Object.fromEntries(d.steps.map((st) => [st.name, st.status])), { A: 'Stopped', B: 'Failed' });
       } finally {
-        lock.prepare('ROLLBACK').run();
-        lock.close();
+        await app.close();
       }
-      const code = await run.exited;
-      assert.equal(code, 5, run.stderr());
-      const [execution] = (await app.pipelines.executions({ pipelineName: 'db' })).items;
-      assert.equal(execution?.status, 'Failed');
-      assert.match(execution?.failureReason ?? '', /could not save step B \(Succeeded\): metadata store: save step failed: database is locked/);
-      const d = await app.pipelines.describeExecution(execution!.id);
-      assert.deepEqual(Object.fromEntries(d.steps.map((st) => [st.name, st.status])), { A: 'Stopped', B: 'Failed' });
-    } finally {
-      await app.close();
-    }
-  });
+    },
+  );
 
   it('`pipeline stop` kills the job and everything it started', { timeout: 60_000 }, async () => {
     const home = await tmpDir();
@@ -191,37 +215,44 @@ describe('pipeline jobs die with their engine (real processes)', () => {
     }
   });
 
-  it('a full disk while a step stores its outputs: the step fails with one line, nothing partial stays, nothing is registered', { timeout: 60_000, skip: os.platform() !== 'linux' || process.getuid?.() !== 0 ? 'needs root on Linux to mount a small tmpfs' : false }, async (t) => {
-    const home = await tmpDir();
-    const artifacts = path.join(home, 'artifacts');
-    await mkdir(artifacts, { recursive: true });
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', artifacts]);
-    } catch (err) {
-      t.skip(`cannot mount a tmpfs here: ${(err as Error).message.split('\n')[0]}`);
-      return;
-    }
-    const app = await openApp(home);
-    try {
-      const b = new PipelineBuilder();
-      // 3 files of 200 kB: the third does not fit in 512 kB next to the first two.
-      const write = `const fs=require('fs');const d=process.env.PROCESSING_JOB_DIR+'/output/big';for(const n of ['a','b','c'])fs.writeFileSync(d+'/'+n+'.bin',Buffer.alloc(200*1024,1))`;
-      const big = b.processing('Big', { processor: { command: [process.execPath, '-e', write] }, outputs: [{ name: 'big' }] });
-      b.registerModel('Register', { group: 'g', approvalStatus: 'PendingManualApproval', modelDataUrl: 'file:///nonexistent/model.json', dependsOn: [big] });
-      await app.pipelines.upsert('disk', b.build());
-      const run = await cli(['pipeline', 'start', 'disk'], { home });
-      assert.equal(run.code, 5, run.stderr);
-      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
-      const [execution] = (await app.pipelines.executions({ pipelineName: 'disk' })).items;
-      const d = await app.pipelines.describeExecution(execution!.id);
-      assert.equal(d.execution.status, 'Failed');
-      assert.deepEqual(d.steps.map((s) => [s.name, s.status]), [['Big', 'Failed']]);
-      assert.match(d.steps[0]?.failureReason ?? '', /ENOSPC|no space left/i);
-      assert.deepEqual((await app.artifacts.list(`pipelines/disk/${execution!.id}/Big/big/`)), [], 'no partial output');
-      await assert.rejects(app.registry.listVersions('g'), { code: 'not_found' });
-    } finally {
-      await app.close();
-      execFileSync('umount', [artifacts]);
-    }
-  });
+  it(
+    'a full disk while a step stores its outputs: the step fails with one line, nothing partial stays, nothing is registered',
+    { timeout: 60_000, skip: os.platform() !== 'linux' || process.getuid?.() !== 0 ? 'needs root on Linux to mount a small tmpfs' : false },
+    async (t) => {
+      const home = await tmpDir();
+      const artifacts = path.join(home, 'artifacts');
+      await mkdir(artifacts, { recursive: true });
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', artifacts]);
+      } catch (err) {
+        t.skip(`cannot mount a tmpfs here: ${(err as Error).message.split('\n')[0]}`);
+        return;
+      }
+      const app = await openApp(home);
+      try {
+        const b = new PipelineBuilder();
+        // 3 files of 200 kB: the third does not fit in 512 kB next to the first two.
+        const write = `const fs=require('fs');const d=process.env.PROCESSING_JOB_DIR+'/output/big';for(const n of ['a','b','c'])fs.writeFileSync(d+'/'+n+'.bin',Buffer.alloc(200*1024,1))`;
+        const big = b.processing('Big', { processor: { command: [process.execPath, '-e', write] }, outputs: [{ name: 'big' }] });
+        b.registerModel('Register', { group: 'g', approvalStatus: 'PendingManualApproval', modelDataUrl: 'file:///nonexistent/model.json', dependsOn: [big] });
+        await app.pipelines.upsert('disk', b.build());
+        const run = await cli(['pipeline', 'start', 'disk'], { home });
+        assert.equal(run.code, 5, run.stderr);
+        assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+        const [execution] = (await app.pipelines.executions({ pipelineName: 'disk' })).items;
+        const d = await app.pipelines.describeExecution(execution!.id);
+        assert.equal(d.execution.status, 'Failed');
+        assert.deepEqual(
+          d.steps.map((s) => [s.name, s.status]),
+          [['Big', 'Failed']],
+        );
+        assert.match(d.steps[0]?.failureReason ?? '', /ENOSPC|no space left/i);
+        assert.deepEqual(await app.artifacts.list(`pipelines/disk/${execution!.id}/Big/big/`), [], 'no partial output');
+        await assert.rejects(app.registry.listVersions('g'), { code: 'not_found' });
+      } finally {
+        await app.close();
+        execFileSync('umount', [artifacts]);
+      }
+    },
+  );
 });

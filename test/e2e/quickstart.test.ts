@@ -19,7 +19,12 @@ describe('quickstart', () => {
     const userDefinition = nycTaxiBuildPipeline({ inputDataUrl: '/my/data/trips', inputZonesUrl: '/my/data/taxi_zones.zip' });
     try {
       await app.pipelines.upsert('nyc-taxi-build', userDefinition, 'my build');
-      await app.registry.register({ group: 'nyc-taxi', modelDataUrl: 'file:///my/model.json', modelSha256: 'a'.repeat(64), driftCheckBaselines: USER_BASELINES });
+      await app.registry.register({
+        group: 'nyc-taxi',
+        modelDataUrl: 'file:///my/model.json',
+        modelSha256: 'a'.repeat(64),
+        driftCheckBaselines: USER_BASELINES,
+      });
       await app.registry.approve('nyc-taxi', 1, { by: 'me', reason: 'my model' });
     } finally {
       await app.close();
@@ -42,7 +47,10 @@ describe('quickstart', () => {
       assert.equal(latest?.version, 1, "the user's latest approved version is still theirs");
       assert.equal(latest.modelDataUrl, 'file:///my/model.json');
       assert.deepEqual(latest.driftCheckBaselines, USER_BASELINES);
-      assert.deepEqual((await app.registry.listVersions('nyc-taxi')).items.map((v) => v.version), [1]);
+      assert.deepEqual(
+        (await app.registry.listVersions('nyc-taxi')).items.map((v) => v.version),
+        [1],
+      );
       const pipeline = await app.pipelines.get('nyc-taxi-build');
       assert.equal(pipeline.latestVersion, 1, "the user's pipeline got no new version");
       assert.deepEqual(pipeline.definition, (await app.pipelines.versions('nyc-taxi-build'))[0]!.definition);

@@ -49,11 +49,14 @@ describe('registry CLI', () => {
   before(async () => {
     home = await tmpDir('driftline-registry-cli-');
     const events = await registerVersions(home, 3);
-    assert.deepEqual(events.map((e) => [e['detail-type'], e.detail.ModelPackageVersion]), [
-      ['SageMaker Model Package State Change', 1],
-      ['SageMaker Model Package State Change', 2],
-      ['SageMaker Model Package State Change', 3],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e['detail-type'], e.detail.ModelPackageVersion]),
+      [
+        ['SageMaker Model Package State Change', 1],
+        ['SageMaker Model Package State Change', 2],
+        ['SageMaker Model Package State Change', 3],
+      ],
+    );
   });
 
   it('lists groups and versions as tables, and as SageMaker-shaped JSON', async () => {
@@ -65,24 +68,36 @@ describe('registry CLI', () => {
     assert.equal(versions.code, 0, versions.stderr);
     const rows = versions.stdout.trim().split('\n');
     assert.match(rows[0]!, /^VERSION\s+APPROVAL\s+CREATED/);
-    assert.deepEqual(rows.slice(1).map((r) => r.split(/\s+/).slice(0, 2)), [
-      ['1', 'PendingManualApproval'],
-      ['2', 'PendingManualApproval'],
-      ['3', 'PendingManualApproval'],
-    ]);
+    assert.deepEqual(
+      rows.slice(1).map((r) => r.split(/\s+/).slice(0, 2)),
+      [
+        ['1', 'PendingManualApproval'],
+        ['2', 'PendingManualApproval'],
+        ['3', 'PendingManualApproval'],
+      ],
+    );
 
     const desc = await cli(['--json', 'registry', 'versions', 'taxi', '--order', 'desc', '--limit', '2'], { home });
     assert.equal(desc.code, 0, desc.stderr);
     const page = desc.json<{ ModelPackageSummaryList: DescribeModelPackageJson[]; NextToken?: string }>();
-    assert.deepEqual(page.ModelPackageSummaryList.map((p) => p.ModelPackageVersion), [3, 2]);
+    assert.deepEqual(
+      page.ModelPackageSummaryList.map((p) => p.ModelPackageVersion),
+      [3, 2],
+    );
     assert.ok(page.NextToken);
     const next = await cli(['--json', 'registry', 'versions', 'taxi', '--order', 'desc', '--limit', '2', '--page-token', page.NextToken!], { home });
-    assert.deepEqual(next.json<{ ModelPackageSummaryList: DescribeModelPackageJson[] }>().ModelPackageSummaryList.map((p) => p.ModelPackageVersion), [1]);
+    assert.deepEqual(
+      next.json<{ ModelPackageSummaryList: DescribeModelPackageJson[] }>().ModelPackageSummaryList.map((p) => p.ModelPackageVersion),
+      [1],
+    );
 
-    const groupsJson = (await cli(['--json', 'registry', 'groups'], { home })).json<{ ModelPackageGroupSummaryList: { ModelPackageGroupName: string; ModelPackageGroupArn: string }[] }>();
-    assert.deepEqual(groupsJson.ModelPackageGroupSummaryList.map((g) => [g.ModelPackageGroupName, g.ModelPackageGroupArn]), [
-      ['taxi', 'arn:aws:sagemaker:local:000000000000:model-package-group/taxi'],
-    ]);
+    const groupsJson = (await cli(['--json', 'registry', 'groups'], { home })).json<{
+      ModelPackageGroupSummaryList: { ModelPackageGroupName: string; ModelPackageGroupArn: string }[];
+    }>();
+    assert.deepEqual(
+      groupsJson.ModelPackageGroupSummaryList.map((g) => [g.ModelPackageGroupName, g.ModelPackageGroupArn]),
+      [['taxi', 'arn:aws:sagemaker:local:000000000000:model-package-group/taxi']],
+    );
   });
 
   it('describes a version in full: model and hash, metrics, drift baselines, origin, history; also by ARN', async () => {
@@ -125,13 +140,19 @@ describe('registry CLI', () => {
     const described = (await cli(['--json', 'registry', 'describe', 'taxi', '3'], { home })).json<DescribeModelPackageJson>();
     assert.equal(described.ModelApprovalStatus, 'Approved');
     assert.equal(described.ApprovalDescription, 'rmse 3.4 below the 7.0 gate');
-    assert.deepEqual(described.Driftline.ApprovalHistory.map((c) => [c.ModelApprovalStatus, c.By, c.ApprovalDescription]), [
-      ['PendingManualApproval', EXEC, undefined],
-      ['Approved', 'alice', 'rmse 3.4 below the 7.0 gate'],
-    ]);
+    assert.deepEqual(
+      described.Driftline.ApprovalHistory.map((c) => [c.ModelApprovalStatus, c.By, c.ApprovalDescription]),
+      [
+        ['PendingManualApproval', EXEC, undefined],
+        ['Approved', 'alice', 'rmse 3.4 below the 7.0 gate'],
+      ],
+    );
 
     const approved = await cli(['--json', 'registry', 'versions', 'taxi', '--status', 'Approved'], { home });
-    assert.deepEqual(approved.json<{ ModelPackageSummaryList: DescribeModelPackageJson[] }>().ModelPackageSummaryList.map((p) => p.ModelPackageVersion), [3]);
+    assert.deepEqual(
+      approved.json<{ ModelPackageSummaryList: DescribeModelPackageJson[] }>().ModelPackageSummaryList.map((p) => p.ModelPackageVersion),
+      [3],
+    );
   });
 
   it('creates a group, and refuses a duplicate with exit code 4', async () => {

@@ -43,12 +43,18 @@ describe('registry across processes', () => {
     await writeFile(goFile, '');
     const perChild = await Promise.all(children.map((c) => c.done));
     assert.ok(perChild.every((v) => v.length === 5));
-    assert.deepEqual(perChild.flat().sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(
+      perChild.flat().sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
 
     const stores = await openMetadataStore(uri);
     try {
       const listed = await stores.registry.listVersions('taxi', { limit: 100 });
-      assert.deepEqual(listed.items.map((p) => p.version), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(
+        listed.items.map((p) => p.version),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
       assert.equal(new Set(listed.items.map((p) => p.modelDataUrl)).size, 20, 'every registration is its own version');
       assert.equal((await stores.registry.listGroups()).items.length, 1);
     } finally {

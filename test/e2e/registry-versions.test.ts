@@ -9,7 +9,7 @@ const GROUP = 'nyc-taxi-fare-model-production-eu-west-1';
 const PIPELINE = 'nyc-taxi-build-with-a-rather-long-name';
 
 describe('registry versions', () => {
-  it('shows each version\'s rmse and r2 in a table that fits 120 columns; --json keeps every field', async () => {
+  it("shows each version's rmse and r2 in a table that fits 120 columns; --json keeps every field", async () => {
     const home = await tmpDir();
     const app = await openApp(home);
     const arns: string[] = [];
@@ -18,9 +18,24 @@ describe('registry versions', () => {
         const prefix = `pipelines/${PIPELINE}/${exec}`;
         let modelMetrics = {};
         if (metrics) {
-          const evaluation = { regression_metrics: { mae: { value: 2.5, standard_deviation: 1 }, mse: { value: metrics.rmse ** 2, standard_deviation: 1 }, rmse: { value: metrics.rmse, standard_deviation: 1 }, r2: { value: metrics.r2, standard_deviation: 0 } } };
+          const evaluation = {
+            regression_metrics: {
+              mae: { value: 2.5, standard_deviation: 1 },
+              mse: { value: metrics.rmse ** 2, standard_deviation: 1 },
+              rmse: { value: metrics.rmse, standard_deviation: 1 },
+              r2: { value: metrics.r2, standard_deviation: 0 },
+            },
+          };
           const info = await app.artifacts.put(`${prefix}/EvaluateModel/evaluation/evaluation.json`, JSON.stringify(evaluation));
-          modelMetrics = { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: app.artifacts.uriOf(`${prefix}/EvaluateModel/evaluation/evaluation.json`), ContentDigest: info.sha256 } } };
+          modelMetrics = {
+            ModelQuality: {
+              Statistics: {
+                ContentType: 'application/json',
+                S3Uri: app.artifacts.uriOf(`${prefix}/EvaluateModel/evaluation/evaluation.json`),
+                ContentDigest: info.sha256,
+              },
+            },
+          };
         }
         const pkg = await app.registry.register({
           group: GROUP,
@@ -56,8 +71,12 @@ describe('registry versions', () => {
     assert.match(lines[1]!, /exec-01m8w8qr0qkdy0t2mmks/);
 
     const json = await cli(['--json', 'registry', 'versions', GROUP], { home });
-    const list = json.json<{ ModelPackageSummaryList: (DescribeModelPackageJson & { ModelQualityMetrics?: Record<string, number> })[] }>().ModelPackageSummaryList;
-    assert.deepEqual(list.map((p) => p.ModelPackageArn), arns);
+    const list = json.json<{ ModelPackageSummaryList: (DescribeModelPackageJson & { ModelQualityMetrics?: Record<string, number> })[] }>()
+      .ModelPackageSummaryList;
+    assert.deepEqual(
+      list.map((p) => p.ModelPackageArn),
+      arns,
+    );
     assert.equal(list[0]!.MetadataProperties?.GeneratedBy, `arn:aws:sagemaker:local:000000000000:pipeline/${PIPELINE}/execution/exec-01m8w8qr0qkdy0t2mmks`);
     assert.equal(list[0]!.Driftline.ApprovalHistory.at(-1)?.By, 'alice.marie-longname@data-platform.example.com');
     assert.deepEqual(list[0]!.Driftline.ModelQualityMetrics, { mae: 2.5, mse: 3.42137 ** 2, rmse: 3.42137, r2: 0.87412 });

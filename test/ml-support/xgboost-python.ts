@@ -55,7 +55,10 @@ export async function xgbTrain(
 export async function xgbPredict(model: string, csv: string): Promise<{ predictions: Float64Array; margins: Float64Array }> {
   const out = `${csv}.${path.basename(model)}.out.csv`;
   await tool(['predict', model, csv, out]);
-  const rows = (await readFile(out, 'utf8')).split('\n').filter((l) => l !== '').map((l) => l.split(',').map(Number));
+  const rows = (await readFile(out, 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split(',').map(Number));
   return { predictions: Float64Array.from(rows, (r) => r[0]!), margins: Float64Array.from(rows, (r) => r[1]!) };
 }
 

@@ -18,5 +18,7 @@ export async function syntheticMonth(app: App, dir: string, rows = 20_000, seed 
 }
 
 export async function sha256File(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }

@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { CLEANING_RULES, TLC_BASE_URL, type Fleet, DRIFT_DESCRIPTIONS, DRIFT_PRESETS, PREPARED_FILES, type DriftPreset, type PrepareReport } from '../../data/index.js';
+import {
+  CLEANING_RULES,
+  TLC_BASE_URL,
+  type Fleet,
+  DRIFT_DESCRIPTIONS,
+  DRIFT_PRESETS,
+  PREPARED_FILES,
+  type DriftPreset,
+  type PrepareReport,
+} from '../../data/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num, table } from '../output.js';
 
@@ -10,7 +19,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
 
   data
     .command('prepare')
-    .description('turn TLC trip files into train/validation/test/baseline CSVs (the sample\'s preprocessing step)')
+    .description("turn TLC trip files into train/validation/test/baseline CSVs (the sample's preprocessing step)")
     .requiredOption('--trips <files...>', 'TLC trip files (Parquet or CSV, green or yellow), folders or quoted * patterns')
     .requiredOption('--zones <file>', 'taxi_zones.zip (TLC shapefile) or a LocationID,latitude,longitude CSV')
     .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --force)')
@@ -79,7 +88,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
 
   data
     .command('fetch-nyc')
-    .description("download TLC monthly trip files and taxi_zones.zip (skips files already complete)")
+    .description('download TLC monthly trip files and taxi_zones.zip (skips files already complete)')
     .requiredOption('--months <list>', 'comma-separated YYYY-MM months, e.g. 2021-01,2021-02')
     .requiredOption('--out <dir>', 'download folder')
     .option('--fleet <fleet>', 'green or yellow', 'green')
@@ -155,6 +164,7 @@ export function describePrepare(id: string, out: string, r: PrepareReport): stri
 /** Parses an integer flag or throws a one-line usage error. */
 export function parseInteger(flag: string, value: string, min = Number.MIN_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ''}, got '${value}'`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new InvalidArgumentError(`${flag} must be an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ''}, got '${value}'`);
   return n;
 }

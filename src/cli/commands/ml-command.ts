@@ -8,7 +8,7 @@ import { emit, num } from '../output.js';
 export function registerMlCommands(program: Command, ctx: CliContext): void {
   program
     .command('train')
-    .description('train gradient-boosted trees (XGBoost hist) from CSVs in SageMaker\'s layout (label first, no header) or Parquet files (label first)')
+    .description("train gradient-boosted trees (XGBoost hist) from CSVs in SageMaker's layout (label first, no header) or Parquet files (label first)")
     .requiredOption('--train <file>', 'training data (.csv or .parquet)')
     .option('--validation <file>', 'validation data (needed for early stopping)')
     .requiredOption('--out <model.json>', 'model file to write (XGBoost JSON format)')
@@ -44,9 +44,12 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
       emit(ctx.io, ctx.json(), { model: result.modelFile, report: result.reportFile, summary: { ...r, rounds: r.rounds.length } }, () =>
         [
           `trained ${r.numTrees} trees on ${num(r.rows.train)} rows x ${r.features} features in ${(r.timings.total / 1000).toFixed(2)} s -> ${result.modelFile}`,
-          ...r.rounds.filter((_, i, all) => i % Math.max(1, Math.ceil(all.length / 10)) === 0 || i === all.length - 1).map(
-            (m) => `  [${m.round}] train-${r.metric} ${m.train.toFixed(5)}${m.validation === undefined ? '' : `  validation-${r.metric} ${m.validation.toFixed(5)}`}`,
-          ),
+          ...r.rounds
+            .filter((_, i, all) => i % Math.max(1, Math.ceil(all.length / 10)) === 0 || i === all.length - 1)
+            .map(
+              (m) =>
+                `  [${m.round}] train-${r.metric} ${m.train.toFixed(5)}${m.validation === undefined ? '' : `  validation-${r.metric} ${m.validation.toFixed(5)}`}`,
+            ),
           `  best iteration ${r.bestIteration} (${r.metric} ${r.bestScore.toFixed(5)})${r.stoppedEarly ? ', stopped early' : ''}`,
           `  report: ${result.reportFile}`,
         ].join('\n'),
@@ -55,17 +58,17 @@ export function registerMlCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('predict')
-    .description('predict with a model file (driftline\'s or XGBoost\'s JSON) for every row of a CSV')
+    .description("predict with a model file (driftline's or XGBoost's JSON) for every row of a CSV")
     .requiredOption('--model <model.json>', 'model file')
-    .requiredOption('--input <file>', 'rows to score (.csv or .parquet): the model\'s features (a leading label column is dropped)')
+    .requiredOption('--input <file>', "rows to score (.csv or .parquet): the model's features (a leading label column is dropped)")
     .option('--header', 'the input has a header row (columns are then matched by feature name when possible)')
     .option('--out <csv>', 'write predictions here, one per line (default: stdout)')
     .addHelpText(
       'after',
       '\nEvery data row gets one prediction, in order. With --header, a first line that looks like a data row\n' +
-        '(only numbers or empty cells, as many as the model\'s features or one more) stops predict with an\n' +
+        "(only numbers or empty cells, as many as the model's features or one more) stops predict with an\n" +
         'error instead of being read as a header and dropped: run without --header to score it. Column\n' +
-        'numbers 0,1,2,... (pandas\' default header) are read as a header.',
+        "numbers 0,1,2,... (pandas' default header) are read as a header.",
     )
     .action(async (opts: { model: string; input: string; header?: boolean; out?: string }) => {
       const services = await ctx.services();

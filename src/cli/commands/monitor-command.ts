@@ -47,7 +47,12 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .action(async (opts: { in: string[]; out: string; force?: boolean }) => {
       const app = await ctx.app();
       const { statistics, constraints } = await app.baselines.mergeShards(opts.in, opts.out, { replace: Boolean(opts.force) });
-      emit(ctx.io, ctx.json(), { out: opts.out, statistics, constraints }, () => `merged ${opts.in.length} shards: ${num(statistics.dataset.item_count)} rows, ${statistics.features.length} features -> ${opts.out}`);
+      emit(
+        ctx.io,
+        ctx.json(),
+        { out: opts.out, statistics, constraints },
+        () => `merged ${opts.in.length} shards: ${num(statistics.dataset.item_count)} rows, ${statistics.features.length} features -> ${opts.out}`,
+      );
     });
 
   monitor
@@ -74,73 +79,94 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         '{"comparison_threshold": 0.3, "comparison_method": "Simple"}. The command line wins.\n' +
         'Exit code 0 for Completed and CompletedWithViolations; 5 when the run Failed (e.g. no data).',
     )
-    .action(async (opts: { statistics: string; constraints: string; dataset?: string; capture?: string; from?: string; to?: string; outputPosition: string; header: boolean; out: string; exclude: string[]; threshold: string[]; method: string[]; report?: string; force?: boolean }) => {
-      if (Boolean(opts.dataset) === Boolean(opts.capture)) throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
-      let capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
-      if (opts.capture) {
-        const fromMs = Date.parse(opts.from ?? '');
-        const toMs = Date.parse(opts.to ?? '');
-        if (Number.isNaN(fromMs) || Number.isNaN(toMs)) throw new InvalidArgumentError('--capture needs --from and --to as ISO-8601 times, e.g. 2024-05-01T12:00:00Z');
-        if (opts.outputPosition !== 'START' && opts.outputPosition !== 'END') throw new InvalidArgumentError(`--output-position must be START or END, got '${opts.outputPosition}'`);
-        capture = { dir: opts.capture, fromMs, toMs, outputPosition: opts.outputPosition };
-      }
-      const settings: Record<string, FeatureSettings> = {};
-      const set = (feature: string, patch: FeatureSettings) => {
-        settings[feature] = { ...settings[feature], ...patch };
-      };
-      for (const f of opts.exclude) set(f, { exclude: true });
-      for (const kv of opts.threshold) {
-        const [f, v] = splitSetting('--threshold', kv);
-        const t = Number(v);
-        if (!Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`--threshold ${kv}: the threshold must be a number >= 0`);
-        set(f, { threshold: t });
-      }
-      for (const kv of opts.method) {
-        const [f, v] = splitSetting('--method', kv);
-        if (v !== 'Simple' && v !== 'Robust') throw new InvalidArgumentError(`--method ${kv}: the method must be Simple or Robust`);
-        set(f, { method: v });
-      }
-      const app = await ctx.app();
-      const outcome = await app.analyses.analyze({
-        statistics: opts.statistics,
-        constraints: opts.constraints,
-        ...(opts.dataset ? { dataset: opts.dataset } : {}),
-        ...(capture ? { capture } : {}),
-        header: opts.header,
-        out: opts.out,
-        settings,
-        ...(opts.report ? { report: opts.report } : {}),
-        replace: Boolean(opts.force),
-        progress: ctx.progress(),
-      });
-      const { statistics: _omit, ...result } = outcome;
-      emit(ctx.io, ctx.json(), { out: opts.out, ...result }, () =>
-        [
-          `${outcome.exitMessage} -> ${opts.out}`,
-          ...(outcome.capture
-            ? [`  capture: ${outcome.capture.files} files, ${outcome.capture.records} records, ${outcome.capture.rows} rows, ${outcome.capture.malformed} malformed, ${outcome.capture.outsideWindow} outside the window`]
-            : []),
-          ...outcome.violations.map((v) => `  ${v.constraint_check_type.padEnd(26)} ${v.feature_name}: ${v.description}`),
-          ...(outcome.missingColumns.length > 0 ? [`  missing columns: ${outcome.missingColumns.join(', ')}`] : []),
-          ...(outcome.extraColumns.length > 0 ? [`  extra columns: ${outcome.extraColumns.join(', ')}`] : []),
-          ...outcome.unchecked.map((u) => `  ${'not checked'.padEnd(26)} ${u.feature} (${u.check}): ${u.reason}`),
-          table(
-            ['FEATURE', 'METHOD', 'DISTANCE', 'THRESHOLD', 'PSI', 'JS', 'W/STD', 'FLAG'],
-            outcome.drift.map((d) => [
-              d.feature,
-              d.method,
-              d.distance.toFixed(4),
-              String(d.threshold),
-              d.psi === undefined ? '' : d.psi.toFixed(4),
-              d.jensenShannon === undefined ? '' : d.jensenShannon.toFixed(4),
-              d.wassersteinNormalized === undefined ? '' : d.wassersteinNormalized.toFixed(4),
-              d.excluded ? 'excluded' : d.exceeded ? 'DRIFT' : '',
-            ]),
-          ),
-        ].join('\n'),
-      );
-      if (outcome.status === 'Failed') throw new FailedPreconditionError(`analysis failed: ${outcome.failureReason ?? 'unknown reason'}`);
-    });
+    .action(
+      async (opts: {
+        statistics: string;
+        constraints: string;
+        dataset?: string;
+        capture?: string;
+        from?: string;
+        to?: string;
+        outputPosition: string;
+        header: boolean;
+        out: string;
+        exclude: string[];
+        threshold: string[];
+        method: string[];
+        report?: string;
+        force?: boolean;
+      }) => {
+        if (Boolean(opts.dataset) === Boolean(opts.capture)) throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
+        let capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
+        if (opts.capture) {
+          const fromMs = Date.parse(opts.from ?? '');
+          const toMs = Date.parse(opts.to ?? '');
+          if (Number.isNaN(fromMs) || Number.isNaN(toMs))
+            throw new InvalidArgumentError('--capture needs --from and --to as ISO-8601 times, e.g. 2024-05-01T12:00:00Z');
+          if (opts.outputPosition !== 'START' && opts.outputPosition !== 'END')
+            throw new InvalidArgumentError(`--output-position must be START or END, got '${opts.outputPosition}'`);
+          capture = { dir: opts.capture, fromMs, toMs, outputPosition: opts.outputPosition };
+        }
+        const settings: Record<string, FeatureSettings> = {};
+        const set = (feature: string, patch: FeatureSettings) => {
+          settings[feature] = { ...settings[feature], ...patch };
+        };
+        for (const f of opts.exclude) set(f, { exclude: true });
+        for (const kv of opts.threshold) {
+          const [f, v] = splitSetting('--threshold', kv);
+          const t = Number(v);
+          if (!Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`--threshold ${kv}: the threshold must be a number >= 0`);
+          set(f, { threshold: t });
+        }
+        for (const kv of opts.method) {
+          const [f, v] = splitSetting('--method', kv);
+          if (v !== 'Simple' && v !== 'Robust') throw new InvalidArgumentError(`--method ${kv}: the method must be Simple or Robust`);
+          set(f, { method: v });
+        }
+        const app = await ctx.app();
+        const outcome = await app.analyses.analyze({
+          statistics: opts.statistics,
+          constraints: opts.constraints,
+          ...(opts.dataset ? { dataset: opts.dataset } : {}),
+          ...(capture ? { capture } : {}),
+          header: opts.header,
+          out: opts.out,
+          settings,
+          ...(opts.report ? { report: opts.report } : {}),
+          replace: Boolean(opts.force),
+          progress: ctx.progress(),
+        });
+        const { statistics: _omit, ...result } = outcome;
+        emit(ctx.io, ctx.json(), { out: opts.out, ...result }, () =>
+          [
+            `${outcome.exitMessage} -> ${opts.out}`,
+            ...(outcome.capture
+              ? [
+                  `  capture: ${outcome.capture.files} files, ${outcome.capture.records} records, ${outcome.capture.rows} rows, ${outcome.capture.malformed} malformed, ${outcome.capture.outsideWindow} outside the window`,
+                ]
+              : []),
+            ...outcome.violations.map((v) => `  ${v.constraint_check_type.padEnd(26)} ${v.feature_name}: ${v.description}`),
+            ...(outcome.missingColumns.length > 0 ? [`  missing columns: ${outcome.missingColumns.join(', ')}`] : []),
+            ...(outcome.extraColumns.length > 0 ? [`  extra columns: ${outcome.extraColumns.join(', ')}`] : []),
+            ...outcome.unchecked.map((u) => `  ${'not checked'.padEnd(26)} ${u.feature} (${u.check}): ${u.reason}`),
+            table(
+              ['FEATURE', 'METHOD', 'DISTANCE', 'THRESHOLD', 'PSI', 'JS', 'W/STD', 'FLAG'],
+              outcome.drift.map((d) => [
+                d.feature,
+                d.method,
+                d.distance.toFixed(4),
+                String(d.threshold),
+                d.psi === undefined ? '' : d.psi.toFixed(4),
+                d.jensenShannon === undefined ? '' : d.jensenShannon.toFixed(4),
+                d.wassersteinNormalized === undefined ? '' : d.wassersteinNormalized.toFixed(4),
+                d.excluded ? 'excluded' : d.exceeded ? 'DRIFT' : '',
+              ]),
+            ),
+          ].join('\n'),
+        );
+        if (outcome.status === 'Failed') throw new FailedPreconditionError(`analysis failed: ${outcome.failureReason ?? 'unknown reason'}`);
+      },
+    );
 }
 
 function splitSetting(flag: string, kv: string): [string, string] {

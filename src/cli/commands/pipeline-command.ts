@@ -67,7 +67,9 @@ function describeExecutionText(d: ExecutionDetails): string {
     `execution ${e.id} (${e.pipelineName} v${e.pipelineVersion}): ${e.status}`,
     `  started ${iso(e.createdAt)}${e.endedAt ? `, ended ${iso(e.endedAt)} (${secs(e.createdAt, e.endedAt)})` : ''}`,
     ...(e.failureReason ? [`  failure: ${e.failureReason}`] : []),
-    `  parameters: ${Object.entries(e.parameters).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
+    `  parameters: ${Object.entries(e.parameters)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ')}`,
     '',
     table(
       ['step', 'type', 'status', 'attempts', 'started', 'took', 'note'],
@@ -78,7 +80,15 @@ function describeExecutionText(d: ExecutionDetails): string {
         String(s.attemptCount),
         iso(s.startedAt),
         secs(s.startedAt, s.endedAt),
-        s.cacheHit ? `cache hit from ${s.cacheHit.sourceExecutionId}` : s.status === 'Failed' || s.status === 'Stopped' ? (s.failureReason ?? '') : s.type === 'Condition' ? `outcome ${String(s.properties?.['Outcome'])}` : s.type === 'RegisterModel' ? String(s.properties?.['ModelPackageName'] ?? '') : '',
+        s.cacheHit
+          ? `cache hit from ${s.cacheHit.sourceExecutionId}`
+          : s.status === 'Failed' || s.status === 'Stopped'
+            ? (s.failureReason ?? '')
+            : s.type === 'Condition'
+              ? `outcome ${String(s.properties?.['Outcome'])}`
+              : s.type === 'RegisterModel'
+                ? String(s.properties?.['ModelPackageName'] ?? '')
+                : '',
       ]),
     ),
   ];
@@ -94,7 +104,13 @@ function progressPrinter(ctx: CliContext): (e: EngineEvent) => void {
     if (e.kind === 'step') {
       const s = e.step;
       if (s.status === 'Starting') return;
-      const note = s.cacheHit ? ' (cache hit)' : s.status === 'Failed' || s.status === 'Stopped' ? `: ${s.failureReason ?? ''}` : s.attemptCount > 1 && s.status === 'Executing' ? ` (attempt ${s.attemptCount})` : '';
+      const note = s.cacheHit
+        ? ' (cache hit)'
+        : s.status === 'Failed' || s.status === 'Stopped'
+          ? `: ${s.failureReason ?? ''}`
+          : s.attemptCount > 1 && s.status === 'Executing'
+            ? ` (attempt ${s.attemptCount})`
+            : '';
       ctx.io.stdout(`${t}  ${s.name.padEnd(24)} ${s.status}${note}\n`);
     } else {
       ctx.io.stdout(`${t}  execution ${e.execution.id}: ${e.execution.status}\n`);
@@ -109,7 +125,10 @@ function gracefully<T>(ctx: CliContext, work: (signal: AbortSignal) => Promise<T
 
 /** After a shutdown signal: the execution was released, say how to finish it. */
 function interrupted(d: ExecutionDetails): AppError {
-  return new AppError('unavailable', `execution ${d.execution.id} was interrupted: its jobs were stopped and it is left for \`driftline pipeline resume ${d.execution.id}\``);
+  return new AppError(
+    'unavailable',
+    `execution ${d.execution.id} was interrupted: its jobs were stopped and it is left for \`driftline pipeline resume ${d.execution.id}\``,
+  );
 }
 
 /** Resumes executions a killed driftline left behind, before running anything new. */
@@ -124,7 +143,8 @@ async function resumeInterrupted(app: App, ctx: CliContext, signal: AbortSignal)
 function finish(ctx: CliContext, d: ExecutionDetails): void {
   if (!isTerminalExecutionStatus(d.execution.status)) throw interrupted(d);
   emit(ctx.io, ctx.json(), executionJson(d), () => describeExecutionText(d));
-  if (d.execution.status === 'Failed') throw new AppError('failed_precondition', `execution ${d.execution.id} failed: ${d.execution.failureReason ?? 'see describe-execution'}`);
+  if (d.execution.status === 'Failed')
+    throw new AppError('failed_precondition', `execution ${d.execution.id} failed: ${d.execution.failureReason ?? 'see describe-execution'}`);
   if (d.execution.status === 'Stopped') throw new AppError('failed_precondition', `execution ${d.execution.id} was stopped`);
 }
 
@@ -141,32 +161,40 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .option('--input-zones <uri>', 'template: default InputZonesUrl (taxi_zones.zip or a centroid CSV)')
     .option('--no-cache', 'template: disable step caching')
     .option('--description <text>', 'what the pipeline is for', '')
-    .action(async (name: string, opts: { definition?: string; template?: string; inputData?: string; inputZones?: string; cache: boolean; description: string }) => {
-      if (Boolean(opts.definition) === Boolean(opts.template)) throw new InvalidArgumentError('give exactly one of --definition <file> or --template <name>');
-      const app = await ctx.app();
-      let definition: unknown;
-      if (opts.definition) {
-        const file = path.resolve(ctx.io.cwd, opts.definition);
-        const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') throw new NotFoundError('definition file', file, { cause: err });
-          throw new InvalidArgumentError(`cannot read definition file '${file}': ${err.code ?? err.message}`, { cause: err });
-        });
-        try {
-          definition = JSON.parse(text);
-        } catch (err) {
-          throw new InvalidArgumentError(`definition file '${opts.definition}' is not JSON: ${(err as Error).message}`);
+    .action(
+      async (name: string, opts: { definition?: string; template?: string; inputData?: string; inputZones?: string; cache: boolean; description: string }) => {
+        if (Boolean(opts.definition) === Boolean(opts.template)) throw new InvalidArgumentError('give exactly one of --definition <file> or --template <name>');
+        const app = await ctx.app();
+        let definition: unknown;
+        if (opts.definition) {
+          const file = path.resolve(ctx.io.cwd, opts.definition);
+          const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+            if (err.code === 'ENOENT') throw new NotFoundError('definition file', file, { cause: err });
+            throw new InvalidArgumentError(`cannot read definition file '${file}': ${err.code ?? err.message}`, { cause: err });
+          });
+          try {
+            definition = JSON.parse(text);
+          } catch (err) {
+            throw new InvalidArgumentError(`definition file '${opts.definition}' is not JSON: ${(err as Error).message}`);
+          }
+        } else {
+          if (!TEMPLATES.includes(opts.template as never))
+            throw new InvalidArgumentError(`unknown template '${opts.template}' (known: ${TEMPLATES.join(', ')})`);
+          definition = nycTaxiBuildPipeline({
+            inputDataUrl: path.resolve(ctx.io.cwd, opts.inputData ?? path.join(app.config.home, 'input', 'data')),
+            inputZonesUrl: path.resolve(ctx.io.cwd, opts.inputZones ?? path.join(app.config.home, 'input', 'zones')),
+            cache: opts.cache,
+          });
         }
-      } else {
-        if (!TEMPLATES.includes(opts.template as never)) throw new InvalidArgumentError(`unknown template '${opts.template}' (known: ${TEMPLATES.join(', ')})`);
-        definition = nycTaxiBuildPipeline({
-          inputDataUrl: path.resolve(ctx.io.cwd, opts.inputData ?? path.join(app.config.home, 'input', 'data')),
-          inputZonesUrl: path.resolve(ctx.io.cwd, opts.inputZones ?? path.join(app.config.home, 'input', 'zones')),
-          cache: opts.cache,
-        });
-      }
-      const p = await app.pipelines.upsert(name, definition, opts.description);
-      emit(ctx.io, ctx.json(), { PipelineArn: p.arn, PipelineName: p.name, PipelineVersion: p.latestVersion }, () => `pipeline ${p.name}: version ${p.latestVersion} (${p.arn})`);
-    });
+        const p = await app.pipelines.upsert(name, definition, opts.description);
+        emit(
+          ctx.io,
+          ctx.json(),
+          { PipelineArn: p.arn, PipelineName: p.name, PipelineVersion: p.latestVersion },
+          () => `pipeline ${p.name}: version ${p.latestVersion} (${p.arn})`,
+        );
+      },
+    );
 
   pipeline
     .command('list')
@@ -177,8 +205,23 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
       emit(
         ctx.io,
         ctx.json(),
-        { PipelineSummaries: page.items.map((p) => ({ PipelineName: p.name, PipelineArn: p.arn, PipelineVersion: p.latestVersion, PipelineDescription: p.description, CreationTime: iso(p.createdAt), LastModifiedTime: iso(p.updatedAt) })) },
-        () => (page.items.length === 0 ? 'no pipelines yet: `driftline pipeline upsert <name> --template nyc-taxi-build`' : table(['name', 'version', 'steps', 'updated'], page.items.map((p) => [p.name, String(p.latestVersion), String(flattenSteps(p.definition.Steps).length), iso(p.updatedAt)]))),
+        {
+          PipelineSummaries: page.items.map((p) => ({
+            PipelineName: p.name,
+            PipelineArn: p.arn,
+            PipelineVersion: p.latestVersion,
+            PipelineDescription: p.description,
+            CreationTime: iso(p.createdAt),
+            LastModifiedTime: iso(p.updatedAt),
+          })),
+        },
+        () =>
+          page.items.length === 0
+            ? 'no pipelines yet: `driftline pipeline upsert <name> --template nyc-taxi-build`'
+            : table(
+                ['name', 'version', 'steps', 'updated'],
+                page.items.map((p) => [p.name, String(p.latestVersion), String(flattenSteps(p.definition.Steps).length), iso(p.updatedAt)]),
+              ),
       );
     });
 
@@ -193,14 +236,35 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
       const v = opts.version ? versions.find((x) => x.version === parseInteger('--version', opts.version!, 1)) : versions.at(-1);
       if (!v) throw new InvalidArgumentError(`pipeline ${name} has no version ${opts.version} (it has 1..${p.latestVersion})`);
       const def = v.definition;
-      emit(ctx.io, ctx.json(), { PipelineName: name, PipelineArn: p.arn, PipelineVersion: v.version, Versions: versions.map((x) => ({ Version: x.version, CreationTime: iso(x.createdAt) })), PipelineDefinition: def }, () =>
-        [
-          `pipeline ${name} version ${v.version} of ${p.latestVersion} (${p.arn})`,
-          '',
-          table(['parameter', 'type', 'default'], def.Parameters.map((x) => [x.Name, x.Type, x.DefaultValue === undefined ? '(required)' : String(x.DefaultValue)])),
-          '',
-          table(['step', 'type', 'depends on', 'cache'], flattenSteps(def.Steps).map((s) => [s.def.Name, s.def.Type, s.dependsOn.join(', '), s.def.CacheConfig?.Enabled ? `on (${s.def.CacheConfig.ExpireAfter ?? 'no expiry'})` : 'off'])),
-        ].join('\n'),
+      emit(
+        ctx.io,
+        ctx.json(),
+        {
+          PipelineName: name,
+          PipelineArn: p.arn,
+          PipelineVersion: v.version,
+          Versions: versions.map((x) => ({ Version: x.version, CreationTime: iso(x.createdAt) })),
+          PipelineDefinition: def,
+        },
+        () =>
+          [
+            `pipeline ${name} version ${v.version} of ${p.latestVersion} (${p.arn})`,
+            '',
+            table(
+              ['parameter', 'type', 'default'],
+              def.Parameters.map((x) => [x.Name, x.Type, x.DefaultValue === undefined ? '(required)' : String(x.DefaultValue)]),
+            ),
+            '',
+            table(
+              ['step', 'type', 'depends on', 'cache'],
+              flattenSteps(def.Steps).map((s) => [
+                s.def.Name,
+                s.def.Type,
+                s.dependsOn.join(', '),
+                s.def.CacheConfig?.Enabled ? `on (${s.def.CacheConfig.ExpireAfter ?? 'no expiry'})` : 'off',
+              ]),
+            ),
+          ].join('\n'),
       );
     });
 
@@ -227,14 +291,28 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .option('--status <status>', `only this status: ${EXECUTION_STATUSES.join(', ')}`)
     .option('--limit <n>', 'how many', '20')
     .action(async (opts: { pipeline?: string; status?: string; limit: string }) => {
-      if (opts.status && !EXECUTION_STATUSES.includes(opts.status as ExecutionStatus)) throw new InvalidArgumentError(`--status must be one of ${EXECUTION_STATUSES.join(', ')}`);
+      if (opts.status && !EXECUTION_STATUSES.includes(opts.status as ExecutionStatus))
+        throw new InvalidArgumentError(`--status must be one of ${EXECUTION_STATUSES.join(', ')}`);
       const app = await ctx.app();
-      const page = await app.pipelines.executions({ ...(opts.pipeline ? { pipelineName: opts.pipeline } : {}), ...(opts.status ? { status: opts.status as ExecutionStatus } : {}) }, { limit: parseInteger('--limit', opts.limit, 1) });
-      const rows = (es: readonly ExecutionRecord[]) => es.map((e) => [e.id, e.pipelineName, e.status, iso(e.createdAt), secs(e.createdAt, e.endedAt), e.failureReason ?? '']);
+      const page = await app.pipelines.executions(
+        { ...(opts.pipeline ? { pipelineName: opts.pipeline } : {}), ...(opts.status ? { status: opts.status as ExecutionStatus } : {}) },
+        { limit: parseInteger('--limit', opts.limit, 1) },
+      );
+      const rows = (es: readonly ExecutionRecord[]) =>
+        es.map((e) => [e.id, e.pipelineName, e.status, iso(e.createdAt), secs(e.createdAt, e.endedAt), e.failureReason ?? '']);
       emit(
         ctx.io,
         ctx.json(),
-        { PipelineExecutionSummaries: page.items.map((e) => ({ PipelineExecutionArn: e.arn, PipelineExecutionId: e.id, PipelineExecutionDisplayName: e.displayName, PipelineExecutionStatus: e.status, StartTime: iso(e.createdAt), ...(e.failureReason ? { PipelineExecutionFailureReason: e.failureReason } : {}) })) },
+        {
+          PipelineExecutionSummaries: page.items.map((e) => ({
+            PipelineExecutionArn: e.arn,
+            PipelineExecutionId: e.id,
+            PipelineExecutionDisplayName: e.displayName,
+            PipelineExecutionStatus: e.status,
+            StartTime: iso(e.createdAt),
+            ...(e.failureReason ? { PipelineExecutionFailureReason: e.failureReason } : {}),
+          })),
+        },
         () => (page.items.length === 0 ? 'no executions' : table(['execution', 'pipeline', 'status', 'started', 'took', 'failure'], rows(page.items))),
       );
     });
@@ -257,7 +335,9 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
       const step = d.steps.find((s) => s.name === stepName);
       if (!step) throw new InvalidArgumentError(`execution ${id} has no step '${stepName}' (it ran: ${d.steps.map((s) => s.name).join(', ') || 'none'})`);
       const logs = await app.pipelines.logs(d.execution, step);
-      emit(ctx.io, ctx.json(), { StepName: stepName, Logs: logs }, () => (logs.length === 0 ? `step ${stepName} wrote no log (it runs no job, or it was a cache hit)` : logs.map((l) => `== ${l.name}\n${l.text}`).join('\n')));
+      emit(ctx.io, ctx.json(), { StepName: stepName, Logs: logs }, () =>
+        logs.length === 0 ? `step ${stepName} wrote no log (it runs no job, or it was a cache hit)` : logs.map((l) => `== ${l.name}\n${l.text}`).join('\n'),
+      );
     });
 
   pipeline
@@ -290,10 +370,14 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
       const done = await gracefully(ctx, (signal) => app.pipelines.resume(id, progressPrinter(ctx), { signal }));
       const cut = done.find((d) => !isTerminalExecutionStatus(d.execution.status));
       if (cut) throw interrupted(cut);
-      emit(ctx.io, ctx.json(), { Resumed: done.map(executionJson) }, () => (done.length === 0 ? 'no interrupted executions' : done.map(describeExecutionText).join('\n\n')));
+      emit(ctx.io, ctx.json(), { Resumed: done.map(executionJson) }, () =>
+        done.length === 0 ? 'no interrupted executions' : done.map(describeExecutionText).join('\n\n'),
+      );
       const failed = done.filter((d) => d.execution.status === 'Failed');
       if (failed.length > 0) {
-        throw new FailedPreconditionError(failed.map((d) => `resumed execution ${d.execution.id} failed: ${d.execution.failureReason ?? 'see describe-execution'}`).join('; '));
+        throw new FailedPreconditionError(
+          failed.map((d) => `resumed execution ${d.execution.id} failed: ${d.execution.failureReason ?? 'see describe-execution'}`).join('; '),
+        );
       }
     });
 }

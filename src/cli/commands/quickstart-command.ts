@@ -52,26 +52,49 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say("    (your 'nyc-taxi-build' pipeline and 'nyc-taxi' models are left as they are)");
 
       say("1/4 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook's drift");
-      const generated = await app.generate.generate({ out: at('raw'), months: ['2021-01'], rows, seed, drift: 'none', replace: true, progress: ctx.progress() });
-      const drifted = await app.generate.generate({ out: at('raw-drifted'), months: ['2021-02'], rows, seed, drift: 'notebook', replace: true, progress: ctx.progress() });
+      const generated = await app.generate.generate({
+        out: at('raw'),
+        months: ['2021-01'],
+        rows,
+        seed,
+        drift: 'none',
+        replace: true,
+        progress: ctx.progress(),
+      });
+      const drifted = await app.generate.generate({
+        out: at('raw-drifted'),
+        months: ['2021-02'],
+        rows,
+        seed,
+        drift: 'notebook',
+        replace: true,
+        progress: ctx.progress(),
+      });
       say(`    ${num(rows)} trips per month`);
 
       say(`2/4 build pipeline '${PIPELINE}': PreprocessData -> (DataQualityBaselineJob || TrainModel) -> EvaluateModel -> rmse <= 7.0 -> RegisterModel`);
       await app.pipelines.upsert(
         PIPELINE,
-        nycTaxiBuildPipeline({ inputDataUrl: at('raw', 'green_tripdata_2021-01.parquet'), inputZonesUrl: at('raw', GENERATED_ZONES_FILE), modelPackageGroupName: GROUP }),
+        nycTaxiBuildPipeline({
+          inputDataUrl: at('raw', 'green_tripdata_2021-01.parquet'),
+          inputZonesUrl: at('raw', GENERATED_ZONES_FILE),
+          modelPackageGroupName: GROUP,
+        }),
         'the SageMaker drift detection sample build pipeline (quickstart)',
       );
       const started = Date.now();
       const onEvent = (e: EngineEvent) => {
         if (e.kind === 'step' && (e.step.status === 'Succeeded' || e.step.status === 'Failed')) {
-          say(`    ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s ${e.step.name.padEnd(24)} ${e.step.status}${e.step.cacheHit ? ' (cache hit)' : ''}`);
+          say(
+            `    ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s ${e.step.name.padEnd(24)} ${e.step.status}${e.step.cacheHit ? ' (cache hit)' : ''}`,
+          );
         }
       };
       // Finish a quickstart execution an earlier run left behind (only the quickstart's own).
       for (const e of await app.pipelines.interrupted()) if (e.pipelineName === PIPELINE) await app.pipelines.resume(e.id, onEvent);
       const run = await app.pipelines.start(PIPELINE, { parameters: { Seed: String(seed), InputSource: 'quickstart' }, onEvent });
-      if (run.execution.status !== 'Succeeded') throw new FailedPreconditionError(`build pipeline ${run.execution.id} ${run.execution.status}: ${run.execution.failureReason ?? ''}`);
+      if (run.execution.status !== 'Succeeded')
+        throw new FailedPreconditionError(`build pipeline ${run.execution.id} ${run.execution.status}: ${run.execution.failureReason ?? ''}`);
       const step = (name: string) => run.steps.find((s) => s.name === name);
       const prepared = (step('PreprocessData')?.metadata['datasets'] as string[] | undefined)?.[0];
       const evaluationUri = `${String((step('EvaluateModel')?.properties?.['ProcessingOutputConfig'] as { Outputs: { S3Output: { S3Uri: string } }[] }).Outputs[0]!.S3Output.S3Uri)}/evaluation.json`;
@@ -119,19 +142,26 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`    ${analysis.exitMessage}`);
       for (const v of analysis.violations) say(`    ${v.constraint_check_type} ${v.feature_name}: ${v.description}`);
       say(`    report: ${at('analysis', 'report.html')}`);
-      say(`done: \`driftline pipeline describe-execution ${run.execution.id}\`, \`driftline registry versions ${GROUP}\` and \`driftline data list\` show what was built.`);
+      say(
+        `done: \`driftline pipeline describe-execution ${run.execution.id}\`, \`driftline registry versions ${GROUP}\` and \`driftline data list\` show what was built.`,
+      );
       if (ctx.json()) {
-        emit(ctx.io, true, {
-          generated: [generated.dataset.id, drifted.dataset.id],
-          prepared,
-          drifted: driftedPrepared.dataset.id,
-          pipeline: PIPELINE,
-          execution: run.execution.id,
-          modelPackageGroup: GROUP,
-          modelPackage,
-          evaluation,
-          analysis: { status: analysis.status, violations: analysis.violations },
-        }, () => '');
+        emit(
+          ctx.io,
+          true,
+          {
+            generated: [generated.dataset.id, drifted.dataset.id],
+            prepared,
+            drifted: driftedPrepared.dataset.id,
+            pipeline: PIPELINE,
+            execution: run.execution.id,
+            modelPackageGroup: GROUP,
+            modelPackage,
+            evaluation,
+            analysis: { status: analysis.status, violations: analysis.violations },
+          },
+          () => '',
+        );
       }
     });
 }

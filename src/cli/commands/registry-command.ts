@@ -1,13 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import {
-  APPROVAL_STATUSES,
-  toDescribeModelPackage,
-  toModelPackageGroupSummary,
-  type ApprovalStatus,
-  type ModelPackage,
-} from '../../registry/index.js';
+import { APPROVAL_STATUSES, toDescribeModelPackage, toModelPackageGroupSummary, type ApprovalStatus, type ModelPackage } from '../../registry/index.js';
 import type { Lineage } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, table } from '../output.js';
@@ -26,9 +20,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** `driftline registry …`: model package groups, versions and their approval (SageMaker Model Registry). */
 export function registerRegistryCommands(program: Command, ctx: CliContext): void {
-  const registry = program
-    .command('registry')
-    .description('model registry: package groups, numbered model versions, approval (SageMaker Model Registry)');
+  const registry = program.command('registry').description('model registry: package groups, numbered model versions, approval (SageMaker Model Registry)');
 
   registry
     .command('groups')
@@ -38,7 +30,10 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
     .action(async (opts: { limit: string; pageToken?: string }) => {
       const app = await ctx.app();
       const page = await app.registry.listGroups({ limit: parseInteger('--limit', opts.limit, 1), ...(opts.pageToken ? { pageToken: opts.pageToken } : {}) });
-      const json = { ModelPackageGroupSummaryList: page.items.map(toModelPackageGroupSummary), ...(page.nextPageToken ? { NextToken: page.nextPageToken } : {}) };
+      const json = {
+        ModelPackageGroupSummaryList: page.items.map(toModelPackageGroupSummary),
+        ...(page.nextPageToken ? { NextToken: page.nextPageToken } : {}),
+      };
       emit(ctx.io, ctx.json(), json, () =>
         page.items.length === 0
           ? 'no model package groups yet: run the build pipeline, or `driftline registry create-group <name>`'
@@ -81,7 +76,10 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
         ...(opts.pageToken ? { pageToken: opts.pageToken } : {}),
       });
       const metrics = await Promise.all(page.items.map((p) => app.modelQuality(p)));
-      const json = { ModelPackageSummaryList: page.items.map((p, i) => toDescribeModelPackage(p, metrics[i])), ...(page.nextPageToken ? { NextToken: page.nextPageToken } : {}) };
+      const json = {
+        ModelPackageSummaryList: page.items.map((p, i) => toDescribeModelPackage(p, metrics[i])),
+        ...(page.nextPageToken ? { NextToken: page.nextPageToken } : {}),
+      };
       emit(ctx.io, ctx.json(), json, () =>
         page.items.length === 0
           ? `no versions in ${group}${opts.status ? ` with status ${opts.status}` : ''}`
@@ -112,7 +110,10 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
     .description('show one version in full: model, metrics, drift-check baselines, origin, approval history')
     .argument('<group-or-arn>', 'model package group name, or a model package ARN (then no version)')
     .argument('[version]', 'version number')
-    .addHelpText('after', '\nExamples:\n  driftline registry describe taxi 3\n  driftline registry describe arn:aws:sagemaker:local:000000000000:model-package/taxi/3')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  driftline registry describe taxi 3\n  driftline registry describe arn:aws:sagemaker:local:000000000000:model-package/taxi/3',
+    )
     .action(async (groupOrArn: string, version: string | undefined) => {
       const app = await ctx.app();
       let pkg: ModelPackage;
@@ -140,8 +141,11 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
         const app = await ctx.app();
         const input = { by: opts.by ?? defaultActor(), ...(opts.reason === undefined ? {} : { reason: opts.reason }) };
         const pkg = name === 'approve' ? await app.registry.approve(group, version, input) : await app.registry.reject(group, version, input);
-        emit(ctx.io, ctx.json(), toDescribeModelPackage(pkg), () =>
-          `${pkg.name} ${pkg.approvalStatus} by ${input.by}${input.reason === undefined ? '' : `: ${input.reason}`}`,
+        emit(
+          ctx.io,
+          ctx.json(),
+          toDescribeModelPackage(pkg),
+          () => `${pkg.name} ${pkg.approvalStatus} by ${input.by}${input.reason === undefined ? '' : `: ${input.reason}`}`,
         );
       });
   }
@@ -192,7 +196,13 @@ export function describePackage(p: ModelPackage): string {
   lines.push(
     '',
     'approval history',
-    indent(table(['STATUS', 'BY', 'AT', 'REASON'], p.approvalHistory.map((c) => [c.status, c.by, iso(c.at), c.reason ?? ''])), ''),
+    indent(
+      table(
+        ['STATUS', 'BY', 'AT', 'REASON'],
+        p.approvalHistory.map((c) => [c.status, c.by, iso(c.at), c.reason ?? '']),
+      ),
+      '',
+    ),
   );
   return lines.join('\n');
 }

@@ -39,9 +39,7 @@ export class DuckDbTripReader implements TripReader {
       const missing = REQUIRED.filter((c) => !columns.has(c));
       if (!schema) missing.push('lpep_pickup_datetime/lpep_dropoff_datetime or tpep_pickup_datetime/tpep_dropoff_datetime' as never);
       if (missing.length > 0) {
-        throw new InvalidArgumentError(
-          `${file}: not a TLC trip file, missing column(s) ${missing.join(', ')}`,
-        );
+        throw new InvalidArgumentError(`${file}: not a TLC trip file, missing column(s) ${missing.join(', ')}`);
       }
       const counted = await run(con, file, `SELECT count(*) AS n FROM ${source}`);
       return { schema: schema!, rows: Number(counted[0]!['n']) };
@@ -71,8 +69,16 @@ export class DuckDbTripReader implements TripReader {
                CAST(isodow(pick) - 1 AS DOUBLE) AS wd,
                CAST(month(pick) AS DOUBLE) AS mo,
                (epoch(drop) - epoch(pick)) / 60.0 AS dur,
-               CAST((CASE WHEN ${unreadable([['fare', 'fare_raw'], ['pax', 'pax_raw'], ['pu', 'pu_raw'], ['dz', 'dz_raw']])} THEN ${UNREADABLE_NUMBER} ELSE 0 END)
-                  + (CASE WHEN ${unreadable([['pick', 'pick_raw'], ['drop', 'drop_raw']])} THEN ${UNREADABLE_TIME} ELSE 0 END) AS DOUBLE) AS bad
+               CAST((CASE WHEN ${unreadable([
+                 ['fare', 'fare_raw'],
+                 ['pax', 'pax_raw'],
+                 ['pu', 'pu_raw'],
+                 ['dz', 'dz_raw'],
+               ])} THEN ${UNREADABLE_NUMBER} ELSE 0 END)
+                  + (CASE WHEN ${unreadable([
+                    ['pick', 'pick_raw'],
+                    ['drop', 'drop_raw'],
+                  ])} THEN ${UNREADABLE_TIME} ELSE 0 END) AS DOUBLE) AS bad
         FROM t`;
       let result;
       try {

@@ -66,11 +66,7 @@ async function fromShapefileZip(file: string, bytes: Uint8Array): Promise<ZoneCe
     const geometry = feature.geometry;
     if (!Number.isInteger(id) || !geometry) continue;
     const polygons =
-      geometry.type === 'Polygon'
-        ? [geometry.coordinates as Ring[]]
-        : geometry.type === 'MultiPolygon'
-          ? (geometry.coordinates as Ring[][])
-          : undefined;
+      geometry.type === 'Polygon' ? [geometry.coordinates as Ring[]] : geometry.type === 'MultiPolygon' ? (geometry.coordinates as Ring[][]) : undefined;
     if (!polygons) continue;
     const [x, y] = polygonCentroid(polygons);
     const [longitude, latitude] = toWgs84.forward([x, y]) as [number, number];

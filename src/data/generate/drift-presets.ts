@@ -8,7 +8,7 @@ export const DRIFT_DESCRIPTIONS: Readonly<Record<DriftPreset, string>> = {
   notebook:
     "the sample notebook's covariate drift: passenger_count resampled over 1..6 with weights [2,1,2,5,2,1], " +
     'trips re-routed so the zone-to-zone distance follows 70 x Beta(2.5, 2) km',
-  'fare-increase': 'concept drift: the same trips cost about 20% more (like NYC\'s December 2022 tariff change)',
+  'fare-increase': "concept drift: the same trips cost about 20% more (like NYC's December 2022 tariff change)",
 };
 
 /** The notebook's passenger-count weights over 1..6. */

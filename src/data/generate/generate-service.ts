@@ -82,18 +82,15 @@ export class GenerateService {
       for (const month of months) {
         const file = `green_tripdata_${month}.${format}`;
         const random = createRandom(mixSeed(req.seed, month));
-        const rows = await this.deps.writer.write(
-          await staged.localPath(file),
-          format,
-          generator.trips(month, req.rows, random),
-          (n) => progress.tick(n),
-        );
+        const rows = await this.deps.writer.write(await staged.localPath(file), format, generator.trips(month, req.rows, random), (n) => progress.tick(n));
         written.push({ month, file, rows });
       }
       progress.stop();
       const zones = await staged.open(GENERATED_ZONES_FILE);
       await zones.write(
-        `LocationID,latitude,longitude\n${calibratedZones().map((z) => `${z.locationId},${z.latitude},${z.longitude}`).join('\n')}\n`,
+        `LocationID,latitude,longitude\n${calibratedZones()
+          .map((z) => `${z.locationId},${z.latitude},${z.longitude}`)
+          .join('\n')}\n`,
       );
       report = {
         months: written,

@@ -3,12 +3,7 @@ import { beta, logNormal, WeightedSampler } from '../../core/random-distribution
 import { geoDistanceKm } from '../geo-distance.js';
 import type { ZoneCentroid } from '../types.js';
 import { CALIBRATION } from './calibration.js';
-import {
-  FARE_INCREASE_FACTOR,
-  NOTEBOOK_DISTANCE,
-  NOTEBOOK_PASSENGER_WEIGHTS,
-  type DriftPreset,
-} from './drift-presets.js';
+import { FARE_INCREASE_FACTOR, NOTEBOOK_DISTANCE, NOTEBOOK_PASSENGER_WEIGHTS, type DriftPreset } from './drift-presets.js';
 
 /** One synthetic trip in TLC's green schema (null where TLC leaves a value empty). */
 export interface GreenTrip {
@@ -36,10 +31,26 @@ export interface GreenTrip {
 
 /** The green schema's column order. */
 export const GREEN_COLUMNS = [
-  'VendorID', 'lpep_pickup_datetime', 'lpep_dropoff_datetime', 'store_and_fwd_flag', 'RatecodeID',
-  'PULocationID', 'DOLocationID', 'passenger_count', 'trip_distance', 'fare_amount', 'extra', 'mta_tax',
-  'tip_amount', 'tolls_amount', 'ehail_fee', 'improvement_surcharge', 'total_amount', 'payment_type',
-  'trip_type', 'congestion_surcharge',
+  'VendorID',
+  'lpep_pickup_datetime',
+  'lpep_dropoff_datetime',
+  'store_and_fwd_flag',
+  'RatecodeID',
+  'PULocationID',
+  'DOLocationID',
+  'passenger_count',
+  'trip_distance',
+  'fare_amount',
+  'extra',
+  'mta_tax',
+  'tip_amount',
+  'tolls_amount',
+  'ehail_fee',
+  'improvement_surcharge',
+  'total_amount',
+  'payment_type',
+  'trip_type',
+  'congestion_surcharge',
 ] as const satisfies readonly (keyof GreenTrip)[];
 
 /** The zones the generator knows (TLC's 263 polygons' centroids). */
@@ -84,10 +95,7 @@ export class TripGenerator {
     const pu = this.zones[this.pickup.sample(r)]!;
     const dropoff = this.dropoffFor(pu, r);
     const km = geoDistanceKm(pu.latitude, pu.longitude, dropoff.latitude, dropoff.longitude);
-    const miles =
-      dropoff === pu
-        ? logNormal(r, c.sameZoneMilesLogMean, c.sameZoneMilesLogSd)
-        : (km / 1.609344) * logNormal(r, c.detourLogMean, c.detourLogSd);
+    const miles = dropoff === pu ? logNormal(r, c.sameZoneMilesLogMean, c.sameZoneMilesLogSd) : (km / 1.609344) * logNormal(r, c.detourLogMean, c.detourLogSd);
     const mph = c.speedMphByHour[hour]! * logNormal(r, 0, c.speedLogSd);
     const minutes = Math.max(1, (miles / mph) * 60);
     const dropoffMs = pickupMs + Math.round(minutes * 60) * 1000;

@@ -32,14 +32,21 @@ export function roundTrip({ seed, numRuns }: { seed: number; numRuns: number }):
         // Labels are never missing.
         return v === null && !(labelFirst && c === 0) ? null : (v ?? 1);
       };
-      const lines = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => cell(r, c)).map((v) => (v === null ? missing : String(v))).join(','));
+      const lines = Array.from({ length: rows }, (_, r) =>
+        Array.from({ length: cols }, (_, c) => cell(r, c))
+          .map((v) => (v === null ? missing : String(v)))
+          .join(','),
+      );
       const names = Array.from({ length: cols }, (_, c) => `f${c}`);
       const text = [...(header ? [names.join(',')] : []), ...lines].join(crlf ? '\r\n' : '\n');
       reportInput(text);
       const t = parseNumericCsv(text, 'gen.csv', { header, labelFirst });
       // The byte-level parser (what `train` and `predict` use) reads exactly the same table.
       const b = parseNumericCsvBytes(Buffer.from(text, 'utf8'), 'gen.csv', { header, labelFirst });
-      assert.deepEqual([b.rows, b.cols, [...b.data], b.label ? [...b.label] : undefined, b.columns], [t.rows, t.cols, [...t.data], t.label ? [...t.label] : undefined, t.columns]);
+      assert.deepEqual(
+        [b.rows, b.cols, [...b.data], b.label ? [...b.label] : undefined, b.columns],
+        [t.rows, t.cols, [...t.data], t.label ? [...t.label] : undefined, t.columns],
+      );
       const featureCols = labelFirst ? cols - 1 : cols;
       assert.equal(t.rows, rows);
       assert.equal(t.cols, featureCols);
@@ -64,12 +71,17 @@ const oddCell = fc.oneof(
   fc.string({ maxLength: 6 }),
 );
 const textArb = fc.oneof(
-  fc.array(fc.array(oddCell, { minLength: 1, maxLength: 5 }), { maxLength: 8 }).chain((rows) => fc.constantFrom('\n', '\r\n', '\r', '\n\n').map((nl) => rows.map((r) => r.join(',')).join(nl))),
+  fc
+    .array(fc.array(oddCell, { minLength: 1, maxLength: 5 }), { maxLength: 8 })
+    .chain((rows) => fc.constantFrom('\n', '\r\n', '\r', '\n\n').map((nl) => rows.map((r) => r.join(',')).join(nl))),
   fc.string({ maxLength: 200 }),
   fc.uint8Array({ maxLength: 100 }).map((b) => Buffer.from(b).toString('latin1')),
   // A valid file with a few characters replaced.
   fc
-    .record({ at: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), by: fc.array(fc.constantFrom('', ',', '\n', '\r', '"', 'x', '1e999', '\u2028'), { minLength: 4, maxLength: 4 }) })
+    .record({
+      at: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+      by: fc.array(fc.constantFrom('', ',', '\n', '\r', '"', 'x', '1e999', '\u2028'), { minLength: 4, maxLength: 4 }),
+    })
     .map(({ at, by }) => {
       let text = 'fare,a,b\n7.5,1,2\n8.25,,3\r\n9,4,5\n';
       at.forEach((p, i) => {
@@ -90,12 +102,20 @@ export function anyText({ seed, numRuns }: { seed: number; numRuns: number }): n
       if (result.ok) {
         const t = result.value;
         assert.equal(t.data.length, t.rows * t.cols);
-        if (labelFirst) assert.ok(t.label!.every((v) => Number.isFinite(v)), input);
+        if (labelFirst)
+          assert.ok(
+            t.label!.every((v) => Number.isFinite(v)),
+            input,
+          );
       } else assert.match(result.error.message, /^gen\.csv: /);
       // The byte-level parser ends the same way: a table or a one-line error naming the file.
       const bytes = resultOrOneLineError(() => parseNumericCsvBytes(Buffer.from(text, 'utf8'), 'gen.csv', { header, labelFirst }), input);
       if (!bytes.ok) assert.match(bytes.error.message, /^gen\.csv: /);
-      else if (labelFirst) assert.ok(bytes.value.label!.every((v) => Number.isFinite(v)), input);
+      else if (labelFirst)
+        assert.ok(
+          bytes.value.label!.every((v) => Number.isFinite(v)),
+          input,
+        );
       assertFast(start, 2000, input);
     }),
     fcParams(seed, numRuns),

@@ -11,10 +11,20 @@ const LABEL: NumericCsvOptions = { labelFirst: true, header: false };
 const PREDICT: NumericCsvOptions = { labelFirst: false, header: true };
 
 /** The table, or the error's message. */
-function outcome(run: () => NumericTable): { table: { data: number[]; label?: number[]; rows: number; cols: number; columns?: readonly string[] } } | { error: string } {
+function outcome(
+  run: () => NumericTable,
+): { table: { data: number[]; label?: number[]; rows: number; cols: number; columns?: readonly string[] } } | { error: string } {
   try {
     const t = run();
-    return { table: { data: Array.from(t.data), ...(t.label ? { label: Array.from(t.label) } : {}), rows: t.rows, cols: t.cols, ...(t.columns ? { columns: t.columns } : {}) } };
+    return {
+      table: {
+        data: Array.from(t.data),
+        ...(t.label ? { label: Array.from(t.label) } : {}),
+        rows: t.rows,
+        cols: t.cols,
+        ...(t.columns ? { columns: t.columns } : {}),
+      },
+    };
   } catch (err) {
     return { error: `${(err as Error).name}: ${(err as Error).message}` };
   }
@@ -31,11 +41,38 @@ function sameAsText(text: string, options: NumericCsvOptions): void {
 
 describe('parseNumericCsvBytes', () => {
   it('reads plain, signed, exponent, padded and long numbers to the same doubles as Number()', () => {
-    const cells = ['8.5', '-73.94612997463612', '40.778846324497195', '0', '-0', '+3', '.5', '5.', '1e5', '1.5E-3', '-2e+2', '007', '0.000123',
-      '123456789012345678', '12345678901234567890123', '0.1234567890123456789012', '1e-30', '1e300', '0x1A', ' 12 ', '\t3\t', '9007199254740993', '4.35', '2.2250738585072014e-308'];
+    const cells = [
+      '8.5',
+      '-73.94612997463612',
+      '40.778846324497195',
+      '0',
+      '-0',
+      '+3',
+      '.5',
+      '5.',
+      '1e5',
+      '1.5E-3',
+      '-2e+2',
+      '007',
+      '0.000123',
+      '123456789012345678',
+      '12345678901234567890123',
+      '0.1234567890123456789012',
+      '1e-30',
+      '1e300',
+      '0x1A',
+      ' 12 ',
+      '\t3\t',
+      '9007199254740993',
+      '4.35',
+      '2.2250738585072014e-308',
+    ];
     const text = cells.map((c, i) => `${i},${c}`).join('\n');
     const t = parse(text, LABEL);
-    assert.deepEqual(Array.from(t.data), cells.map((c) => Number(c.trim())));
+    assert.deepEqual(
+      Array.from(t.data),
+      cells.map((c) => Number(c.trim())),
+    );
     assert.ok(Object.is(t.data[4], -0));
     sameAsText(text, LABEL);
   });
@@ -90,11 +127,18 @@ describe('parseNumericCsvBytes', () => {
       fc.stringMatching(/^[+-]?\d{0,21}(\.\d{0,21})?([eE][+-]?\d{0,3})?$/),
     );
     const odd = fc.constantFrom('', 'NaN', 'nan', 'abc', '-', '.', '1e', '0x1f', 'Infinity', '\u00a07\u00a0', ' ', '1,5', '"3"', '1.2.3', '--1', 'é');
-    const pad = (v: fc.Arbitrary<string>) => fc.tuple(v, fc.constantFrom('', ' ', '\t', '  '), fc.constantFrom('', ' ', '\r')).map(([x, before, after]) => `${before}${x}${after}`);
+    const pad = (v: fc.Arbitrary<string>) =>
+      fc.tuple(v, fc.constantFrom('', ' ', '\t', '  '), fc.constantFrom('', ' ', '\r')).map(([x, before, after]) => `${before}${x}${after}`);
     const blank = fc.constantFrom('', '  ', '\r');
     const files = (cell: fc.Arbitrary<string>, ragged: number) => {
-      const line = fc.oneof({ weight: 12, arbitrary: fc.array(cell, { minLength: 3, maxLength: 3 }).map((c) => c.join(',')) }, { weight: ragged, arbitrary: fc.array(cell, { minLength: 1, maxLength: 5 }).map((c) => c.join(',')) }, { weight: 1, arbitrary: blank });
-      return fc.tuple(fc.array(line, { minLength: 0, maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean()).map(([lines, eol, trailing]) => lines.join(eol) + (trailing ? eol : ''));
+      const line = fc.oneof(
+        { weight: 12, arbitrary: fc.array(cell, { minLength: 3, maxLength: 3 }).map((c) => c.join(',')) },
+        { weight: ragged, arbitrary: fc.array(cell, { minLength: 1, maxLength: 5 }).map((c) => c.join(',')) },
+        { weight: 1, arbitrary: blank },
+      );
+      return fc
+        .tuple(fc.array(line, { minLength: 0, maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+        .map(([lines, eol, trailing]) => lines.join(eol) + (trailing ? eol : ''));
     };
     const options = fc.record({ labelFirst: fc.boolean(), header: fc.boolean() });
     let read = 0;
@@ -103,8 +147,14 @@ describe('parseNumericCsvBytes', () => {
       if ('table' in outcome(() => parse(text, opts))) read++;
     };
     // Well-formed files (numbers of every form; missing feature cells), then messy ones.
-    fc.assert(fc.property(files(pad(fc.oneof({ weight: 20, arbitrary: number }, { weight: 1, arbitrary: fc.constantFrom('', 'NaN', 'nan') })), 0), options, check), { numRuns: 2000, seed: 42 });
-    fc.assert(fc.property(files(pad(fc.oneof({ weight: 8, arbitrary: number }, { weight: 1, arbitrary: odd })), 1), options, check), { numRuns: 2000, seed: 43 });
+    fc.assert(
+      fc.property(files(pad(fc.oneof({ weight: 20, arbitrary: number }, { weight: 1, arbitrary: fc.constantFrom('', 'NaN', 'nan') })), 0), options, check),
+      { numRuns: 2000, seed: 42 },
+    );
+    fc.assert(fc.property(files(pad(fc.oneof({ weight: 8, arbitrary: number }, { weight: 1, arbitrary: odd })), 1), options, check), {
+      numRuns: 2000,
+      seed: 43,
+    });
     assert.ok(read > 1000, `${read} files read without error`);
   });
 });

@@ -45,7 +45,11 @@ export function parseNumericCsvBytes(bytes: Uint8Array, file: string, options: N
       end = lineEnd(buf, pos);
     }
     if (pos >= n) return fail();
-    columns = utf8.decode(buf.subarray(pos, end)).replace(/\r$/, '').split(',').map((c) => c.trim());
+    columns = utf8
+      .decode(buf.subarray(pos, end))
+      .replace(/\r$/, '')
+      .split(',')
+      .map((c) => c.trim());
     pos = end + 1;
   }
   // The first data row gives the width; the line count bounds the rows.
@@ -224,7 +228,9 @@ export function parseNumericCsv(text: string, file: string, options: NumericCsvO
   if (options.header) {
     while (first < lines.length && lines[first]!.trim() === '') first++;
     if (first >= lines.length) throw new InvalidArgumentError(`${file}: the file is empty`);
-    columns = lines[first]!.replace(/\r$/, '').split(',').map((c) => c.trim());
+    columns = lines[first]!.replace(/\r$/, '')
+      .split(',')
+      .map((c) => c.trim());
     first++;
   }
   let width = -1;

@@ -32,7 +32,9 @@ describe('FileMatrixReader (Parquet)', () => {
     const csv = path.join(dir, 'm.csv');
     const parquet = path.join(dir, 'm.parquet');
     await writeFile(csv, '8.5,1,40.778846324497195,-73.9\n7.25,2,,-74.00204502884603\n12,1,40.5,-73.5\n');
-    await duck(`COPY (SELECT * FROM read_csv('${csv}', header = false, columns = {'fare': 'DOUBLE', 'passengers': 'INTEGER', 'lat': 'DOUBLE', 'lon': 'DOUBLE'})) TO '${parquet}' (FORMAT parquet)`);
+    await duck(
+      `COPY (SELECT * FROM read_csv('${csv}', header = false, columns = {'fare': 'DOUBLE', 'passengers': 'INTEGER', 'lat': 'DOUBLE', 'lon': 'DOUBLE'})) TO '${parquet}' (FORMAT parquet)`,
+    );
     const reader = new FileMatrixReader();
     const fromCsv = await reader.read(csv, { labelFirst: true, header: false });
     const fromParquet = await reader.read(parquet, { labelFirst: true, header: false });
@@ -52,11 +54,20 @@ describe('FileMatrixReader (Parquet)', () => {
     await duck(`COPY (SELECT 1.5 AS y, 'a' AS name) TO '${text}' (FORMAT parquet)`);
     await duck(`COPY (SELECT * FROM (VALUES (1.0, 2.0), (NULL, 3.0)) t(y, x)) TO '${nullLabel}' (FORMAT parquet)`);
     const reader = new FileMatrixReader();
-    await assert.rejects(reader.read(text, { labelFirst: true, header: false }), { code: 'invalid_argument', message: `${text}: column 'name' is VARCHAR, not numeric` });
-    await assert.rejects(reader.read(nullLabel, { labelFirst: true, header: false }), { code: 'invalid_argument', message: `${nullLabel}: row 2: the label (first column, 'y') is missing` });
+    await assert.rejects(reader.read(text, { labelFirst: true, header: false }), {
+      code: 'invalid_argument',
+      message: `${text}: column 'name' is VARCHAR, not numeric`,
+    });
+    await assert.rejects(reader.read(nullLabel, { labelFirst: true, header: false }), {
+      code: 'invalid_argument',
+      message: `${nullLabel}: row 2: the label (first column, 'y') is missing`,
+    });
     await assert.rejects(reader.read(path.join(dir, 'absent.parquet'), { labelFirst: true, header: false }), { code: 'not_found' });
     const notParquet = path.join(dir, 'bad.parquet');
     await writeFile(notParquet, 'not parquet');
-    await assert.rejects(reader.read(notParquet, { labelFirst: true, header: false }), { code: 'invalid_argument', message: /bad\.parquet: cannot read the Parquet file/ });
+    await assert.rejects(reader.read(notParquet, { labelFirst: true, header: false }), {
+      code: 'invalid_argument',
+      message: /bad\.parquet: cannot read the Parquet file/,
+    });
   });
 });

@@ -27,7 +27,9 @@ export class ParquetMatrixReader implements MatrixReader {
       let described: { name: string; type: string }[];
       let rows: number;
       try {
-        described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjects().map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+        described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`))
+          .getRowObjects()
+          .map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
         rows = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM ${source}`)).getRowObjects()[0]!['n']);
       } catch (err) {
         throw cannot(err);

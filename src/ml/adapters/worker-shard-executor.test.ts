@@ -23,7 +23,10 @@ async function withWorkers(set: TrainingSet, hp: Record<string, string>, threads
     assert.equal(await WorkerShardExecutor.whenPrestarted(), true);
   }
   let executor: WorkerShardExecutor | undefined;
-  const { model, report } = await train(set, parseHyperparameters(hp), { threads, shardExecutor: (m, c) => (executor = new WorkerShardExecutor(m, c, threads, options)) });
+  const { model, report } = await train(set, parseHyperparameters(hp), {
+    threads,
+    shardExecutor: (m, c) => (executor = new WorkerShardExecutor(m, c, threads, options)),
+  });
   return { json: modelToXgboostJson(model), report, executor: executor! };
 }
 
@@ -76,7 +79,10 @@ describe('WorkerShardExecutor', () => {
       const disturbed = await withWorkers(set, HP, 2, { stallTimeoutMs: 200, logger: recordingLogger(lines), fault: { afterClaims: 8, kind } });
       assert.equal(disturbed.executor.workersLost, 1);
       assert.equal(disturbed.report.workersLost, 1);
-      assert.ok(lines.some((l) => l.level === 'warn' && l.msg === 'histogram worker lost, running its rows in this thread'), JSON.stringify(lines));
+      assert.ok(
+        lines.some((l) => l.level === 'warn' && l.msg === 'histogram worker lost, running its rows in this thread'),
+        JSON.stringify(lines),
+      );
       // Its shard's operations of the tree are run again here, the histograms summed in the same order: the same trees.
       assert.equal(disturbed.json, undisturbed.json);
       assert.deepEqual(disturbed.report.rounds, undisturbed.report.rounds);

@@ -185,7 +185,8 @@ export class WorkerShardExecutor implements ShardExecutor {
   }
 
   attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec): void {
-    if (!(memory.buffer instanceof SharedArrayBuffer) || !(plan.ints.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerShardExecutor: the kernel memory and plan must be shared');
+    if (!(memory.buffer instanceof SharedArrayBuffer) || !(plan.ints.buffer instanceof SharedArrayBuffer))
+      throw new Error('WorkerShardExecutor: the kernel memory and plan must be shared');
     if (plan.shards !== this.shards) throw new Error('WorkerShardExecutor: the plan has another shard count');
     this.memory = memory;
     this.plan = plan;

@@ -52,7 +52,9 @@ describe('histogram kernels', () => {
       const kernels = new MemoryHistogramKernels(memory, slots);
       const js = new HistogramKernels(slots, cols);
       // Feature sets as colsample_bytree draws them: a new one per tree.
-      const sets = Array.from({ length: 3 * KERNEL_CACHE_SIZE }, (_, k) => Int32Array.from({ length: cols }, (_, f) => f).filter((f) => ((k + 1) >> f) % 2 === 1 || f === 9));
+      const sets = Array.from({ length: 3 * KERNEL_CACHE_SIZE }, (_, k) =>
+        Int32Array.from({ length: cols }, (_, f) => f).filter((f) => ((k + 1) >> f) % 2 === 1 || f === 9),
+      );
       const first = new Float64Array(length);
       kernels.get(sets[0]!)(0, rows, first);
       for (const set of sets) {

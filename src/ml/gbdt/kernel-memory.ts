@@ -115,7 +115,19 @@ export class KernelMemory {
     const pages = Math.max(1, Math.ceil(at / PAGE));
     const wasmMemory = useWasm && at <= MAX_WASM_BYTES ? createMemory(pages, shared) : undefined;
     const buffer = wasmMemory?.buffer ?? (shared ? new SharedArrayBuffer(at) : new ArrayBuffer(at));
-    const memory = new KernelMemory({ buffer, wasmMemory, pages, shared, layout, wide: matrix.bins instanceof Uint16Array, rows: n, cols: matrix.cols, maxCode, histLength, histCount });
+    const memory = new KernelMemory({
+      buffer,
+      wasmMemory,
+      pages,
+      shared,
+      layout,
+      wide: matrix.bins instanceof Uint16Array,
+      rows: n,
+      cols: matrix.cols,
+      maxCode,
+      histLength,
+      histCount,
+    });
     memory.bins.set(matrix.bins);
     memory.byRow.set(matrix.byRow);
     return memory;

@@ -23,7 +23,10 @@ describe('quantile cuts and binning', () => {
     const m = binMatrix(data, rows, 1, cuts);
     const counts = new Array(cuts.values.length).fill(0);
     for (const b of m.bins) counts[b]++;
-    assert.ok(counts.every((c) => Math.abs(c - rows / 16) <= rows / 16 + 1), counts.join(','));
+    assert.ok(
+      counts.every((c) => Math.abs(c - rows / 16) <= rows / 16 + 1),
+      counts.join(','),
+    );
   });
 
   it('compares in float32 like XGBoost: a value just below a cut in float64 but equal in float32 is not below it', () => {

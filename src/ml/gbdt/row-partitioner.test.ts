@@ -34,12 +34,23 @@ describe('RowPartitioner', () => {
         const mid = partitioner.partition(1, 10, true, 100, 2900, 50);
         const left = Array.from(rowIndex.subarray(100, mid));
         const right = Array.from(rowIndex.subarray(mid, 2900));
-        assert.deepEqual([...left].sort((a, b) => a - b), left, 'left part keeps row order');
-        assert.deepEqual([...right].sort((a, b) => a - b), right, 'right part keeps row order');
+        assert.deepEqual(
+          [...left].sort((a, b) => a - b),
+          left,
+          'left part keeps row order',
+        );
+        assert.deepEqual(
+          [...right].sort((a, b) => a - b),
+          right,
+          'right part keeps row order',
+        );
         const cut = cuts.values[cuts.offsets[1]! + 10]!; // x < cut: bins 0..10
         for (const row of left) assert.ok(Number.isNaN(data[row * 2 + 1]!) || data[row * 2 + 1]! < cut);
         for (const row of right) assert.ok(data[row * 2 + 1]! >= cut);
-        assert.deepEqual(Array.from(rowIndex.subarray(0, 100)), Array.from({ length: 100 }, (_, i) => i));
+        assert.deepEqual(
+          Array.from(rowIndex.subarray(0, 100)),
+          Array.from({ length: 100 }, (_, i) => i),
+        );
         // The scratch array is used from the position given only.
         assert.ok(scratch.subarray(0, 50).every((x) => x === 7) && scratch.subarray(2850).every((x) => x === 7));
         // Missing values go right when defaultLeft is false; bin -1: only missing values go left.
@@ -73,7 +84,10 @@ describe('RowPartitioner', () => {
       assert.deepEqual([memory.sums[6], memory.sums[7]], [g, h]);
       const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
       assert.ok(ascending(rows.slice(0, k)) && ascending(rows.slice(k)));
-      assert.deepEqual([...rows].sort((a, b) => a - b), Array.from({ length: 2000 }, (_, i) => 500 + i));
+      assert.deepEqual(
+        [...rows].sort((a, b) => a - b),
+        Array.from({ length: 2000 }, (_, i) => 500 + i),
+      );
       assert.ok(Math.abs(k / rows.length - 0.8) < 0.04, `sampled ${k} of ${rows.length}`);
       assert.equal(partitioner.sampleRange(0, 100, 0, 7, 0, 0), 0);
       return { k, rows };

@@ -246,7 +246,10 @@ export class TreeGrower {
       I[H.table] = table;
       I[H.buildTable] = 1 - table;
       const per = this.executor.tasksPerOp;
-      const owners = assignOwners(builds.map((b) => b.size), shards);
+      const owners = assignOwners(
+        builds.map((b) => b.size),
+        shards,
+      );
       for (let first = 0; first === 0 || first < builds.length; first += per) {
         const part = builds.slice(first, first + per);
         part.forEach((b, i) => {

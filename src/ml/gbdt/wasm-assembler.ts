@@ -103,7 +103,14 @@ export function assembleModule(funcs: readonly WasmFunction[], pages: number, sh
     }),
   );
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, imports),
     ...section(3, functions),

@@ -28,13 +28,36 @@ const NAMES = ['fare_amount', 'passenger_count', 'trip_seconds', 'vendor_id', 'p
 const cellArb = fc.oneof(
   fc.integer({ min: -10, max: 100 }).map(String),
   fc.double({ noDefaultInfinity: true, noNaN: true }).map(String),
-  fc.constantFrom('', ' ', 'NaN', 'inf', '-Infinity', '1e308', '-1e308', '1e999', '0x10', 'VTS', 'CMT', 'Astoria', '"quoted, with comma"', '"unterminated', 'a"b', '"multi\nline"', 'é', '\u0000', 'NULL'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'NaN',
+    'inf',
+    '-Infinity',
+    '1e308',
+    '-1e308',
+    '1e999',
+    '0x10',
+    'VTS',
+    'CMT',
+    'Astoria',
+    '"quoted, with comma"',
+    '"unterminated',
+    'a"b',
+    '"multi\nline"',
+    'é',
+    '\u0000',
+    'NULL',
+  ),
   fc.string({ maxLength: 8 }),
 );
 const headerArb = fc.oneof(
   fc.constant(NAMES),
   fc.shuffledSubarray(NAMES).map((n) => [...n, 'tip_amount']),
-  fc.array(fc.oneof(fc.constantFrom(...NAMES), fc.constantFrom('', ' ', 'a b', '"q"', 'x,y', 'dup', 'dup', '_c0', 'column0'), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 7 }),
+  fc.array(fc.oneof(fc.constantFrom(...NAMES), fc.constantFrom('', ' ', 'a b', '"q"', 'x,y', 'dup', 'dup', '_c0', 'column0'), fc.string({ maxLength: 6 })), {
+    minLength: 1,
+    maxLength: 7,
+  }),
 );
 const csvArb = fc
   .record({
@@ -53,7 +76,10 @@ const csvArb = fc
 const mutatedCsvArb = (base: string) =>
   fc
     .record({
-      edits: fc.array(fc.record({ at: fc.nat(), len: fc.nat({ max: 12 }), insert: fc.constantFrom('', '"', ',', '\n', '\r', ',,', '\u0000', '1e999', 'abc', '-1e308') }), { minLength: 1, maxLength: 5 }),
+      edits: fc.array(
+        fc.record({ at: fc.nat(), len: fc.nat({ max: 12 }), insert: fc.constantFrom('', '"', ',', '\n', '\r', ',,', '\u0000', '1e999', 'abc', '-1e308') }),
+        { minLength: 1, maxLength: 5 },
+      ),
       cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 4 }),
       header: fc.boolean(),
     })
@@ -67,8 +93,15 @@ const mutatedCsvArb = (base: string) =>
     });
 
 export async function datasets({ seed, numRuns }: { seed: number; numRuns: number }): Promise<number> {
-  const [statistics, constraints, base] = await Promise.all([fixture('statistics-service.json'), fixture('constraints-service.json'), fixture('service-dataset.csv')]);
-  const texts = new Map([['statistics.json', statistics], ['constraints.json', constraints]]);
+  const [statistics, constraints, base] = await Promise.all([
+    fixture('statistics-service.json'),
+    fixture('constraints-service.json'),
+    fixture('service-dataset.csv'),
+  ]);
+  const texts = new Map([
+    ['statistics.json', statistics],
+    ['constraints.json', constraints],
+  ]);
   const staged = { dir: '', uri: '', open: async () => ({ write: async () => {} }), localPath: async () => '', commit: async () => [], abort: async () => {} };
   const files = { readText: async (f: string) => texts.get(f), writeText: async () => {}, stage: async () => staged };
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger: noopLogger });
@@ -83,7 +116,10 @@ export async function datasets({ seed, numRuns }: { seed: number; numRuns: numbe
         const input = JSON.stringify({ header, text });
         reportInput(input);
         const start = performance.now();
-        const outcome = await resultOrOneLineErrorAsync(() => service.analyze({ statistics: 'statistics.json', constraints: 'constraints.json', dataset: file, header, out: 'out', report: 'report.html' }), input);
+        const outcome = await resultOrOneLineErrorAsync(
+          () => service.analyze({ statistics: 'statistics.json', constraints: 'constraints.json', dataset: file, header, out: 'out', report: 'report.html' }),
+          input,
+        );
         if (outcome.ok) {
           const r = outcome.value;
           assert.ok(['Completed', 'CompletedWithViolations', 'Failed'].includes(r.status), r.status);

@@ -83,7 +83,12 @@ export class ChildProcessJobLauncher implements JobLauncher {
       };
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(program!, rest, { cwd: spec.cwd, env: { ...env, ...spec.env, DRIFTLINE_PARENT_PID: String(process.pid) }, stdio: ['ignore', log, log], detached: true });
+        child = spawn(program!, rest, {
+          cwd: spec.cwd,
+          env: { ...env, ...spec.env, DRIFTLINE_PARENT_PID: String(process.pid) },
+          stdio: ['ignore', log, log],
+          detached: true,
+        });
       } catch (err) {
         done({ status: 'Failed', exitCode: null, failureReason: `cannot start '${program}': ${(err as Error).message}` });
         return;
@@ -113,7 +118,13 @@ export class ChildProcessJobLauncher implements JobLauncher {
         // Whatever the job started and left behind in its group goes with it.
         if (pgid !== undefined) signalGroup(pgid, 'SIGKILL');
         if (stopped) return done({ status: 'Stopped', exitCode: code });
-        if (timedOut) return done({ status: 'Failed', exitCode: code, timedOut: true, failureReason: `job exceeded its time limit of ${Math.round(spec.timeoutMs! / 1000)} s (MaxRuntimeInSeconds)` });
+        if (timedOut)
+          return done({
+            status: 'Failed',
+            exitCode: code,
+            timedOut: true,
+            failureReason: `job exceeded its time limit of ${Math.round(spec.timeoutMs! / 1000)} s (MaxRuntimeInSeconds)`,
+          });
         if (code === 0) return done({ status: 'Completed', exitCode: 0 });
         const tail = lastLine(spec.logFile);
         done({ status: 'Failed', exitCode: code, failureReason: `${code === null ? `killed by ${sig}` : `exit code ${code}`}${tail ? `: ${tail}` : ''}` });
@@ -160,7 +171,10 @@ function readPidFile(cwd: string): PidFile | undefined {
 function lastLine(file: string): string | undefined {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('{"') && !/^Node\.js v\d/.test(l) && !l.startsWith('at '));
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('{"') && !/^Node\.js v\d/.test(l) && !l.startsWith('at '));
     const error = lines.find((l) => /^([A-Za-z]*Error|Error)(\s*\[[A-Z_]+\])?:/.test(l));
     return (error ?? lines.at(-1))?.slice(0, 500);
   } catch {

@@ -104,10 +104,19 @@ export class FakeJobLauncher implements JobLauncher {
     const outcome: JobOutcome = stopped
       ? { status: 'Stopped', exitCode: null }
       : timedOut
-        ? { status: 'Failed', exitCode: null, timedOut: true, failureReason: `job exceeded its time limit of ${Math.round(spec.timeoutMs! / 1000)} s (MaxRuntimeInSeconds)` }
+        ? {
+            status: 'Failed',
+            exitCode: null,
+            timedOut: true,
+            failureReason: `job exceeded its time limit of ${Math.round(spec.timeoutMs! / 1000)} s (MaxRuntimeInSeconds)`,
+          }
         : code === 0
           ? { status: 'Completed', exitCode: 0 }
-          : { status: 'Failed', exitCode: code === 'killed' ? null : code, failureReason: `exit code ${code}${lastLine(await this.workspace.readLocal(spec.logFile))}` };
+          : {
+              status: 'Failed',
+              exitCode: code === 'killed' ? null : code,
+              failureReason: `exit code ${code}${lastLine(await this.workspace.readLocal(spec.logFile))}`,
+            };
     this.events.push(`end ${spec.name} ${outcome.status}`);
     return outcome;
   }

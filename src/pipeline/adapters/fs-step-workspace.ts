@@ -111,7 +111,8 @@ export class FsStepWorkspace implements StepWorkspace {
 
   async upload(dir: string, uri: string): Promise<{ files: number; bytes: number }> {
     const key = this.keyOf(uri);
-    if (key === undefined || key === '') throw new InvalidArgumentError(`output location '${uri}' is not inside the artifact store (${this.artifacts.rootUri})`);
+    if (key === undefined || key === '')
+      throw new InvalidArgumentError(`output location '${uri}' is not inside the artifact store (${this.artifacts.rootUri})`);
     const old = await this.artifacts.list(`${key}/`);
     const local = await this.files(dir);
     let bytes = 0;

@@ -67,7 +67,19 @@ describe('ChildProcessJobLauncher: process groups', () => {
     const pidFile = path.join(dir, 'grandchild.pid');
     const stop = new AbortController();
     const run = launcher().run(
-      { name: 'g', kind: 'command', command: [process.execPath, '-e', `const c=require('child_process').spawn('sleep',['600'],{stdio:'ignore'});require('fs').writeFileSync(${JSON.stringify(pidFile)},String(c.pid));setInterval(()=>{},1000)`], args: [], env: {}, cwd: dir, logFile: path.join(dir, 'log') },
+      {
+        name: 'g',
+        kind: 'command',
+        command: [
+          process.execPath,
+          '-e',
+          `const c=require('child_process').spawn('sleep',['600'],{stdio:'ignore'});require('fs').writeFileSync(${JSON.stringify(pidFile)},String(c.pid));setInterval(()=>{},1000)`,
+        ],
+        args: [],
+        env: {},
+        cwd: dir,
+        logFile: path.join(dir, 'log'),
+      },
       stop.signal,
     );
     while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));

@@ -62,7 +62,8 @@ export class MemoryStepWorkspace implements StepWorkspace {
 
   private localPath(uri: string): string {
     if (uri.startsWith('file://')) return decodeURIComponent(uri.slice('file://'.length));
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw new InvalidArgumentError(`'${uri}' is neither in the artifact store (${this.artifacts.rootUri}) nor a local path`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
+      throw new InvalidArgumentError(`'${uri}' is neither in the artifact store (${this.artifacts.rootUri}) nor a local path`);
     return path.posix.resolve('/', uri);
   }
 
@@ -76,7 +77,14 @@ export class MemoryStepWorkspace implements StepWorkspace {
     const local = this.localPath(uri).replace(/\/+$/, '');
     if (this.local.has(local)) return [{ rel: path.posix.basename(local), file: local }];
     return [...this.local.keys()]
-      .filter((f) => f.startsWith(`${local}/`) && !f.slice(local.length + 1).split('/').some((s) => s.startsWith('.')))
+      .filter(
+        (f) =>
+          f.startsWith(`${local}/`) &&
+          !f
+            .slice(local.length + 1)
+            .split('/')
+            .some((s) => s.startsWith('.')),
+      )
       .sort()
       .map((f) => ({ rel: f.slice(local.length + 1), file: f }));
   }
@@ -99,7 +107,8 @@ export class MemoryStepWorkspace implements StepWorkspace {
 
   async upload(dir: string, uri: string): Promise<{ files: number; bytes: number }> {
     const key = this.keyOf(uri);
-    if (key === undefined || key === '') throw new InvalidArgumentError(`output location '${uri}' is not inside the artifact store (${this.artifacts.rootUri})`);
+    if (key === undefined || key === '')
+      throw new InvalidArgumentError(`output location '${uri}' is not inside the artifact store (${this.artifacts.rootUri})`);
     const old = await this.artifacts.list(`${key}/`);
     const local = await this.files(dir);
     const written = new Set<string>();

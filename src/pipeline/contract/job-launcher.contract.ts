@@ -23,7 +23,12 @@ export interface LauncherUnderTest {
 /** The behaviour every JobLauncher adapter must show. */
 export function describeJobLauncherContract(name: string, make: () => Promise<LauncherUnderTest>): void {
   describe(`JobLauncher contract: ${name}`, () => {
-    const specOf = async (u: LauncherUnderTest, jobName: string, job: Pick<JobSpec, 'kind' | 'processor' | 'command'>, extra: Partial<JobSpec> = {}): Promise<JobSpec> => {
+    const specOf = async (
+      u: LauncherUnderTest,
+      jobName: string,
+      job: Pick<JobSpec, 'kind' | 'processor' | 'command'>,
+      extra: Partial<JobSpec> = {},
+    ): Promise<JobSpec> => {
       const cwd = await u.workspace.createJobFolder(jobName);
       await u.workspace.ensureDir(path.join(cwd, 'out'));
       await u.workspace.writeLocal(path.join(cwd, JOB_LOG_FILE), '');

@@ -50,12 +50,21 @@ export function describeDatasetStoreContract(name: string, makeStore: () => Prom
       const store = await makeStore();
       for (let i = 1; i <= 5; i++) await store.create(aDataset(`ds_${i}`, i * 10));
       const first = await store.list({ limit: 2 });
-      assert.deepEqual(first.items.map((d) => d.id), ['ds_5', 'ds_4']);
+      assert.deepEqual(
+        first.items.map((d) => d.id),
+        ['ds_5', 'ds_4'],
+      );
       assert.ok(first.nextPageToken);
       const second = await store.list({ limit: 2, pageToken: first.nextPageToken });
-      assert.deepEqual(second.items.map((d) => d.id), ['ds_3', 'ds_2']);
+      assert.deepEqual(
+        second.items.map((d) => d.id),
+        ['ds_3', 'ds_2'],
+      );
       const third = await store.list({ limit: 2, pageToken: second.nextPageToken });
-      assert.deepEqual(third.items.map((d) => d.id), ['ds_1']);
+      assert.deepEqual(
+        third.items.map((d) => d.id),
+        ['ds_1'],
+      );
       assert.equal(third.nextPageToken, undefined);
       assert.equal(third.items[0]!.files.length, 2);
     });

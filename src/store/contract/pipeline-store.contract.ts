@@ -48,13 +48,25 @@ export function describePipelineStoreContract(name: string, makeStore: () => Pro
       const v2 = await store.upsertPipeline({ name: 'p', arn: 'arn:p', description: 'two', definition: def(['A', 'B']), now: 2 });
       assert.equal(v1.latestVersion, 1);
       assert.equal(v2.latestVersion, 2);
-      assert.deepEqual(v2.definition.Steps.map((s) => s.Name), ['A', 'B']);
+      assert.deepEqual(
+        v2.definition.Steps.map((s) => s.Name),
+        ['A', 'B'],
+      );
       assert.equal(v2.createdAt, 1);
       assert.equal(v2.updatedAt, 2);
-      assert.deepEqual((await store.listPipelineVersions('p')).map((v) => [v.version, v.definition.Steps.length]), [[1, 1], [2, 2]]);
+      assert.deepEqual(
+        (await store.listPipelineVersions('p')).map((v) => [v.version, v.definition.Steps.length]),
+        [
+          [1, 1],
+          [2, 2],
+        ],
+      );
       assert.deepEqual((await store.getPipelineVersion('p', 1)).definition, def(['A']));
       await assert.rejects(store.getPipelineVersion('p', 3), { code: 'not_found' });
-      assert.deepEqual((await store.listPipelines()).items.map((p) => p.name), ['p']);
+      assert.deepEqual(
+        (await store.listPipelines()).items.map((p) => p.name),
+        ['p'],
+      );
     });
 
     it('stores executions, lists them newest first with filters, and updates them compare-and-set', async () => {
@@ -64,17 +76,33 @@ export function describePipelineStoreContract(name: string, makeStore: () => Pro
       await store.createExecution(execution('e2', 200, { status: 'Failed', failureReason: 'boom', endedAt: 250 }));
       await assert.rejects(store.createExecution(execution('e1', 300)), { code: 'already_exists' });
       assert.deepEqual(await store.getExecution('e2'), execution('e2', 200, { status: 'Failed', failureReason: 'boom', endedAt: 250 }));
-      assert.deepEqual((await store.listExecutions({})).items.map((e) => e.id), ['e2', 'e1']);
-      assert.deepEqual((await store.listExecutions({ status: 'Executing' })).items.map((e) => e.id), ['e1']);
+      assert.deepEqual(
+        (await store.listExecutions({})).items.map((e) => e.id),
+        ['e2', 'e1'],
+      );
+      assert.deepEqual(
+        (await store.listExecutions({ status: 'Executing' })).items.map((e) => e.id),
+        ['e1'],
+      );
       assert.deepEqual((await store.listExecutions({ pipelineName: 'other' })).items, []);
       const page = await store.listExecutions({}, { limit: 1 });
-      assert.deepEqual(page.items.map((e) => e.id), ['e2']);
-      assert.deepEqual((await store.listExecutions({}, { limit: 1, pageToken: page.nextPageToken! })).items.map((e) => e.id), ['e1']);
+      assert.deepEqual(
+        page.items.map((e) => e.id),
+        ['e2'],
+      );
+      assert.deepEqual(
+        (await store.listExecutions({}, { limit: 1, pageToken: page.nextPageToken! })).items.map((e) => e.id),
+        ['e1'],
+      );
 
       assert.equal(await store.updateExecution('e1', { owner: 'host:2' }, { owner: 'host:9' }), undefined, 'wrong owner: no change');
       assert.equal((await store.getExecution('e1')).owner, 'host:1');
       assert.equal(await store.updateExecution('e1', { status: 'Stopped' }, { statuses: ['Failed'] }), undefined, 'wrong status: no change');
-      const claimed = await store.updateExecution('e1', { owner: 'host:2', heartbeatAt: 500, stopRequested: true }, { owner: 'host:1', statuses: ['Executing'] });
+      const claimed = await store.updateExecution(
+        'e1',
+        { owner: 'host:2', heartbeatAt: 500, stopRequested: true },
+        { owner: 'host:1', statuses: ['Executing'] },
+      );
       assert.equal(claimed?.owner, 'host:2');
       assert.equal(claimed?.stopRequested, true);
       const cleared = await store.updateExecution('e2', { status: 'Executing', clearFailure: true, clearEnd: true });
@@ -93,14 +121,23 @@ export function describePipelineStoreContract(name: string, makeStore: () => Pro
       await store.putStep(step('e1', 'B', { status: 'Failed', cacheKey: 'k2', failureReason: 'bad' }));
       await store.putStep(step('e2', 'A', { endedAt: 2000, cacheHit: { sourceExecutionArn: 'arn:e1', sourceExecutionId: 'e1' } }));
       const steps = await store.listSteps('e1');
-      assert.deepEqual(steps.map((s) => [s.name, s.status]), [['A', 'Succeeded'], ['B', 'Failed']]);
+      assert.deepEqual(
+        steps.map((s) => [s.name, s.status]),
+        [
+          ['A', 'Succeeded'],
+          ['B', 'Failed'],
+        ],
+      );
       assert.deepEqual(steps[0], step('e1', 'A', { endedAt: 1000 }));
       assert.equal((await store.findCacheHit('p', 'k1', 0))?.executionId, 'e1', 'the original, not the cache hit');
       assert.equal(await store.findCacheHit('p', 'k1', 1001), undefined, 'expired');
       assert.equal(await store.findCacheHit('p', 'k2', 0), undefined, 'failed steps are never reused');
       assert.equal(await store.findCacheHit('other', 'k1', 0), undefined, 'other pipelines are not searched');
       await store.deleteStep('e1', 'B');
-      assert.deepEqual((await store.listSteps('e1')).map((s) => s.name), ['A']);
+      assert.deepEqual(
+        (await store.listSteps('e1')).map((s) => s.name),
+        ['A'],
+      );
       await assert.rejects(store.putStep(step('nope', 'A')), { code: 'not_found' });
     });
 
@@ -111,7 +148,7 @@ export function describePipelineStoreContract(name: string, makeStore: () => Pro
       await store.putStep(step('e1', 'A', { status: 'Executing' }), { owner: 'old' });
       const claimed = await store.updateExecution('e1', { owner: 'new' }, { owner: 'old' });
       assert.equal(claimed?.owner, 'new');
-      assert.equal(await store.updateExecution('e1', { heartbeatAt: 5 }, { owner: 'old' }), undefined, 'the old owner\'s heartbeat is refused');
+      assert.equal(await store.updateExecution('e1', { heartbeatAt: 5 }, { owner: 'old' }), undefined, "the old owner's heartbeat is refused");
       await assert.rejects(store.putStep(step('e1', 'A', { status: 'Succeeded' }), { owner: 'old' }), { code: 'conflict' });
       assert.equal((await store.listSteps('e1'))[0]?.status, 'Executing', 'the stale owner wrote nothing');
       await store.putStep(step('e1', 'A', { status: 'Succeeded' }), { owner: 'new' });

@@ -75,9 +75,15 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       const store = await makeStore();
       for (const n of ['c', 'a', 'e', 'b', 'd']) await store.createGroup(aGroup(n));
       const first = await store.listGroups({ limit: 3 });
-      assert.deepEqual(first.items.map((g) => g.name), ['a', 'b', 'c']);
+      assert.deepEqual(
+        first.items.map((g) => g.name),
+        ['a', 'b', 'c'],
+      );
       const second = await store.listGroups({ limit: 3, pageToken: first.nextPageToken });
-      assert.deepEqual(second.items.map((g) => g.name), ['d', 'e']);
+      assert.deepEqual(
+        second.items.map((g) => g.name),
+        ['d', 'e'],
+      );
       assert.equal(second.nextPageToken, undefined);
     });
 
@@ -107,18 +113,33 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       const store = await makeStore();
       await store.createGroup(aGroup('taxi'));
       const results = await Promise.all(Array.from({ length: 20 }, () => store.insertNextVersion('taxi', build('taxi'))));
-      assert.deepEqual(results.map((r) => r.modelPackage.version).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(
+        results.map((r) => r.modelPackage.version).sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
       const all = await store.listVersions('taxi', { limit: 100 });
-      assert.deepEqual(all.items.map((p) => p.version), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(
+        all.items.map((p) => p.version),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
     });
 
     it('gives 20 concurrent ModelRegistry.register calls on a new group versions exactly 1..20', async () => {
       const store = await makeStore();
-      const registry = new ModelRegistry({ store, events: new InProcessEventBus(noopLogger), clock: new ManualClock(0), ids: (p) => `${p}_x`, logger: noopLogger });
+      const registry = new ModelRegistry({
+        store,
+        events: new InProcessEventBus(noopLogger),
+        clock: new ManualClock(0),
+        ids: (p) => `${p}_x`,
+        logger: noopLogger,
+      });
       const packages = await Promise.all(
         Array.from({ length: 20 }, (_, i) => registry.register({ group: 'fresh', modelDataUrl: `file:///m${i}.json`, modelSha256: 'a'.repeat(64) })),
       );
-      assert.deepEqual(packages.map((p) => p.version).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(
+        packages.map((p) => p.version).sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
       assert.equal((await store.listGroups()).items.length, 1);
     });
 
@@ -146,15 +167,30 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       await store.createGroup(aGroup('taxi'));
       const statuses: ApprovalStatus[] = ['Approved', 'Rejected', 'Approved', 'PendingManualApproval', 'Approved', 'Approved'];
       for (const s of statuses) await store.insertNextVersion('taxi', build('taxi', s));
-      assert.deepEqual((await store.listVersions('taxi')).items.map((p) => p.version), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        (await store.listVersions('taxi')).items.map((p) => p.version),
+        [1, 2, 3, 4, 5, 6],
+      );
       const approvedDesc = await store.listVersions('taxi', { approvalStatus: 'Approved', order: 'desc', limit: 3 });
-      assert.deepEqual(approvedDesc.items.map((p) => p.version), [6, 5, 3]);
+      assert.deepEqual(
+        approvedDesc.items.map((p) => p.version),
+        [6, 5, 3],
+      );
       assert.ok(approvedDesc.nextPageToken);
       const rest = await store.listVersions('taxi', { approvalStatus: 'Approved', order: 'desc', limit: 3, pageToken: approvedDesc.nextPageToken });
-      assert.deepEqual(rest.items.map((p) => p.version), [1]);
+      assert.deepEqual(
+        rest.items.map((p) => p.version),
+        [1],
+      );
       assert.equal(rest.nextPageToken, undefined);
-      assert.deepEqual((await store.listVersions('taxi', { approvalStatus: 'Rejected', order: 'asc' })).items.map((p) => p.version), [2]);
-      assert.deepEqual((await store.listVersions('taxi', { limit: 2, order: 'asc' })).items.map((p) => p.version), [1, 2]);
+      assert.deepEqual(
+        (await store.listVersions('taxi', { approvalStatus: 'Rejected', order: 'asc' })).items.map((p) => p.version),
+        [2],
+      );
+      assert.deepEqual(
+        (await store.listVersions('taxi', { limit: 2, order: 'asc' })).items.map((p) => p.version),
+        [1, 2],
+      );
       await assert.rejects(store.listVersions('ghost'), { code: 'not_found' });
     });
 
@@ -175,10 +211,16 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       assert.deepEqual(await store.getVersion('taxi', 1), expected);
       const rejected = await store.updateApproval('taxi', 1, { status: 'Rejected', by: 'bob', at: 6000 });
       assert.deepEqual(rejected.approval, { by: 'bob', at: 6000 });
-      assert.deepEqual(rejected.approvalHistory.map((c) => c.status), ['PendingManualApproval', 'Approved', 'Rejected']);
+      assert.deepEqual(
+        rejected.approvalHistory.map((c) => c.status),
+        ['PendingManualApproval', 'Approved', 'Rejected'],
+      );
       assert.deepEqual(await store.getVersion('taxi', 1), rejected);
       assert.equal((await store.listVersions('taxi', { approvalStatus: 'Rejected' })).items.length, 1);
-      await assert.rejects(store.updateApproval('taxi', 2, { status: 'Approved', by: 'a', at: 1 }), { code: 'not_found', message: "model package 'taxi/2' not found" });
+      await assert.rejects(store.updateApproval('taxi', 2, { status: 'Approved', by: 'a', at: 1 }), {
+        code: 'not_found',
+        message: "model package 'taxi/2' not found",
+      });
     });
   });
 }

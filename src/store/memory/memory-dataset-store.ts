@@ -20,9 +20,7 @@ export class MemoryDatasetStore implements DatasetStore {
   async list(page?: PageRequest): Promise<Page<Dataset>> {
     const limit = pageSize(page);
     const offset = decodeOffsetToken(page?.pageToken);
-    const all = [...this.datasets.values()].sort((a, b) =>
-      b.createdAt !== a.createdAt ? b.createdAt - a.createdAt : b.id < a.id ? -1 : b.id > a.id ? 1 : 0,
-    );
+    const all = [...this.datasets.values()].sort((a, b) => (b.createdAt !== a.createdAt ? b.createdAt - a.createdAt : b.id < a.id ? -1 : b.id > a.id ? 1 : 0));
     const items = all.slice(offset, offset + limit).map((d) => structuredClone(d));
     return offset + limit < all.length ? { items, nextPageToken: encodeOffsetToken(offset + limit) } : { items };
   }

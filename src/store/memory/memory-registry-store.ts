@@ -1,13 +1,6 @@
 import { AlreadyExistsError, NotFoundError } from '../../core/errors.js';
 import { decodeOffsetToken, encodeOffsetToken, pageSize, type Page, type PageRequest } from '../../core/paging.js';
-import type {
-  ApprovalChange,
-  InsertVersionResult,
-  ListVersionsQuery,
-  ModelPackage,
-  ModelPackageGroup,
-  RegistryStore,
-} from '../../registry/index.js';
+import type { ApprovalChange, InsertVersionResult, ListVersionsQuery, ModelPackage, ModelPackageGroup, RegistryStore } from '../../registry/index.js';
 
 interface StoredGroup {
   readonly group: ModelPackageGroup;

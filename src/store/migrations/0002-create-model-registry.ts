@@ -49,11 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .where(sql.ref('idempotency_key'), 'is not', null)
     .execute();
-  await db.schema
-    .createIndex('model_packages_approval_idx')
-    .on('model_packages')
-    .columns(['group_name', 'approval_status', 'version'])
-    .execute();
+  await db.schema.createIndex('model_packages_approval_idx').on('model_packages').columns(['group_name', 'approval_status', 'version']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -3,11 +3,7 @@ import { AlreadyExistsError, UnavailableError } from '../../core/errors.js';
 /** True when a driver error is a unique or primary-key violation (SQLite or PostgreSQL). */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  return (
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === '23505'
-  );
+  return e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505';
 }
 
 /** Translates a driver error into a domain error, keeping the cause. */

@@ -52,7 +52,9 @@ export class SqlPipelineStore implements PipelineStore {
     try {
       const row = await this.db
         .selectFrom('pipelines')
-        .innerJoin('pipeline_versions', (j) => j.onRef('pipeline_versions.pipeline_name', '=', 'pipelines.name').onRef('pipeline_versions.version', '=', 'pipelines.latest_version'))
+        .innerJoin('pipeline_versions', (j) =>
+          j.onRef('pipeline_versions.pipeline_name', '=', 'pipelines.name').onRef('pipeline_versions.version', '=', 'pipelines.latest_version'),
+        )
         .selectAll('pipelines')
         .select(['pipeline_versions.definition_json'])
         .where('pipelines.name', '=', name)
@@ -67,12 +69,7 @@ export class SqlPipelineStore implements PipelineStore {
 
   async getPipelineVersion(name: string, version: number): Promise<PipelineVersionRecord> {
     try {
-      const row = await this.db
-        .selectFrom('pipeline_versions')
-        .selectAll()
-        .where('pipeline_name', '=', name)
-        .where('version', '=', version)
-        .executeTakeFirst();
+      const row = await this.db.selectFrom('pipeline_versions').selectAll().where('pipeline_name', '=', name).where('version', '=', version).executeTakeFirst();
       if (!row) throw new NotFoundError('pipeline version', `${name}@${version}`);
       return { name, version: Number(row.version), definition: JSON.parse(row.definition_json) as PipelineDefinition, createdAt: Number(row.created_at) };
     } catch (err) {
@@ -87,7 +84,9 @@ export class SqlPipelineStore implements PipelineStore {
     try {
       const rows = await this.db
         .selectFrom('pipelines')
-        .innerJoin('pipeline_versions', (j) => j.onRef('pipeline_versions.pipeline_name', '=', 'pipelines.name').onRef('pipeline_versions.version', '=', 'pipelines.latest_version'))
+        .innerJoin('pipeline_versions', (j) =>
+          j.onRef('pipeline_versions.pipeline_name', '=', 'pipelines.name').onRef('pipeline_versions.version', '=', 'pipelines.latest_version'),
+        )
         .selectAll('pipelines')
         .select(['pipeline_versions.definition_json'])
         .orderBy('pipelines.name')
@@ -105,7 +104,12 @@ export class SqlPipelineStore implements PipelineStore {
     await this.getPipeline(name);
     try {
       const rows = await this.db.selectFrom('pipeline_versions').selectAll().where('pipeline_name', '=', name).orderBy('version').execute();
-      return rows.map((r) => ({ name, version: Number(r.version), definition: JSON.parse(r.definition_json) as PipelineDefinition, createdAt: Number(r.created_at) }));
+      return rows.map((r) => ({
+        name,
+        version: Number(r.version),
+        definition: JSON.parse(r.definition_json) as PipelineDefinition,
+        createdAt: Number(r.created_at),
+      }));
     } catch (err) {
       throw translateSqlError(err, 'list pipeline versions');
     }
@@ -154,7 +158,12 @@ export class SqlPipelineStore implements PipelineStore {
       let q = this.db.selectFrom('pipeline_executions').selectAll();
       if (filter.pipelineName !== undefined) q = q.where('pipeline_name', '=', filter.pipelineName);
       if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).offset(offset).execute();
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .offset(offset)
+        .execute();
       const items = rows.slice(0, limit).map(toExecution);
       return rows.length > limit ? { items, nextPageToken: encodeOffsetToken(offset + limit) } : { items };
     } catch (err) {
@@ -162,7 +171,11 @@ export class SqlPipelineStore implements PipelineStore {
     }
   }
 
-  async updateExecution(id: string, patch: ExecutionPatch, expect?: { owner?: string | null; statuses?: readonly ExecutionStatus[] }): Promise<ExecutionRecord | undefined> {
+  async updateExecution(
+    id: string,
+    patch: ExecutionPatch,
+    expect?: { owner?: string | null; statuses?: readonly ExecutionStatus[] },
+  ): Promise<ExecutionRecord | undefined> {
     const set: Partial<PipelineExecutionsTable> = {};
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.failureReason !== undefined) set.failure_reason = patch.failureReason;
@@ -272,7 +285,15 @@ export class SqlPipelineStore implements PipelineStore {
   }
 }
 
-function toPipeline(row: { name: string; arn: string; description: string; latest_version: number; created_at: number; updated_at: number; definition_json: string }): PipelineRecord {
+function toPipeline(row: {
+  name: string;
+  arn: string;
+  description: string;
+  latest_version: number;
+  created_at: number;
+  updated_at: number;
+  definition_json: string;
+}): PipelineRecord {
   return {
     name: row.name,
     arn: row.arn,

@@ -63,7 +63,13 @@ export class SqlRegistryStore implements RegistryStore {
     const limit = pageSize(page);
     const offset = decodeOffsetToken(page?.pageToken);
     try {
-      const rows = await this.db.selectFrom('model_package_groups').selectAll().orderBy('name').limit(limit + 1).offset(offset).execute();
+      const rows = await this.db
+        .selectFrom('model_package_groups')
+        .selectAll()
+        .orderBy('name')
+        .limit(limit + 1)
+        .offset(offset)
+        .execute();
       const items = rows.slice(0, limit).map(toGroup);
       return rows.length > limit ? { items, nextPageToken: encodeOffsetToken(offset + limit) } : { items };
     } catch (err) {
@@ -126,12 +132,7 @@ export class SqlRegistryStore implements RegistryStore {
 
   async getVersion(group: string, version: number): Promise<ModelPackage> {
     try {
-      const row = await this.db
-        .selectFrom('model_packages')
-        .selectAll()
-        .where('group_name', '=', group)
-        .where('version', '=', version)
-        .executeTakeFirst();
+      const row = await this.db.selectFrom('model_packages').selectAll().where('group_name', '=', group).where('version', '=', version).executeTakeFirst();
       if (!row) throw new NotFoundError('model package', `${group}/${version}`);
       return toPackage(row);
     } catch (err) {
@@ -189,20 +190,10 @@ export class SqlRegistryStore implements RegistryStore {
           .where('version', '=', version)
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) === 0) throw new NotFoundError('model package', `${group}/${version}`);
-        const row = await trx
-          .selectFrom('model_packages')
-          .selectAll()
-          .where('group_name', '=', group)
-          .where('version', '=', version)
-          .executeTakeFirstOrThrow();
+        const row = await trx.selectFrom('model_packages').selectAll().where('group_name', '=', group).where('version', '=', version).executeTakeFirstOrThrow();
         const history = [...(JSON.parse(row.approval_history_json) as ApprovalChange[]), plainChange(change)];
         const approval_history_json = JSON.stringify(history);
-        await trx
-          .updateTable('model_packages')
-          .set({ approval_history_json })
-          .where('group_name', '=', group)
-          .where('version', '=', version)
-          .execute();
+        await trx.updateTable('model_packages').set({ approval_history_json }).where('group_name', '=', group).where('version', '=', version).execute();
         return toPackage({ ...row, approval_history_json });
       });
     } catch (err) {
