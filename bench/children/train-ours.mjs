@@ -3,13 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CsvMatrixReader } from '../../dist/ml/adapters/csv-matrix-reader.js';
-import { WorkerHistogramBuilder } from '../../dist/ml/adapters/worker-histogram-builder.js';
+import { WorkerShardExecutor } from '../../dist/ml/adapters/worker-shard-executor.js';
 import { parseHyperparameters, train } from '../../dist/ml/index.js';
 
 const [resultFile, trainCsv, validCsv, threadsArg, hpJson] = process.argv.slice(2);
 // Workers start while the CSVs are read, as TrainingService (driftline train, the pipeline's
 // Training step) does when nthread is given (and as XGBoost's thread pool is up before training).
-if (Number(threadsArg) > 1) WorkerHistogramBuilder.prestart(Number(threadsArg));
+if (Number(threadsArg) > 1) WorkerShardExecutor.prestart(Number(threadsArg));
 const reader = new CsvMatrixReader();
 const tr = await reader.read(trainCsv, { labelFirst: true, header: false });
 const va = await reader.read(validCsv, { labelFirst: true, header: false });
@@ -19,7 +19,7 @@ const started = performance.now();
 const { report: r } = await train(tr, hp, {
   validation: va,
   threads,
-  ...(threads > 1 ? { histogramBuilder: (m, c) => new WorkerHistogramBuilder(m, c, threads) } : {}),
+  ...(threads > 1 ? { shardExecutor: (m, c) => new WorkerShardExecutor(m, c, threads) } : {}),
 });
 const seconds = (performance.now() - started) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;

@@ -3,8 +3,11 @@ import type { Objective } from './types.js';
 /** What boosting needs from an objective. Margins are raw scores; predictions are in output space. */
 export interface ObjectiveFunction {
   readonly name: Objective;
-  /** Fills the gradient pairs (`gpair[2i]` = gradient, `gpair[2i+1]` = hessian) of each row from the current margins. */
-  gradients(margin: Float64Array, label: Float64Array, gpair: Float64Array): void;
+  /**
+   * Fills the gradient pairs (`gpair[2i]` = gradient, `gpair[2i+1]` = hessian) of rows begin..end-1
+   * (default: every row) from the current margins.
+   */
+  gradients(margin: Float64Array, label: Float64Array, gpair: Float64Array, begin?: number, end?: number): void;
   /** Margin → output space. */
   transform(margin: number): number;
   /** base_score (output space) → margin. */
@@ -27,8 +30,8 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'reg:squarederror':
       return {
         name,
-        gradients(m, y, gh) {
-          for (let i = 0; i < m.length; i++) {
+        gradients(m, y, gh, begin = 0, end = m.length) {
+          for (let i = begin; i < end; i++) {
             gh[2 * i] = m[i]! - y[i]!;
             gh[2 * i + 1] = 1;
           }
@@ -42,8 +45,8 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'reg:absoluteerror':
       return {
         name,
-        gradients(m, y, gh) {
-          for (let i = 0; i < m.length; i++) {
+        gradients(m, y, gh, begin = 0, end = m.length) {
+          for (let i = begin; i < end; i++) {
             const d = m[i]! - y[i]!;
             gh[2 * i] = d > 0 ? 1 : d < 0 ? -1 : 0;
             gh[2 * i + 1] = 1;
@@ -58,9 +61,9 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'reg:pseudohubererror':
       return {
         name,
-        gradients(m, y, gh) {
+        gradients(m, y, gh, begin = 0, end = m.length) {
           const s2 = huberSlope * huberSlope;
-          for (let i = 0; i < m.length; i++) {
+          for (let i = begin; i < end; i++) {
             const z = m[i]! - y[i]!;
             const scale = 1 + (z * z) / s2;
             const sq = Math.sqrt(scale);
@@ -77,8 +80,8 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'binary:logistic':
       return {
         name,
-        gradients(m, y, gh) {
-          for (let i = 0; i < m.length; i++) {
+        gradients(m, y, gh, begin = 0, end = m.length) {
+          for (let i = begin; i < end; i++) {
             const p = sigmoid(m[i]!);
             gh[2 * i] = p - y[i]!;
             gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
@@ -93,8 +96,8 @@ export function objectiveFor(name: Objective, huberSlope = 1, maxDeltaStep = 0.7
     case 'count:poisson':
       return {
         name,
-        gradients(m, y, gh) {
-          for (let i = 0; i < m.length; i++) {
+        gradients(m, y, gh, begin = 0, end = m.length) {
+          for (let i = begin; i < end; i++) {
             const p = Math.exp(m[i]!);
             gh[2 * i] = p - y[i]!;
             gh[2 * i + 1] = Math.exp(m[i]! + maxDeltaStep);

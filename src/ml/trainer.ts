@@ -5,12 +5,12 @@ import { defaultMetric, evaluate, maximizes } from './eval-metrics.js';
 import { featureImportance } from './feature-importance.js';
 import { binTrainingData } from './gbdt/bin-training-data.js';
 import { binMatrix, type BinnedMatrix } from './gbdt/binned-matrix.js';
-import { SerialHistogramBuilder, type HistogramBuilder } from './gbdt/histogram-builder.js';
 import type { FeatureCuts } from './gbdt/quantile-cuts.js';
-import { RowPartitioner } from './gbdt/row-partitioner.js';
 import { KernelMemory } from './gbdt/kernel-memory.js';
 import { histogramOffsets } from './gbdt/histogram-layout.js';
-import { sampleFeatures, TreeGrower, type GrownTree } from './gbdt/tree-grower.js';
+import { SerialShardExecutor, type ShardExecutor } from './gbdt/shard-executor.js';
+import { ShardPlan } from './gbdt/shard-plan.js';
+import { sampleFeatures, TreeGrower, type GrownTree, type RowSample } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
 import { identity, objectiveFor, type ObjectiveFunction } from './objectives.js';
 import type { RoundMetrics, TrainingReport } from './training-report.js';
@@ -30,8 +30,8 @@ export interface TrainOptions {
   readonly featureNames?: readonly string[];
   /** Called after each round (progress bars). */
   readonly onRound?: (metrics: RoundMetrics, total: number) => void;
-  /** Makes the histogram builder (worker threads); default: in this thread. */
-  readonly histogramBuilder?: (matrix: BinnedMatrix, cuts: FeatureCuts) => HistogramBuilder;
+  /** Makes the shard executor (worker threads, one row shard each); default: one shard, in this thread. */
+  readonly shardExecutor?: (matrix: BinnedMatrix, cuts: FeatureCuts) => ShardExecutor;
   readonly threads?: number;
   /** Milliseconds, for the phase timings. */
   readonly now?: () => number;
@@ -70,8 +70,8 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   timings.binning = now() - t;
 
   const logger = options.logger ?? noopLogger;
-  const builder: HistogramBuilder = options.histogramBuilder?.(matrix, cuts) ?? new SerialHistogramBuilder(cuts);
-  const memory = KernelMemory.create(matrix, 2 * histogramOffsets(cuts)[trainSet.cols]!, builder.sharedMemory, true, builder.histogramsNeeded);
+  const executor: ShardExecutor = options.shardExecutor?.(matrix, cuts) ?? new SerialShardExecutor(cuts, matrix.missing);
+  const memory = KernelMemory.create(matrix, 2 * histogramOffsets(cuts)[trainSet.cols]!, executor.sharedMemory, true, executor.histogramsNeeded);
   const failedKernels = new Set<string>();
   memory.onCompileFailure = (kernel, err) => {
     if (failedKernels.has(kernel)) return; // once per kernel kind, not per feature set
@@ -82,9 +82,15 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
       error: oneLine(err),
     });
   };
-  builder.attach(memory);
-  const partitioner = new RowPartitioner(memory, matrix.missing);
-  const grower = new TreeGrower(matrix, cuts, builder, memory, partitioner, {
+  memory.label.set(trainSet.label);
+  // Node positions per level: at most 2^max_depth, and at most two per split of the level before (each split has rows on both sides).
+  const positions = Math.min(2 ** hp.max_depth, 2 * trainSet.rows + 2);
+  const plan = ShardPlan.create(
+    { shards: executor.shards, positions, tasks: Math.min(positions, executor.tasksPerOp), features: trainSet.cols, rows: trainSet.rows },
+    executor.sharedMemory,
+  );
+  executor.attach(memory, plan, { name: hp.objective, huberSlope: hp.huber_slope, maxDeltaStep });
+  const grower = new TreeGrower(matrix, cuts, executor, plan, memory, {
     lambda: hp.lambda,
     alpha: hp.alpha,
     minChildWeight: hp.min_child_weight,
@@ -98,9 +104,11 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   const baseScore = hp.base_score ?? 0.5;
   const baseMargin = objective.baseMargin(baseScore);
   const n = trainSet.rows;
-  const margin = memory.margin.fill(baseMargin);
+  // The margins: a tree reads one of the two arrays and writes the other (see TreeGrower.grow).
+  let current = 0;
+  memory.margins[0].fill(baseMargin);
   const validMargin = new Float64Array(options.validation?.rows ?? 0).fill(baseMargin);
-  const { rowIndex, gpair } = memory;
+  const { rowIndex } = memory;
   const pred = new Float64Array(n);
   const validPred = new Float64Array(validMargin.length);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
@@ -112,27 +120,27 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   try {
     for (let round = 0; round < hp.num_round; round++) {
       t = now();
-      objective.gradients(margin, trainSet.label, gpair);
-      const sampled = sampleRows(partitioner, rowIndex, n, hp.subsample, random);
+      const sample = rowSample(hp.subsample, random);
       const treeFeatures = sampleFeatures(allFeatures, hp.colsample_bytree, random);
-      timings.gradients += now() - t;
-
-      t = now();
-      // The grower adds the tree to the training margins itself, unless leaf values change after growth.
-      const grown = await grower.grow(sampled, treeFeatures, random, !objective.refreshLeaves);
+      // The grower computes the gradients and writes the tree into the other margins itself, unless leaf values change after growth.
+      const startMs = grower.startMs;
+      const grown = grower.grow(current, sample, treeFeatures, random, !objective.refreshLeaves);
       if (objective.refreshLeaves) {
-        refreshLeavesWithMedian(grown, rowIndex, trainSet.label, margin, hp.eta);
-        addLeavesToRows(grown, rowIndex, margin);
+        refreshLeavesWithMedian(grown, rowIndex, trainSet.label, memory.margins[current]!, hp.eta);
+        addLeavesToRows(grown, rowIndex, memory.margins[current]!);
+      } else if (executor.repeatable) {
+        current = 1 - current;
       }
       trees.push(grown.tree);
-      timings.grow += now() - t;
+      timings.gradients += grower.startMs - startMs;
+      timings.grow += now() - t - (grower.startMs - startMs);
 
       t = now();
       if (validMatrix) addTree(grown, validMatrix, validMargin);
       timings.update += now() - t;
 
       t = now();
-      const trainScore = evaluate(metric, transform(objective, margin, pred), trainSet.label);
+      const trainScore = evaluate(metric, transform(objective, memory.margins[current]!, pred), trainSet.label);
       const validScore = options.validation ? evaluate(metric, transform(objective, validMargin, validPred), options.validation.label) : undefined;
       const metrics: RoundMetrics = validScore === undefined ? { round, train: trainScore } : { round, train: trainScore, validation: validScore };
       rounds.push(metrics);
@@ -148,9 +156,9 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
       }
     }
   } finally {
-    await builder.close();
+    await executor.close();
   }
-  const workerCompileFailures = builder.workerCompileFailures ?? 0;
+  const workerCompileFailures = executor.workerCompileFailures ?? 0;
   if (workerCompileFailures > 0)
     logger.warn('kernels failed to compile in histogram workers, which fell back to JavaScript', { failures: workerCompileFailures });
 
@@ -182,10 +190,10 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     importance: featureImportance(kept, featureNames),
     timings,
     threads: options.threads ?? 1,
-    workersLost: builder.workersLost ?? 0,
+    workersLost: executor.workersLost ?? 0,
     kernels: {
       histogram: { ...memory.kernelCounts },
-      rowPartitioner: partitioner.compiled ? 'webassembly' : 'javascript',
+      rowPartitioner: executor.rowKernelsCompiled ? 'webassembly' : 'javascript',
       compileFailures: memory.compileFailures + workerCompileFailures,
     },
   };
@@ -203,16 +211,13 @@ function checkSet(name: string, set: TrainingSet): void {
 }
 
 /**
- * Splits the rows into this round's sample (Bernoulli, as XGBoost) in `rowIndex[0..k)` and the
- * others after it (both in ascending order); returns the sample size k. A xorshift stream seeded
- * from `random` draws the coin flips inline (in the partitioner's kernel): one call per round, not per row.
+ * This round's row sample (Bernoulli, as XGBoost), drawn by the shards (see `RowPartitioner.sampleRange`):
+ * the threshold and the seed of a xorshift stream seeded from `random` (one draw per round, not per row);
+ * undefined (every row) without subsampling.
  */
-function sampleRows(partitioner: RowPartitioner, rowIndex: Uint32Array, n: number, subsample: number, random: Random): number {
-  if (subsample >= 1) {
-    for (let i = 0; i < n; i++) rowIndex[i] = i;
-    return n;
-  }
-  return partitioner.sampleRows(Math.floor(subsample * 4294967296), (random.int(2147483647) + 1) | 0);
+function rowSample(subsample: number, random: Random): RowSample | undefined {
+  if (subsample >= 1) return undefined;
+  return { threshold: Math.floor(subsample * 4294967296), seed: (random.int(2147483647) + 1) | 0 };
 }
 
 /** Adds each leaf's value to the rows in its ranges (sampled and left out). */
@@ -220,8 +225,11 @@ function addLeavesToRows(grown: GrownTree, rowIndex: Uint32Array, margin: Float6
   const values = grown.tree.splitConditions;
   for (const leaf of grown.leaves) {
     const v = values[leaf.node]!;
-    for (let i = leaf.begin; i < leaf.end; i++) margin[rowIndex[i]!]! += v;
-    for (let i = leaf.otherBegin; i < leaf.otherEnd; i++) margin[rowIndex[i]!]! += v;
+    const r = leaf.ranges;
+    for (let k = 0; k < r.length; k += 4) {
+      for (let i = r[k]!; i < r[k + 1]!; i++) margin[rowIndex[i]!]! += v;
+      for (let i = r[k + 2]!; i < r[k + 3]!; i++) margin[rowIndex[i]!]! += v;
+    }
   }
 }
 
@@ -254,8 +262,13 @@ function refreshLeavesWithMedian(grown: GrownTree, rowIndex: Uint32Array, label:
   const values = grown.tree.splitConditions as Float64Array;
   const weights = grown.tree.baseWeights as Float64Array;
   for (const leaf of grown.leaves) {
-    const residuals = new Float64Array(leaf.end - leaf.begin);
-    for (let i = leaf.begin; i < leaf.end; i++) residuals[i - leaf.begin] = label[rowIndex[i]!]! - margin[rowIndex[i]!]!;
+    const r = leaf.ranges;
+    let count = 0;
+    for (let k = 0; k < r.length; k += 4) count += r[k + 1]! - r[k]!;
+    // The sampled rows' residuals, every shard's.
+    const residuals = new Float64Array(count);
+    let at = 0;
+    for (let k = 0; k < r.length; k += 4) for (let i = r[k]!; i < r[k + 1]!; i++) residuals[at++] = label[rowIndex[i]!]! - margin[rowIndex[i]!]!;
     residuals.sort();
     const m = residuals.length;
     if (m === 0) continue;

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { noopLogger } from '../core/logger.js';
-import { SerialHistogramBuilder } from './gbdt/histogram-builder.js';
+import { SerialShardExecutor } from './gbdt/shard-executor.js';
 import type { MatrixReader } from './matrix-reader.js';
-import { TrainingService } from './training-service.js';
+import { PARALLEL_MIN_ROWS, TrainingService } from './training-service.js';
 
 /** A service whose reader and worker pre-start record the order they are called in. */
-function service(calls: string[]) {
-  const rows = 200;
+function service(calls: string[], rows = 200) {
   const data = new Float64Array(rows * 2);
   const label = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -28,7 +27,10 @@ function service(calls: string[]) {
     logger: noopLogger,
     threads: 2,
     prestartWorkers: (t) => calls.push(`prestart ${t}`),
-    histogramBuilder: (_m, c) => new SerialHistogramBuilder(c),
+    shardExecutor: (m, c, threads) => {
+      calls.push(`executor ${threads}`);
+      return new SerialShardExecutor(c, m.missing, threads);
+    },
   });
 }
 
@@ -44,6 +46,18 @@ describe('TrainingService', () => {
       const calls: string[] = [];
       await service(calls).train({ train: 't.csv', out: 'm.json', hyperparameters: hp });
       assert.deepEqual(calls, ['read t.csv']);
+    }
+  });
+
+  it(`trains in one thread below ${PARALLEL_MIN_ROWS} rows whatever nthread says, in nthread threads from there`, async () => {
+    for (const [rows, expected] of [
+      [PARALLEL_MIN_ROWS - 1, 1],
+      [PARALLEL_MIN_ROWS, 2],
+    ] as const) {
+      const calls: string[] = [];
+      const { report } = await service(calls, rows).train({ train: 't.csv', out: 'm.json', hyperparameters: { num_round: '1', nthread: '2' } });
+      assert.equal(report.threads, expected, `${rows} rows`);
+      assert.deepEqual(calls, ['prestart 2', 'read t.csv', ...(expected > 1 ? [`executor ${expected}`] : [])]);
     }
   });
 });

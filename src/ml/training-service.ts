@@ -2,7 +2,7 @@ import type { LocalFiles } from '../data/index.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { BinnedMatrix } from './gbdt/binned-matrix.js';
-import type { HistogramBuilder } from './gbdt/histogram-builder.js';
+import type { ShardExecutor } from './gbdt/shard-executor.js';
 import type { FeatureCuts } from './gbdt/quantile-cuts.js';
 import { parseHyperparameters } from './hyperparameters.js';
 import type { MatrixReader } from './matrix-reader.js';
@@ -51,8 +51,9 @@ export function regressionMetrics(label: Float64Array, pred: Float64Array): Regr
 }
 
 /**
- * With nthread unset, training uses every core only from this many rows: below it, starting workers
- * and sharing memory cost more than the parallel histograms save (see docs/benchmarks.md).
+ * Training uses more than one thread only from this many rows (every core with nthread unset, at most
+ * nthread otherwise): below it, handing each tree level to the workers costs more than the parallel
+ * row work saves (26,918 rows: 0.41-0.63 s with one thread, 0.58-0.87 s with two; see docs/benchmarks.md).
  */
 export const PARALLEL_MIN_ROWS = 100_000;
 
@@ -63,10 +64,10 @@ export interface TrainingDeps {
   readonly logger: Logger;
   /** The machine's cores: `nthread` 0 (the default) uses them all on data large enough to gain from it. */
   readonly threads: number;
-  /** Starts `threads - 1` histogram workers ahead, so that their start-up overlaps reading the data. */
+  /** Starts `threads - 1` workers ahead, so that their start-up overlaps reading the data. */
   readonly prestartWorkers?: (threads: number) => void;
-  /** Makes a multi-threaded histogram builder; absent: serial. */
-  readonly histogramBuilder?: (matrix: BinnedMatrix, cuts: FeatureCuts, threads: number) => HistogramBuilder;
+  /** Makes a multi-threaded shard executor (one row shard per thread); absent: serial. */
+  readonly shardExecutor?: (matrix: BinnedMatrix, cuts: FeatureCuts, threads: number) => ShardExecutor;
 }
 
 /** One training request, as `driftline train` takes it. */
@@ -88,18 +89,18 @@ export class TrainingService {
     const hp = parseHyperparameters(req.hyperparameters);
     // With threads asked for explicitly, workers start while the CSVs are read (XGBoost's thread
     // pool is likewise up before training starts).
-    if (hp.nthread > 1 && this.deps.histogramBuilder) this.deps.prestartWorkers?.(hp.nthread);
+    if (hp.nthread > 1 && this.deps.shardExecutor) this.deps.prestartWorkers?.(hp.nthread);
     const trainSet = await this.deps.reader.read(req.train, { labelFirst: true, header: false });
     const validation = req.validation ? await this.deps.reader.read(req.validation, { labelFirst: true, header: false }) : undefined;
     if (hp.early_stopping_rounds > 0 && !validation) {
       throw new InvalidArgumentError('early_stopping_rounds needs a validation set (--validation)');
     }
-    const threads = hp.nthread > 0 ? hp.nthread : trainSet.rows >= PARALLEL_MIN_ROWS ? this.deps.threads : 1;
-    const factory = this.deps.histogramBuilder;
+    const threads = trainSet.rows < PARALLEL_MIN_ROWS ? 1 : hp.nthread > 0 ? hp.nthread : this.deps.threads;
+    const factory = this.deps.shardExecutor;
     const { model, report } = await train({ data: trainSet.data, rows: trainSet.rows, cols: trainSet.cols, label: trainSet.label! }, hp, {
       ...(validation ? { validation: { data: validation.data, rows: validation.rows, cols: validation.cols, label: validation.label! } } : {}),
       ...(req.onRound ? { onRound: req.onRound } : {}),
-      ...(factory && threads > 1 ? { histogramBuilder: (m: BinnedMatrix, c: FeatureCuts) => factory(m, c, threads) } : {}),
+      ...(factory && threads > 1 ? { shardExecutor: (m: BinnedMatrix, c: FeatureCuts) => factory(m, c, threads) } : {}),
       threads: factory && threads > 1 ? threads : 1,
       logger: this.deps.logger,
     });

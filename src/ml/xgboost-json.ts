@@ -49,7 +49,7 @@ function treeJson(t: Tree, id: number, numFeature: number): string {
   const n = t.leftChildren.length;
   let deleted = 0;
   for (let i = 1; i < n; i++) if (t.splitIndices[i] === DELETED_SPLIT_INDEX && t.defaultLeft[i]) deleted++;
-  const f = (a: Float64Array, name: string): string => `[${Array.from(a, (v, i) => float32Text(v, `tree ${id} ${name}[${i}]`)).join(',')}]`;
+  const f = (a: Float64Array, name: string): string => `[${Array.from(a, (v, i) => float32Text(v, () => `tree ${id} ${name}[${i}]`)).join(',')}]`;
   const ints = (a: ArrayLike<number>): string => `[${Array.from(a, (v) => String(v)).join(',')}]`;
   return (
     `{"base_weights":${f(t.baseWeights, 'baseWeights')},"categories":[],"categories_nodes":[],"categories_segments":[],"categories_sizes":[],` +
@@ -78,9 +78,9 @@ function objectiveJson(model: GbdtModel): Json {
  * A float32 as XGBoost 1.7 writes numbers (tree arrays and parameters alike): the shortest digits that
  * read back as the same float32, in E notation ("5E-1", "-1.5675676E0", "0E0").
  */
-function float32Text(v: number, what: string): string {
+function float32Text(v: number, what: string | (() => string)): string {
   const f = Math.fround(v);
-  if (!Number.isFinite(f)) throw new InvalidArgumentError(`${what} is ${v}, not a finite float32`);
+  if (!Number.isFinite(f)) throw new InvalidArgumentError(`${typeof what === 'string' ? what : what()} is ${v}, not a finite float32`);
   let p = 0;
   while (p < 8 && Math.fround(Number(f.toExponential(p))) !== f) p++;
   return (Object.is(f, -0) ? '-' : '') + f.toExponential(p).replace('e+', 'E').replace('e', 'E');

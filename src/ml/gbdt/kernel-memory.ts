@@ -4,6 +4,8 @@ import { createMemory, instantiate, type WasmFunction, type WasmMemory } from '.
 const PAGE = 65536;
 /** Above this many bytes the kernels stay in JavaScript (wasm32 addresses, with room to spare). */
 const MAX_WASM_BYTES = 2 ** 31;
+/** Row shards (threads) a memory has room for. */
+export const MAX_SHARDS = 256;
 
 /** How a kernel runs: WebAssembly with SIMD, scalar WebAssembly, or JavaScript. */
 export type KernelKind = 'simd' | 'webassembly' | 'javascript';
@@ -14,12 +16,18 @@ export interface KernelLayout {
   readonly byRow: number;
   readonly rowIndex: number;
   readonly scratch: number;
-  readonly lut: number;
   readonly gpair: number;
+  /** Two margin arrays: a tree reads one and writes the other (see `margins`). */
   readonly margin: number;
+  readonly margin1: number;
+  readonly label: number;
+  /** Per row shard (MAX_SHARDS at most): the sums of its sampled rows' gradient pairs (two doubles). */
+  readonly sums: number;
+  /** Per thread (MAX_SHARDS at most): a split's lookup table, bin → 1 when it goes left (`lutBytes` each). */
+  readonly luts: number;
+  readonly lutBytes: number;
   /** `histCount` histograms of `histLength` doubles, one after the other. */
   readonly hist: number;
-  readonly leafValues: number;
 }
 
 /** What a worker thread needs to see the same memory (structured-cloneable: the buffer is shared). */
@@ -41,8 +49,8 @@ export interface KernelMemorySpec {
 /**
  * One block of memory holding every array the training loops touch, so that WebAssembly kernels
  * (see `RowPartitioner`, `MemoryHistogramKernels`) can work on all of them: the column-major and
- * row-major bins, the row order and a scratch array, a split's lookup table, the gradient pairs, the
- * training margins, histograms and a pair of leaf values. It is a WebAssembly memory when
+ * row-major bins, the row order and a scratch array, the gradient pairs, two arrays of training
+ * margins, the labels and histograms. It is a WebAssembly memory when
  * WebAssembly is available (and the data fits in 2 GB), a plain buffer otherwise; shared (a
  * SharedArrayBuffer) when asked, for histogram workers, which view it through `spec`.
  */
@@ -53,12 +61,14 @@ export class KernelMemory {
   readonly byRow: Uint8Array | Uint16Array;
   readonly rowIndex: Uint32Array;
   readonly scratch: Uint32Array;
-  readonly lut: Uint8Array;
   readonly gpair: Float64Array;
-  readonly margin: Float64Array;
+  /** The two margin arrays (margin 0 first: where training starts). */
+  readonly margins: readonly [Float64Array, Float64Array];
+  readonly label: Float64Array;
+  /** Per shard: gradient and hessian sums of its sampled rows (see `RowPartitioner.sampleRange`). */
+  readonly sums: Float64Array;
   /** All `histCount` histograms. */
   readonly hists: Float64Array;
-  readonly leafValues: Float64Array;
   readonly wide: boolean;
   readonly rows: number;
   readonly cols: number;
@@ -78,23 +88,30 @@ export class KernelMemory {
     const n = matrix.rows;
     let maxCode = 0;
     for (let f = 0; f < matrix.cols; f++) maxCode = Math.max(maxCode, matrix.missing[f]!);
+    const lutBytes = Math.ceil((maxCode + 1) / 64) * 64;
     let at = 0;
     const take = (bytes: number) => {
       const start = at;
       at += Math.ceil(bytes / 64) * 64;
       return start;
     };
+    // The regions the histogram loop reads (row order, gradient pairs, histograms) and the small
+    // tables come first, then those of the row loops, as before margins and labels were added.
     const layout: KernelLayout = {
       bins: take(matrix.bins.byteLength),
       byRow: take(matrix.byRow.byteLength),
       rowIndex: take(4 * n),
-      scratch: take(4 * n),
-      lut: take(maxCode + 1),
+      scratch: take(4 * (n + MAX_SHARDS)),
+      sums: take(16 * MAX_SHARDS),
+      luts: take(lutBytes * MAX_SHARDS),
+      lutBytes,
       gpair: take(16 * n),
       margin: take(8 * n),
       hist: take(8 * histLength * histCount),
-      leafValues: take(16),
+      label: take(8 * n),
+      margin1: take(8 * n),
     };
+
     const pages = Math.max(1, Math.ceil(at / PAGE));
     const wasmMemory = useWasm && at <= MAX_WASM_BYTES ? createMemory(pages, shared) : undefined;
     const buffer = wasmMemory?.buffer ?? (shared ? new SharedArrayBuffer(at) : new ArrayBuffer(at));
@@ -128,17 +145,27 @@ export class KernelMemory {
     this.bins = bins(L.bins);
     this.byRow = bins(L.byRow);
     this.rowIndex = new Uint32Array(buffer, L.rowIndex, rows);
-    this.scratch = new Uint32Array(buffer, L.scratch, rows);
-    this.lut = new Uint8Array(buffer, L.lut, spec.maxCode + 1);
+    this.scratch = new Uint32Array(buffer, L.scratch, rows + MAX_SHARDS);
     this.gpair = new Float64Array(buffer, L.gpair, 2 * rows);
-    this.margin = new Float64Array(buffer, L.margin, rows);
+    this.margins = [new Float64Array(buffer, L.margin, rows), new Float64Array(buffer, L.margin1, rows)];
+    this.label = new Float64Array(buffer, L.label, rows);
+    this.sums = new Float64Array(buffer, L.sums, 2 * MAX_SHARDS);
     this.hists = new Float64Array(buffer, L.hist, spec.histLength * spec.histCount);
-    this.leafValues = new Float64Array(buffer, L.leafValues, 2);
   }
 
   /** True when kernels can be compiled to WebAssembly over this memory. */
   get wasm(): boolean {
     return this.spec.wasmMemory !== undefined;
+  }
+
+  /** Thread `t`'s split lookup table (see `KernelLayout.luts`). */
+  lut(t: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.layout.luts + t * this.layout.lutBytes, this.layout.lutBytes);
+  }
+
+  /** Byte address of margin array `k` (0 or 1). */
+  marginAddress(k: number): number {
+    return k === 0 ? this.layout.margin : this.layout.margin1;
   }
 
   /** Histogram `k` (a view). */

@@ -45,6 +45,8 @@ export const op = {
   set: (i: number): Bytes => [0x21, ...uleb(i)],
   tee: (i: number): Bytes => [0x22, ...uleb(i)],
   i32: (n: number): Bytes => [0x41, ...sleb(n)],
+  /** f64.const 0 or another double (little-endian IEEE bytes). */
+  f64Const: (x: number): Bytes => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)],
   add: [0x6a] as Bytes,
   sub: [0x6b] as Bytes,
   mul: [0x6c] as Bytes,
@@ -53,6 +55,12 @@ export const op = {
   xor: [0x73] as Bytes,
   ltU: [0x49] as Bytes,
   geU: [0x4f] as Bytes,
+  leS: [0x4c] as Bytes,
+  eq: [0x46] as Bytes,
+  and: [0x71] as Bytes,
+  or: [0x72] as Bytes,
+  /** Pops a, b and a condition: a when the condition is non-zero, else b. */
+  select: [0x1b] as Bytes,
   load: (offset = 0): Bytes => [0x28, 2, ...uleb(offset)],
   load8: (offset = 0): Bytes => [0x2d, 0, ...uleb(offset)],
   load16: (offset = 0): Bytes => [0x2f, 1, ...uleb(offset)],

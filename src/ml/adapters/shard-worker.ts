@@ -1,0 +1,89 @@
+// A row-shard worker: waits on the shared control block, then for each operation of the plan claims
+// its shard's part (unless the calling thread took it back) and runs it over the shared kernel
+// memory, building its histograms into its own histograms of the memory, with the same WebAssembly
+// or JavaScript kernels as the calling thread. See WorkerShardExecutor.
+import { parentPort, workerData } from 'node:worker_threads';
+import { KernelMemory } from '../gbdt/kernel-memory.js';
+import { ShardPlan } from '../gbdt/shard-plan.js';
+import { ShardRunner } from '../gbdt/shard-runner.js';
+import { taskSlot } from '../gbdt/shard-executor.js';
+import { claim, CONTROL, generation, type WorkerData } from './worker-shard-executor.js';
+
+/** A worker waiting for the others' phase A looks again at least this often. */
+const WAIT_MS = 100;
+
+// Started ahead (WorkerShardExecutor.prestart), a worker says it is up, then gets its data as its first message.
+const d =
+  (workerData as WorkerData | undefined) ??
+  (await new Promise<WorkerData>((resolve) => {
+    parentPort!.once('message', resolve);
+    parentPort!.postMessage('up');
+  }));
+const memory = new KernelMemory(d.memory);
+const plan = new ShardPlan(d.plan);
+const c = d.control;
+const k = d.shard;
+const shards = plan.shards;
+memory.onCompileFailure = () => Atomics.add(c, CONTROL.compileFailures, 1);
+const runner = new ShardRunner(memory, plan, d.missing, d.slotOffsets, d.objective, true, k);
+const slot = (task: number) => taskSlot(task, k, shards);
+const unitsPerShard = plan.positions + plan.tasks;
+const unit = (u: number) => (k - 1) * unitsPerShard + u;
+// On exit (a crash included; not when terminated, which the calling thread's bounded wait covers)
+// it says so, and wakes the calling thread waiting for its units.
+process.once('exit', () => {
+  Atomics.add(c, CONTROL.gone, 1);
+  Atomics.notify(c, CONTROL.doneA);
+  Atomics.notify(c, CONTROL.doneB);
+});
+/** Counts `n` units done in `counter`, waking waiters when it reaches `total`. */
+const done = (counter: number, total: number) => {
+  if (Atomics.add(c, counter, 1) + 1 >= total) Atomics.notify(c, counter);
+};
+// The control block starts at seq 0: a hand-off made before this worker started is not missed.
+let seen = 0;
+let claimsMade = 0;
+Atomics.add(c, CONTROL.ready, 1);
+Atomics.notify(c, CONTROL.ready);
+for (;;) {
+  // The next operation usually comes within tens of microseconds: look a while before sleeping.
+  for (let i = 0; i < d.spin && Atomics.load(c, CONTROL.seq) === seen; i++);
+  Atomics.wait(c, CONTROL.seq, seen);
+  seen = Atomics.load(c, CONTROL.seq);
+  if (Atomics.load(c, CONTROL.stop) === 1) break;
+  // Units the calling thread took (or, after a later hand-off, reset) are skipped.
+  const gen = generation(seen);
+  const free = claim.free(gen);
+  const unitsA = runner.unitsA();
+  const tasks = runner.tasks();
+  let workerB = 0;
+  for (let j = 1; j < shards; j++) for (let t = 0; t < tasks; t++) if (runner.buildsFor(j, t)) workerB++;
+  for (let j = 0; j < unitsA; j++) {
+    if (Atomics.compareExchange(d.claims, unit(j), free, claim.worker(gen)) !== free) continue;
+    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
+    runner.unitA(k, j);
+    done(CONTROL.doneA, unitsA * shards);
+  }
+  // Phase B once every shard's phase A is done.
+  for (;;) {
+    const n = Atomics.load(c, CONTROL.doneA);
+    if (n >= unitsA * shards || Atomics.load(c, CONTROL.seq) !== seen) break;
+    let i = 0;
+    while (i < d.spin && Atomics.load(c, CONTROL.doneA) === n) i++;
+    if (i === d.spin) Atomics.wait(c, CONTROL.doneA, n, WAIT_MS);
+  }
+  for (let t = 0; t < tasks; t++) {
+    if (!runner.buildsFor(k, t)) continue;
+    if (Atomics.compareExchange(d.claims, unit(plan.positions + t), free, claim.worker(gen)) !== free) continue;
+    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
+    runner.unitB(k, t, undefined, slot);
+    done(CONTROL.doneB, workerB);
+  }
+}
+
+/** Tests only (WorkerExecutorOptions.fault): dies, or hangs until terminated, holding a unit. */
+function injectFault(kind: 'exit' | 'hang'): void {
+  if (kind === 'exit') process.exit(1);
+  const never = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) Atomics.wait(never, 0, 0);
+}
