@@ -2,17 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../core/errors.js';
-import {
-  EXECUTION_STATUSES,
-  flattenSteps,
-  isTerminalExecutionStatus,
-  nycTaxiBuildPipeline,
-  type EngineEvent,
-  type ExecutionDetails,
-  type ExecutionRecord,
-  type ExecutionStatus,
-  type StepRecord,
-} from '../../pipeline/index.js';
+// Only the light definition modules load at start-up; the rest of the pipeline context loads in the actions that use it.
+import { EXECUTION_STATUSES, isTerminalExecutionStatus } from '../../pipeline/definition.js';
+import { flattenSteps } from '../../pipeline/flatten-steps.js';
+import type { EngineEvent, ExecutionDetails, ExecutionRecord, ExecutionStatus, StepRecord } from '../../pipeline/index.js';
 import type { App } from '../../app/create-app.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, table } from '../output.js';
@@ -180,7 +173,7 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
         } else {
           if (!TEMPLATES.includes(opts.template as never))
             throw new InvalidArgumentError(`unknown template '${opts.template}' (known: ${TEMPLATES.join(', ')})`);
-          definition = nycTaxiBuildPipeline({
+          definition = (await import('../../pipeline/nyc-taxi-build-pipeline.js')).nycTaxiBuildPipeline({
             inputDataUrl: path.resolve(ctx.io.cwd, opts.inputData ?? path.join(app.config.home, 'input', 'data')),
             inputZonesUrl: path.resolve(ctx.io.cwd, opts.inputZones ?? path.join(app.config.home, 'input', 'zones')),
             cache: opts.cache,

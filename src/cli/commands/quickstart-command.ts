@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { FailedPreconditionError } from '../../core/errors.js';
 import { GENERATED_ZONES_FILE, PREPARED_FILES } from '../../data/index.js';
-import { nycTaxiBuildPipeline, type EngineEvent } from '../../pipeline/index.js';
+import type { EngineEvent } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';
 import { parseInteger } from './data-command.js';
@@ -75,7 +75,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`2/4 build pipeline '${PIPELINE}': PreprocessData -> (DataQualityBaselineJob || TrainModel) -> EvaluateModel -> rmse <= 7.0 -> RegisterModel`);
       await app.pipelines.upsert(
         PIPELINE,
-        nycTaxiBuildPipeline({
+        (await import('../../pipeline/nyc-taxi-build-pipeline.js')).nycTaxiBuildPipeline({
           inputDataUrl: at('raw', 'green_tripdata_2021-01.parquet'),
           inputZonesUrl: at('raw', GENERATED_ZONES_FILE),
           modelPackageGroupName: GROUP,

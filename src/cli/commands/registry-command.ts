@@ -1,7 +1,9 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { APPROVAL_STATUSES, toDescribeModelPackage, toModelPackageGroupSummary, type ApprovalStatus, type ModelPackage } from '../../registry/index.js';
+import { toDescribeModelPackage, toModelPackageGroupSummary } from '../../registry/describe-model-package.js';
+import type { ApprovalStatus, ModelPackage } from '../../registry/index.js';
+import { APPROVAL_STATUSES } from '../../registry/types.js';
 import type { Lineage } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, table } from '../output.js';
