@@ -56,14 +56,14 @@ export function analyze(
     violations.push({
       feature_name: MISSING_COLUMNS,
       constraint_check_type: 'missing_column_check',
-      description: `There are missing columns in current dataset. ${counts}`,
+      description: `There are missing columns in current dataset. ${counts}. Missing: ${missingColumns.map((n) => JSON.stringify(n)).join(', ')}`,
     });
   }
   if (extraColumns.length > 0) {
     violations.push({
       feature_name: EXTRA_COLUMNS,
       constraint_check_type: 'extra_column_check',
-      description: `There are extra columns in current dataset. ${counts}`,
+      description: `There are extra columns in current dataset. ${counts}. Extra: ${extraColumns.map((n) => JSON.stringify(n)).join(', ')}`,
     });
   }
   const baseByName = new Map(baseline.features.map((f) => [f.name, f]));

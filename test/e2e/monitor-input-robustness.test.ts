@@ -292,8 +292,9 @@ describe('monitor analyze: columns matched by name when the dataset has a header
     );
     assert.match(
       r.violations[0]!.description,
-      /^There are missing columns in current dataset\. Number of columns in current dataset: 3, Number of columns in baseline constraints: 3$/,
+      /^There are missing columns in current dataset\. Number of columns in current dataset: 3, Number of columns in baseline constraints: 3\. Missing: "passenger_count"$/,
     );
+    assert.match(r.violations[1]!.description, /\. Extra: "tip_amount"$/);
     // The remaining features are still checked, by name.
     assert.deepEqual(
       r.drift.map((d) => [d.feature, d.distance]),
