@@ -58,7 +58,7 @@ async function harness(jobs: Record<string, FakeJob>, registrar: Partial<ModelRe
     owner: OWNER,
     ownerAlive: () => false,
     now: () => clock.now(),
-    sleep,
+    sleep: (ms: number) => sleep(Math.min(ms, 5)),
     heartbeatMs: 20,
     staleAfterMs: 60_000,
     codeVersion: () => 'test',

@@ -73,6 +73,8 @@ export interface RunOptions {
 }
 
 const MID_FLIGHT = new Set<StepStatus>(['Starting', 'Executing', 'Stopping']);
+/** Waits between the tries of an execution's last writes (about 6 s in all). */
+const FINAL_WRITE_RETRIES_MS = [100, 200, 400, 800, 1600, 3200] as const;
 
 /**
  * Runs one pipeline execution to its end from whatever state the store holds: steps that
@@ -176,31 +178,42 @@ export class ExecutionEngine {
       final = failedStep ? 'Failed' : 'Succeeded';
       if (failedStep) reason = `Step ${failedStep.name} failed: ${failedStep.failureReason ?? 'unknown reason'}`;
     }
+    // No step stays mid-flight in a finished execution: one caught by a crash of a Stopping
+    // execution ends Stopped, one whose state could not be saved ends Failed with the fault. The
+    // store may be failing right now (that may be why the run halted): these last writes are tried
+    // again with backoff before the run gives up.
+    const endOf = (s: StepRecord): StepRecord | undefined => {
+      if (!MID_FLIGHT.has(s.status)) return undefined;
+      if (final === 'Stopped') return { ...s, status: 'Stopped', endedAt: this.deps.clock.now() };
+      if (halt?.kind !== 'fault') return undefined;
+      const own = s.name === halt.step;
+      return { ...s, status: own ? 'Failed' : 'Stopped', failureReason: own ? halt.reason : `stopped: ${halt.reason}`, endedAt: this.deps.clock.now() };
+    };
     let done: ExecutionRecord | undefined;
-    try {
-      // No step stays mid-flight in a finished execution: one caught by a crash of a Stopping
-      // execution ends Stopped, one whose state could not be saved ends Failed with the fault.
-      for (const s of [...run.states.values()]) {
-        if (!MID_FLIGHT.has(s.status)) continue;
-        if (final === 'Stopped') await this.save(run, { ...s, status: 'Stopped', endedAt: this.deps.clock.now() }, true);
-        else if (halt?.kind === 'fault') {
-          const own = s.name === halt.step;
-          await this.save(
-            run,
-            { ...s, status: own ? 'Failed' : 'Stopped', failureReason: own ? halt.reason : `stopped: ${halt.reason}`, endedAt: this.deps.clock.now() },
-            true,
-          );
+    for (let attempt = 0; ; attempt++) {
+      try {
+        for (const s of [...run.states.values()]) {
+          const end = endOf(s);
+          if (!end) continue;
+          await store.putStep(end, fence);
+          run.states.set(end.name, end);
+          this.deps.onEvent?.({ kind: 'step', step: end });
         }
+        done = await store.updateExecution(id, { status: final, endedAt: this.deps.clock.now(), ...(reason ? { failureReason: reason } : {}) }, fence);
+        break;
+      } catch (err) {
+        if (isAppError(err) && err.code === 'conflict') throw new ConflictError(`${oneLine(err)}; this process stopped its jobs and left the execution to it`);
+        if (attempt < FINAL_WRITE_RETRIES_MS.length) {
+          this.deps.logger.warn('could not record the end of the execution, trying again', { execution: id, error: oneLine(err) });
+          await this.deps.sleep(FINAL_WRITE_RETRIES_MS[attempt]!);
+          continue;
+        }
+        const why = halt?.kind === 'fault' ? `${halt.reason}; then ${oneLine(err)}` : oneLine(err);
+        throw new UnavailableError(
+          `pipeline execution ${id} could not be marked ${final}: ${why}; its jobs are stopped, and \`driftline pipeline resume\` runs it on once the store is back`,
+          { cause: err },
+        );
       }
-      done = await store.updateExecution(id, { status: final, endedAt: this.deps.clock.now(), ...(reason ? { failureReason: reason } : {}) }, fence);
-    } catch (err) {
-      if (err instanceof Halted && run.halt?.kind === 'lost')
-        throw new ConflictError(`${run.halt.reason}; this process stopped its jobs and left the execution to it`);
-      const why = err instanceof Halted && run.halt?.kind === 'fault' ? run.halt.reason : oneLine(err);
-      throw new UnavailableError(
-        `pipeline execution ${id} could not be finished (${final}): ${why}; its jobs are stopped, and \`driftline pipeline resume\` finishes it once the store is back`,
-        { cause: err },
-      );
     }
     if (!done) throw new ConflictError(`pipeline execution ${id} was taken over by another process before it could be marked ${final}`);
     this.deps.onEvent?.({ kind: 'execution', execution: done, previous: startStatus });
