@@ -20,14 +20,16 @@ const quick: FakeJob = async () => 0;
 const cmd = (name: string) => ({ processor: { command: [name] } });
 
 /** A PipelineStore whose step writes fail when `failStep` says so (a database going away). */
-function faultyStore(inner: PipelineStore): PipelineStore & { failStep?: (s: StepRecord) => boolean; failExecutionUpdates?: boolean } {
-  const store = Object.create(inner) as PipelineStore & { failStep?: (s: StepRecord) => boolean; failExecutionUpdates?: boolean };
+function faultyStore(inner: PipelineStore): PipelineStore & { failStep?: (s: StepRecord) => boolean; failExecutionUpdates?: boolean; failNextEnds?: number } {
+  const store = Object.create(inner) as PipelineStore & { failStep?: (s: StepRecord) => boolean; failExecutionUpdates?: boolean; failNextEnds?: number };
   store.putStep = async (s, fence) => {
     if (store.failStep?.(s)) throw new UnavailableError('metadata store: save step failed: SQLITE_IOERR: disk I/O error');
     return inner.putStep(s, fence);
   };
   store.updateExecution = async (id, patch, expect) => {
-    if (store.failExecutionUpdates) throw new UnavailableError('metadata store: update execution failed: SQLITE_IOERR: disk I/O error');
+    const failThisEnd = patch.status !== undefined && (store.failNextEnds ?? 0) > 0;
+    if (failThisEnd) store.failNextEnds = store.failNextEnds! - 1;
+    if (store.failExecutionUpdates || failThisEnd) throw new UnavailableError('metadata store: update execution failed: SQLITE_IOERR: disk I/O error');
     return inner.updateExecution(id, patch, expect);
   };
   return store;
@@ -123,6 +125,22 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
     const running = engine.run(exec.id, definition);
     await assert.rejects(running, (err: Error & { code?: string }) => err.code === 'unavailable' && /resume/.test(err.message) && !err.message.includes('\n'));
     assert.deepEqual(h.launcher.runningJobs(), []);
+  });
+
+  it('a short outage at the end: the last writes are tried again and the execution still ends Failed with its reason', async () => {
+    const h = await harness({ a: quick, b: hangingJob });
+    const b = new PipelineBuilder();
+    b.processing('A', cmd('a'));
+    b.processing('B', cmd('b'));
+    await h.service.upsert('p', b.build());
+    h.store.failStep = (s) => s.name === 'A' && s.status === 'Succeeded';
+    // The database is back after the first two tries of the end.
+    h.store.failNextEnds = 2;
+    const run = await h.service.start('p');
+    assert.equal(h.store.failNextEnds, 0, 'the end was tried three times');
+    assert.equal(run.execution.status, 'Failed');
+    assert.match(run.execution.failureReason ?? '', /^could not save step A \(Succeeded\)/);
+    assert.deepEqual(await steps(h.store, run.execution.id), { A: 'Failed', B: 'Stopped' });
   });
 
   it('a stalled owner that lost the execution to another process stops its jobs and overwrites nothing', async () => {
