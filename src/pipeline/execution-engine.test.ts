@@ -69,6 +69,13 @@ async function harness(jobs: Record<string, FakeJob>, registrar: Partial<ModelRe
   return { store, inner: meta.pipelines, artifacts, workspace, launcher, service, deps };
 }
 
+/** Upserts pipeline `p`: one Processing step per entry (step name -> fake job), all independent. */
+async function upsertSteps(h: { service: PipelineService }, steps: Record<string, string>): Promise<void> {
+  const b = new PipelineBuilder();
+  for (const [name, job] of Object.entries(steps)) b.processing(name, cmd(job));
+  await h.service.upsert('p', b.build());
+}
+
 async function steps(store: PipelineStore, id: string): Promise<Record<string, string>> {
   return Object.fromEntries((await store.listSteps(id)).map((s) => [s.name, s.status]));
 }
@@ -76,10 +83,7 @@ async function steps(store: PipelineStore, id: string): Promise<Record<string, s
 describe('execution engine supervision (in-memory workspace, fake launcher)', () => {
   it('a store error while a sibling job runs: the sibling is stopped and waited for, and the execution ends Failed with the reason', async () => {
     const h = await harness({ a: quick, b: hangingJob });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    b.processing('B', cmd('b'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a', B: 'b' });
     // A's end cannot be saved: the database went away just then.
     h.store.failStep = (s) => s.name === 'A' && s.status === 'Succeeded';
     const run = await h.service.start('p');
@@ -93,10 +97,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
 
   it("a failing 'Starting' write is a fault too (it used to reject run() with the other steps still running)", async () => {
     const h = await harness({ a: hangingJob, b: quick });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    b.processing('B', cmd('b'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a', B: 'b' });
     h.store.failStep = (s) => s.name === 'B' && s.status === 'Starting';
     const run = await h.service.start('p');
     assert.equal(run.execution.status, 'Failed');
@@ -113,10 +114,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
 
   it('when even the final write fails, run() rejects with unavailable, but only once no job runs', async () => {
     const h = await harness({ a: quick, b: hangingJob });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    b.processing('B', cmd('b'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a', B: 'b' });
     const exec = await h.service.create('p');
     h.store.failStep = (s) => s.name === 'A' && s.status === 'Succeeded';
     const engine = new ExecutionEngine(h.deps);
@@ -129,10 +127,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
 
   it('a short outage at the end: the last writes are tried again and the execution still ends Failed with its reason', async () => {
     const h = await harness({ a: quick, b: hangingJob });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    b.processing('B', cmd('b'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a', B: 'b' });
     h.store.failStep = (s) => s.name === 'A' && s.status === 'Succeeded';
     // The database is back after the first two tries of the end.
     h.store.failNextEnds = 2;
@@ -145,9 +140,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
 
   it('a stalled owner that lost the execution to another process stops its jobs and overwrites nothing', async () => {
     const h = await harness({ a: hangingJob });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a' });
     const exec = await h.service.create('p');
     const running = new ExecutionEngine(h.deps).run(exec.id, (await h.store.getPipeline('p')).definition);
     await sleep(30);
@@ -164,9 +157,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
 
   it('resume kills a still-running first attempt before the second starts, and keeps its log', async () => {
     const h = await harness({ a: quick });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a' });
     const exec = await h.service.create('p');
     // A dead engine left A's first attempt Executing, its job still running, its log in the job folder.
     await h.inner.updateExecution(exec.id, { owner: 'host:999:1:dead' });
@@ -193,10 +184,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
 
   it('resuming a Stopping execution ends it Stopped with no step left Executing and nothing running', async () => {
     const h = await harness({ a: quick });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    b.processing('B', cmd('a'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a', B: 'a' });
     const exec = await h.service.create('p');
     await h.inner.updateExecution(exec.id, { owner: 'host:999:1:dead', status: 'Stopping', stopRequested: true });
     await h.inner.putStep({ executionId: exec.id, name: 'A', type: 'Processing', status: 'Executing', attemptCount: 1, startedAt: 1, metadata: {} });
@@ -211,9 +199,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
 
   it('stop of an execution whose owner is gone kills its leftovers and stops its steps', async () => {
     const h = await harness({});
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a' });
     const exec = await h.service.create('p');
     await h.inner.updateExecution(exec.id, { owner: 'host:999:1:dead' });
     await h.inner.putStep({ executionId: exec.id, name: 'A', type: 'Processing', status: 'Executing', attemptCount: 1, startedAt: 1, metadata: {} });
@@ -227,9 +213,7 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
   it('on shutdown the jobs are stopped and the execution released; resume then finishes it', async () => {
     let calls = 0;
     const h = await harness({ a: async (job) => (++calls === 1 ? hangingJob(job) : 0) });
-    const b = new PipelineBuilder();
-    b.processing('A', cmd('a'));
-    await h.service.upsert('p', b.build());
+    await upsertSteps(h, { A: 'a' });
     const exec = await h.service.create('p');
     const shutdown = new AbortController();
     const running = h.service.resumeOwned(exec.id, undefined, { signal: shutdown.signal });

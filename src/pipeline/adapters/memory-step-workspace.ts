@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ArtifactStore } from '../../core/artifact-store.js';
-import { InvalidArgumentError, NotFoundError } from '../../core/errors.js';
-import type { StepWorkspace } from '../step-workspace.js';
+import { ArtifactStepWorkspace } from './artifact-step-workspace.js';
 
 /**
  * A StepWorkspace whose job folders and local files live in memory (over any ArtifactStore,
@@ -10,15 +9,17 @@ import type { StepWorkspace } from '../step-workspace.js';
  * the same contract suite as `FsStepWorkspace`. Local paths are virtual (`/memory/jobs/<job>/…`);
  * inputs outside the store are local files put there with `writeLocal`.
  */
-export class MemoryStepWorkspace implements StepWorkspace {
+export class MemoryStepWorkspace extends ArtifactStepWorkspace {
   /** Local files by absolute virtual path. */
   readonly local = new Map<string, Buffer>();
   private readonly folders = new Set<string>();
 
   constructor(
-    private readonly artifacts: ArtifactStore,
+    artifacts: ArtifactStore,
     private readonly jobsRoot = '/memory/jobs',
-  ) {}
+  ) {
+    super(artifacts);
+  }
 
   jobFolder(jobName: string): string {
     return path.posix.join(this.jobsRoot, jobName.replace(/[^A-Za-z0-9._-]/g, '_'));
@@ -49,139 +50,43 @@ export class MemoryStepWorkspace implements StepWorkspace {
     this.folders.add(dir);
   }
 
-  uriOf(key: string): string {
-    return this.artifacts.uriOf(key.replace(/\/+$/, ''));
+  protected localPathOf(uri: string): string {
+    this.checkLocal(uri);
+    return uri.startsWith('file://') ? decodeURIComponent(uri.slice('file://'.length)) : path.posix.resolve('/', uri);
   }
 
-  private keyOf(uri: string): string | undefined {
-    const root = this.artifacts.rootUri.replace(/\/$/, '');
-    if (uri === root) return '';
-    if (!uri.startsWith(`${root}/`)) return undefined;
-    return decodeURIComponent(uri.slice(root.length + 1)).replace(/\/+$/, '');
-  }
-
-  private localPath(uri: string): string {
-    if (uri.startsWith('file://')) return decodeURIComponent(uri.slice('file://'.length));
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
-      throw new InvalidArgumentError(`'${uri}' is neither in the artifact store (${this.artifacts.rootUri}) nor a local path`);
-    return path.posix.resolve('/', uri);
-  }
-
-  private async files(uri: string): Promise<{ rel: string; key?: string; file?: string }[]> {
-    const key = this.keyOf(uri);
-    if (key !== undefined) {
-      if (key !== '' && (await this.artifacts.stat(key))) return [{ rel: path.posix.basename(key), key }];
-      const keys = await this.artifacts.list(key === '' ? '' : `${key}/`);
-      return keys.map((k) => ({ rel: key === '' ? k : k.slice(key.length + 1), key: k }));
-    }
-    const local = this.localPath(uri).replace(/\/+$/, '');
-    if (this.local.has(local)) return [{ rel: path.posix.basename(local), file: local }];
+  protected async listLocal(local: string): Promise<{ rel: string; file: string }[]> {
+    const at = local.replace(/\/+$/, '');
+    if (this.local.has(at)) return [{ rel: path.posix.basename(at), file: at }];
     return [...this.local.keys()]
       .filter(
         (f) =>
-          f.startsWith(`${local}/`) &&
+          f.startsWith(`${at}/`) &&
           !f
-            .slice(local.length + 1)
+            .slice(at.length + 1)
             .split('/')
             .some((s) => s.startsWith('.')),
       )
       .sort()
-      .map((f) => ({ rel: f.slice(local.length + 1), file: f }));
+      .map((f) => ({ rel: f.slice(at.length + 1), file: f }));
   }
 
-  private async body(f: { key?: string; file?: string }): Promise<Buffer> {
-    return f.key !== undefined ? Buffer.from(await this.artifacts.get(f.key)) : this.local.get(f.file!)!;
+  protected async readLocalBytes(file: string): Promise<Uint8Array | undefined> {
+    return this.local.get(file);
   }
 
-  async download(uri: string, dir: string): Promise<{ files: number; bytes: number }> {
-    const files = await this.files(uri);
-    if (files.length === 0) throw new NotFoundError('input', uri);
-    let bytes = 0;
-    for (const f of files) {
-      const body = await this.body(f);
-      this.local.set(path.posix.join(dir, f.rel), body);
-      bytes += body.byteLength;
-    }
-    return { files: files.length, bytes };
+  protected async writeLocalBytes(file: string, body: Uint8Array): Promise<void> {
+    this.local.set(file, Buffer.from(body));
   }
 
-  async upload(dir: string, uri: string): Promise<{ files: number; bytes: number }> {
-    const key = this.keyOf(uri);
-    if (key === undefined || key === '')
-      throw new InvalidArgumentError(`output location '${uri}' is not inside the artifact store (${this.artifacts.rootUri})`);
-    const old = await this.artifacts.list(`${key}/`);
-    const local = await this.files(dir);
-    const written = new Set<string>();
-    let bytes = 0;
-    try {
-      for (const f of local) {
-        const body = await this.body(f);
-        written.add(`${key}/${f.rel}`);
-        await this.artifacts.put(`${key}/${f.rel}`, body);
-        bytes += body.byteLength;
-      }
-    } catch (err) {
-      const before = new Set(old);
-      for (const k of written) if (!before.has(k)) await this.artifacts.delete(k).catch(() => undefined);
-      throw err;
-    }
-    for (const k of old) if (!written.has(k)) await this.artifacts.delete(k);
-    return { files: local.length, bytes };
+  protected async copyLocal(from: string, to: string): Promise<number> {
+    const body = this.local.get(from)!;
+    this.local.set(to, body);
+    return body.byteLength;
   }
 
-  async fingerprint(uri: string): Promise<string> {
-    const files = await this.files(uri);
-    if (files.length === 0) throw new NotFoundError('input', uri);
-    const h = createHash('sha256');
-    for (const f of files) h.update(`${f.rel}\0${await this.hashOf(f)}\n`);
-    return h.digest('hex');
-  }
-
-  async sha256(uri: string): Promise<string> {
-    const files = await this.files(uri);
-    if (files.length !== 1) throw new NotFoundError('file', uri);
-    return this.hashOf(files[0]!);
-  }
-
-  private async hashOf(f: { key?: string; file?: string }): Promise<string> {
-    if (f.key !== undefined) {
-      const info = await this.artifacts.stat(f.key);
-      if (!info) throw new NotFoundError('artifact', f.key);
-      return info.sha256;
-    }
-    return createHash('sha256').update(this.local.get(f.file!)!).digest('hex');
-  }
-
-  async exists(uri: string): Promise<boolean> {
-    return (await this.files(uri)).length > 0;
-  }
-
-  async readText(uri: string): Promise<string> {
-    const key = this.keyOf(uri);
-    if (key !== undefined) return Buffer.from(await this.artifacts.get(key)).toString('utf8');
-    const body = this.local.get(this.localPath(uri));
-    if (body === undefined) throw new NotFoundError('file', uri);
-    return body.toString('utf8');
-  }
-
-  async putText(key: string, text: string): Promise<string> {
-    await this.artifacts.put(key, text);
-    return this.artifacts.uriOf(key);
-  }
-
-  async readLogs(prefix: string): Promise<{ name: string; text: string }[]> {
-    const keys = await this.artifacts.list(`${prefix.replace(/\/$/, '')}/`);
-    const out: { name: string; text: string }[] = [];
-    for (const key of keys) out.push({ name: path.posix.basename(key), text: Buffer.from(await this.artifacts.get(key)).toString('utf8') });
-    return out;
-  }
-
-  async readLocal(file: string): Promise<string | undefined> {
-    return this.local.get(file)?.toString('utf8');
-  }
-
-  async writeLocal(file: string, text: string): Promise<void> {
-    this.local.set(file, Buffer.from(text));
+  protected async hashLocal(file: string): Promise<string> {
+    return createHash('sha256').update(this.local.get(file)!).digest('hex');
   }
 
   /** Appends to a local file (a fake job's log). */
