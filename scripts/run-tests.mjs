@@ -35,6 +35,8 @@ const res = spawnSync(
     '--import',
     'tsx',
     '--test',
+    // A test that hangs fails after 5 minutes instead of holding the run.
+    '--test-timeout=300000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

@@ -274,4 +274,22 @@ describe('execution engine supervision (in-memory workspace, fake launcher)', ()
     assert.equal(afterApproval.steps[0]?.cacheHit, undefined, 'a new approved baseline: checked again');
     assert.equal(h.launcher.events.filter((e) => e.startsWith('start')).length, 2);
   });
+  it('while the store fails, the heartbeat backs off instead of writing every beat (a locked database must not starve the jobs)', async () => {
+    const slow: FakeJob = () => new Promise((r) => setTimeout(() => r(0), 450));
+    const h = await harness({ a: slow });
+    await upsertSteps(h, { A: 'a' });
+    let beats = 0;
+    const update = h.store.updateExecution.bind(h.store);
+    h.store.updateExecution = async (id, patch, expect) => {
+      if (patch.heartbeatAt !== undefined && patch.status === undefined) {
+        beats += 1;
+        throw new UnavailableError('metadata store: database is locked');
+      }
+      return update(id, patch, expect);
+    };
+    const run = await h.service.start('p');
+    assert.equal(run.execution.status, 'Succeeded', 'a failing heartbeat alone does not fail the run');
+    // Every 20 ms this would be about 22 beats; backing off (20, 40, 80, 160, 320 ms) it is at most 5.
+    assert.ok(beats >= 2 && beats <= 6, `${beats} heartbeats`);
+  });
 });

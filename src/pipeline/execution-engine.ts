@@ -74,6 +74,8 @@ export interface RunOptions {
 
 const MID_FLIGHT = new Set<StepStatus>(['Starting', 'Executing', 'Stopping']);
 /** Waits between the tries of an execution's last writes (about 6 s in all). */
+/** The longest wait between heartbeats while the store keeps failing. */
+const HEARTBEAT_MAX_BACKOFF_MS = 15_000;
 const FINAL_WRITE_RETRIES_MS = [100, 200, 400, 800, 1600, 3200] as const;
 
 /**
@@ -104,16 +106,32 @@ export class ExecutionEngine {
     // Attempts cut short by a crash: nothing of them may still run when their step runs again.
     for (const s of run.states.values()) if (MID_FLIGHT.has(s.status)) await this.reap(run.execution, s, options.previousOwner);
 
-    const heartbeat = setInterval(() => {
-      void store
-        .updateExecution(executionId, { heartbeatAt: this.deps.clock.now() }, { owner: this.deps.owner })
-        .then((e) => {
-          if (!e) this.halt(run, { kind: 'lost', reason: `pipeline execution ${executionId} was taken over by another process` });
-          else if (e.stopRequested) this.halt(run, { kind: 'stop' });
-        })
-        .catch((err: unknown) => this.deps.logger.warn('heartbeat failed', { executionId, error: oneLine(err) }));
-    }, this.deps.heartbeatMs);
-    heartbeat.unref?.();
+    // The heartbeat runs one write at a time; while the store fails it backs off (up to
+    // HEARTBEAT_MAX_BACKOFF), so a locked database (each write may block its busy timeout) does
+    // not starve the jobs' events the engine must still handle.
+    let heartbeat: ReturnType<typeof setTimeout> | undefined;
+    let heartbeatDelay = this.deps.heartbeatMs;
+    let beating = true;
+    const beat = () => {
+      heartbeat = setTimeout(() => {
+        void store
+          .updateExecution(executionId, { heartbeatAt: this.deps.clock.now() }, { owner: this.deps.owner })
+          .then((e) => {
+            heartbeatDelay = this.deps.heartbeatMs;
+            if (!e) this.halt(run, { kind: 'lost', reason: `pipeline execution ${executionId} was taken over by another process` });
+            else if (e.stopRequested) this.halt(run, { kind: 'stop' });
+          })
+          .catch((err: unknown) => {
+            heartbeatDelay = Math.min(heartbeatDelay * 2, Math.max(this.deps.heartbeatMs, HEARTBEAT_MAX_BACKOFF_MS));
+            this.deps.logger.warn('heartbeat failed', { executionId, error: oneLine(err), retryInMs: heartbeatDelay });
+          })
+          .finally(() => {
+            if (beating) beat();
+          });
+      }, heartbeatDelay);
+      heartbeat.unref?.();
+    };
+    beat();
     const onShutdown = () => this.halt(run, { kind: 'release' });
     options.signal?.addEventListener('abort', onShutdown, { once: true });
     if (options.signal?.aborted) onShutdown();
@@ -139,7 +157,8 @@ export class ExecutionEngine {
       // Whatever happened, nothing this engine started runs on after this point.
       await Promise.allSettled([...running.values()]);
     } finally {
-      clearInterval(heartbeat);
+      beating = false;
+      clearTimeout(heartbeat);
       options.signal?.removeEventListener('abort', onShutdown);
     }
     return this.finish(run, flat, startStatus);

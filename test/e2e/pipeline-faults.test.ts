@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { PipelineBuilder } from '../../src/pipeline/index.js';
 import { cli } from '../support/cli-runner.js';
@@ -46,11 +46,30 @@ function jobWithGrandchild(home: string) {
   return { definition: b.build(), pids: () => (existsSync(pids) ? readFileSync(pids, 'utf8').split(' ').map(Number) : undefined) };
 }
 
+/** What a test started: killed after each test whatever its outcome, so a failing test never leaves a process holding the run open. */
+const started = new Set<ChildProcess>();
+const jobPids = new Set<number>();
+afterEach(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  started.clear();
+  for (const pid of jobPids) {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  jobPids.clear();
+});
+
 function startCli(home: string, args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main', 'cli.ts'), '--home', home, ...args], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.resume();
@@ -72,6 +91,7 @@ describe('pipeline jobs die with their engine (real processes)', () => {
           const run = startCli(home, ['pipeline', 'start', 'faults']);
           await waitFor('the job and its grandchild to start', () => job.pids() !== undefined && job.pids()!.length === 2);
           const [jobPid, grandchild] = job.pids()!;
+          for (const pid of [jobPid!, grandchild!]) jobPids.add(pid);
           assert.ok(running(jobPid!) && running(grandchild!));
           run.child.kill(sig);
           const code = await run.exited;
@@ -171,6 +191,7 @@ describe('pipeline jobs die with their engine (real processes)', () => {
         const run = startCli(home, ['pipeline', 'start', 'db']);
         await waitFor('job A to start', () => existsSync(pids));
         const jobA = Number(readFileSync(pids, 'utf8'));
+        jobPids.add(jobA);
         await sleep(300);
         // Another writer holds the database: every write of the engine now fails (after SQLite's 5 s busy timeout).
         const lock = new Database(path.join(home, 'driftline.db'));
@@ -205,6 +226,7 @@ describe('pipeline jobs die with their engine (real processes)', () => {
       const done = app.pipelines.resumeOwned(exec.id);
       await waitFor('the job to start', () => job.pids()?.length === 2);
       const [jobPid, grandchild] = job.pids()!;
+      for (const pid of [jobPid!, grandchild!]) jobPids.add(pid);
       const stopped = await cli(['pipeline', 'stop', exec.id], { home });
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.equal((await done).execution.status, 'Stopped');
