@@ -28,6 +28,7 @@ import { VERSION } from '../core/version.js';
 import { codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
 import { registryRegistrar } from './registry-registrar.js';
 import { modelQualityReader } from './model-quality-reader.js';
+import { MemoryDesiredState, type EndpointDesiredState } from '../serving/index.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -50,6 +51,8 @@ export interface App {
   readonly lineage: LineageTracer;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
   modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
+  /** The endpoints the data plane serves (the control plane's EndpointService; an in-memory stand-in until it lands). */
+  readonly endpoints: EndpointDesiredState;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -122,6 +125,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     analyses,
     registry,
     events,
+    endpoints: new MemoryDesiredState(),
     writeText: (file, text) => files.writeText(file, text),
     generate,
     fetchNyc,

@@ -12,6 +12,7 @@ import { registerMonitorCommands } from './commands/monitor-command.js';
 import { registerQuickstartCommand } from './commands/quickstart-command.js';
 import { registerRegistryCommands } from './commands/registry-command.js';
 import { registerPipelineCommands } from './commands/pipeline-command.js';
+import { registerServerCommand } from './commands/server-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -68,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerPipelineCommands(program, ctx);
   registerRegistryCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
+  registerServerCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
