@@ -61,7 +61,9 @@ export class CaptureWriter {
   private pendingBytes = 0;
   private waiters: (() => void)[] = [];
   private scheduled = false;
-  private writing: Promise<void> | undefined;
+  /** True while `drain` runs (set and cleared synchronously, so an append never misses a drain). */
+  private busy = false;
+  private drained: Promise<void> | undefined;
   private file: CaptureFile | undefined;
   private fileMinute = -1;
   private fileBytes = 0;
@@ -95,13 +97,11 @@ export class CaptureWriter {
     this.pendingTimes.push(timeMs);
     this.pendingBytes += text.length;
     const done = new Promise<void>((resolve) => this.waiters.push(resolve));
-    if (!this.scheduled && !this.writing) {
+    if (!this.scheduled && !this.busy) {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
-        this.writing = this.drain().finally(() => {
-          this.writing = undefined;
-        });
+        this.drained = this.drain();
       });
     }
     return done;
@@ -109,8 +109,8 @@ export class CaptureWriter {
 
   /** Writes what is queued, closes the file; later appends are dropped. */
   async close(): Promise<void> {
-    while (this.scheduled || this.writing) {
-      if (this.writing) await this.writing;
+    while (this.scheduled || this.busy) {
+      if (this.busy && this.drained) await this.drained;
       else await new Promise((r) => setImmediate(r));
     }
     this.closed = true;
@@ -119,7 +119,14 @@ export class CaptureWriter {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
+    this.busy = true;
+    for (;;) {
+      // Checked synchronously after the waiters of the last batch were resolved: their next
+      // appends (run later, as microtasks) see busy false and schedule the next drain.
+      if (this.pending.length === 0) {
+        this.busy = false;
+        return;
+      }
       const lines = this.pending;
       const times = this.pendingTimes;
       const waiters = this.waiters;
@@ -175,7 +182,7 @@ export class CaptureWriter {
   }
 
   private async syncNow(): Promise<void> {
-    if (!this.file || !this.dirty || this.writing) return;
+    if (!this.file || !this.dirty || this.busy) return;
     this.dirty = false;
     await this.file.sync().catch((err: unknown) => this.opts.logger.warn('capture fsync failed', { reason: oneLine(err) }));
   }

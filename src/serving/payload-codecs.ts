@@ -157,8 +157,8 @@ function fillRow(row: unknown, r: number, numFeature: number, out: Float64Array)
 
 /** Writes rows as a request body of `format` (clients, tests and benchmarks); NaN is an empty cell / null. */
 export function encodeRows(format: PayloadFormat, rows: readonly (readonly number[])[]): string {
-  const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
-  const json = (row: readonly number[]) => `[${row.map((v) => (Number.isNaN(v) ? 'null' : String(v))).join(',')}]`;
+  const cell = (v: number) => (Number.isNaN(v) ? '' : numText(v));
+  const json = (row: readonly number[]) => `[${row.map((v) => (Number.isNaN(v) ? 'null' : numText(v))).join(',')}]`;
   switch (format) {
     case 'csv':
       return rows.map((r) => r.map(cell).join(',')).join('\n');
@@ -212,12 +212,17 @@ function describe(v: unknown): string {
   return shown(String(v));
 }
 
+/** A number as text, keeping the sign of -0. */
+function numText(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
 function num(v: number): string {
-  return Number.isNaN(v) ? '' : String(v);
+  return Number.isNaN(v) ? '' : numText(v);
 }
 
 function jsonNum(v: number): string {
-  return Number.isFinite(v) ? String(v) : 'null';
+  return Number.isFinite(v) ? numText(v) : 'null';
 }
 
 function shown(value: string, max = 60): string {
