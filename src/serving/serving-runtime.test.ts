@@ -7,7 +7,7 @@ import { createRandom } from '../core/random.js';
 import { CaptureWriter, type CaptureFile } from './capture-writer.js';
 import type { EndpointSpec, VariantSpec } from './endpoint-spec.js';
 import { MemoryDesiredState } from './memory-desired-state.js';
-import { InvocationError } from './serving-errors.js';
+import type { InvocationError } from './serving-errors.js';
 import { ServingRuntime } from './serving-runtime.js';
 import type { PoolReply, PoolRequest, VariantPool } from './variant-pool.js';
 
