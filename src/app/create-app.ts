@@ -24,10 +24,13 @@ import { ChildProcessJobLauncher } from '../pipeline/adapters/child-process-job-
 import { FsStepWorkspace } from '../pipeline/adapters/fs-step-workspace.js';
 import { LineageTracer, PipelineService } from '../pipeline/index.js';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { VERSION } from '../core/version.js';
 import { codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
 import { registryRegistrar } from './registry-registrar.js';
 import { modelQualityReader } from './model-quality-reader.js';
+import { EndpointService } from '../serving/endpoint-service.js';
+import { LocalModelArtifacts } from './local-model-artifacts.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -48,6 +51,8 @@ export interface App {
   readonly pipelines: PipelineService;
   /** Model version -> execution -> steps -> datasets -> raw files. */
   readonly lineage: LineageTracer;
+  /** SageMaker endpoints and endpoint configs (the control plane; the server's data plane serves them). */
+  readonly endpoints: EndpointService;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
   modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
   /** Writes a whole text file atomically (CLI outputs). */
@@ -112,9 +117,20 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   // Reads artifact and local file URIs (a version's metrics files).
   const artifactFiles = new FsStepWorkspace(artifacts, path.join(config.home, 'jobs'));
+  const endpoints = new EndpointService({
+    store: metadata.endpoints,
+    registry,
+    models: new LocalModelArtifacts(path.join(config.home, 'models'), (uri, dir) => artifactFiles.download(uri, dir)),
+    clock,
+    logger,
+    defaultCaptureUri: config.artifactUri.startsWith('file:')
+      ? `${config.artifactUri.replace(/\/+$/, '')}/datacapture`
+      : pathToFileURL(path.join(config.home, 'datacapture')).href,
+  });
   return {
     config,
     pipelines,
+    endpoints,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
     training,

@@ -1,0 +1,2 @@
+export * from './types.js';
+export type { DeploymentStore, DeploymentQuery } from './deployment-store.js';
