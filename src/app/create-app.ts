@@ -29,7 +29,8 @@ import { VERSION } from '../core/version.js';
 import { codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
 import { registryRegistrar } from './registry-registrar.js';
 import { modelQualityReader } from './model-quality-reader.js';
-import { EndpointService } from '../serving/endpoint-service.js';
+import { EndpointService } from '../serving/index.js';
+import { DeploymentService } from '../deploy/index.js';
 import { LocalModelArtifacts } from './local-model-artifacts.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -53,6 +54,8 @@ export interface App {
   readonly lineage: LineageTracer;
   /** SageMaker endpoints and endpoint configs (the control plane; the server's data plane serves them). */
   readonly endpoints: EndpointService;
+  /** The deployment pipeline (staging, manual approval, production); started by approvals, moved on by the server's `tick`. */
+  readonly deployments: DeploymentService;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
   modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
   /** Writes a whole text file atomically (CLI outputs). */
@@ -127,10 +130,14 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
       ? `${config.artifactUri.replace(/\/+$/, '')}/datacapture`
       : pathToFileURL(path.join(config.home, 'datacapture')).href,
   });
+  const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, clock, ids, logger });
+  // An approval starts the deployment pipeline in the process that approved (CLI, server or pipeline).
+  events.subscribe((event) => deployments.onEvent(event));
   return {
     config,
     pipelines,
     endpoints,
+    deployments,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
     training,
