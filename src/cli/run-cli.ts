@@ -12,6 +12,8 @@ import { registerMonitorCommands } from './commands/monitor-command.js';
 import { registerQuickstartCommand } from './commands/quickstart-command.js';
 import { registerRegistryCommands } from './commands/registry-command.js';
 import { registerPipelineCommands } from './commands/pipeline-command.js';
+import { registerEndpointCommands } from './commands/endpoint-command.js';
+import { registerDeployCommands } from './commands/deploy-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -67,6 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerMonitorCommands(program, ctx);
   registerPipelineCommands(program, ctx);
   registerRegistryCommands(program, ctx);
+  registerEndpointCommands(program, ctx);
+  registerDeployCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
 
   try {
