@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app/create-app.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, isAppError } from '../core/errors.js';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../deploy/index.js';
 import { toDescribeEndpoint, toDescribeEndpointConfig, toEndpointSummary } from '../serving/index.js';
 import { toHttpError } from './http-errors.js';
@@ -58,9 +58,9 @@ export function registerControlApi(server: FastifyInstance, app: ControlApp): vo
     async (api) => {
       api.setErrorHandler((err, _req, reply) => {
         // Fastify's own errors (bad JSON, wrong content type, body too large) carry a status code.
-        const status = (err as { statusCode?: number }).statusCode;
-        if (status !== undefined && status >= 400 && status < 500 && !('code' in err && typeof err.code === 'string' && !err.code.startsWith('FST_'))) {
-          return reply.status(status).send({ error: { code: 'invalid_argument', message: (err as Error).message.replace(/\s+/g, ' ') } });
+        const e = err as { statusCode?: unknown; message?: unknown };
+        if (!isAppError(err) && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+          return reply.status(e.statusCode).send({ error: { code: 'invalid_argument', message: String(e.message).replace(/\s+/g, ' ') } });
         }
         const { status: s, body } = toHttpError(err);
         return reply.status(s).send(body);

@@ -8,6 +8,7 @@ import { migrateToLatest } from './migrate.js';
 import { SqlDatasetStore } from './sql/sql-dataset-store.js';
 import { SqlDeploymentStore } from './sql/sql-deployment-store.js';
 import { SqlEndpointStore } from './sql/sql-endpoint-store.js';
+import { SqlMetricStore } from './sql/sql-metric-store.js';
 import { SqlPipelineStore } from './sql/sql-pipeline-store.js';
 import { SqlRegistryStore } from './sql/sql-registry-store.js';
 
@@ -44,6 +45,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
           pipelines: new SqlPipelineStore(db),
           endpoints: new SqlEndpointStore(db),
           deployments: new SqlDeploymentStore(db),
+          metrics: new SqlMetricStore(db),
           migrations,
           close: () => db.destroy(),
         };
@@ -62,6 +64,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
         pipelines: new SqlPipelineStore(db),
         endpoints: new SqlEndpointStore(db),
         deployments: new SqlDeploymentStore(db),
+        metrics: new SqlMetricStore(db),
         migrations: [],
         close: () => db.destroy(),
       };

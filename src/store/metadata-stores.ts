@@ -3,6 +3,7 @@ import type { PipelineStore } from '../pipeline/index.js';
 import type { RegistryStore } from '../registry/index.js';
 import type { EndpointStore } from '../serving/index.js';
 import type { DeploymentStore } from '../deploy/index.js';
+import type { MetricStore } from '../metrics/index.js';
 
 /** Every metadata port, bound to one database. Later contexts add their stores here. */
 export interface MetadataStores {
@@ -11,6 +12,7 @@ export interface MetadataStores {
   readonly pipelines: PipelineStore;
   readonly endpoints: EndpointStore;
   readonly deployments: DeploymentStore;
+  readonly metrics: MetricStore;
   /** The migration names applied, in order. */
   readonly migrations: readonly string[];
   close(): Promise<void>;

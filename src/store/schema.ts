@@ -131,6 +131,15 @@ export interface DeploymentsTable {
   updated_at: number;
 }
 
+export interface MetricDatapointsTable {
+  namespace: string;
+  name: string;
+  dimensions_key: string;
+  timestamp: number;
+  value: number;
+  unit: string;
+}
+
 /** The whole metadata database, as Kysely sees it. */
 export interface MetadataDb {
   datasets: DatasetsTable;
@@ -144,4 +153,5 @@ export interface MetadataDb {
   endpoint_configs: EndpointConfigsTable;
   endpoints: EndpointsTable;
   deployments: DeploymentsTable;
+  metric_datapoints: MetricDatapointsTable;
 }
