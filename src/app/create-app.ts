@@ -24,11 +24,14 @@ import { ChildProcessJobLauncher } from '../pipeline/adapters/child-process-job-
 import { FsStepWorkspace } from '../pipeline/adapters/fs-step-workspace.js';
 import { LineageTracer, PipelineService } from '../pipeline/index.js';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { VERSION } from '../core/version.js';
 import { codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
 import { registryRegistrar } from './registry-registrar.js';
 import { modelQualityReader } from './model-quality-reader.js';
-import { MemoryDesiredState, type EndpointDesiredState } from '../serving/index.js';
+import { EndpointService } from '../serving/index.js';
+import { DeploymentService } from '../deploy/index.js';
+import { LocalModelArtifacts } from './local-model-artifacts.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -49,10 +52,12 @@ export interface App {
   readonly pipelines: PipelineService;
   /** Model version -> execution -> steps -> datasets -> raw files. */
   readonly lineage: LineageTracer;
+  /** SageMaker endpoints and endpoint configs (the control plane; the server's data plane serves them). */
+  readonly endpoints: EndpointService;
+  /** The deployment pipeline (staging, manual approval, production); started by approvals, moved on by the server's `tick`. */
+  readonly deployments: DeploymentService;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
   modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
-  /** The endpoints the data plane serves (the control plane's EndpointService; an in-memory stand-in until it lands). */
-  readonly endpoints: EndpointDesiredState;
   /** Writes a whole text file atomically (CLI outputs). */
   writeText(file: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -115,9 +120,24 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   // Reads artifact and local file URIs (a version's metrics files).
   const artifactFiles = new FsStepWorkspace(artifacts, path.join(config.home, 'jobs'));
+  const endpoints = new EndpointService({
+    store: metadata.endpoints,
+    registry,
+    models: new LocalModelArtifacts(path.join(config.home, 'models'), (uri, dir) => artifactFiles.download(uri, dir)),
+    clock,
+    logger,
+    defaultCaptureUri: config.artifactUri.startsWith('file:')
+      ? `${config.artifactUri.replace(/\/+$/, '')}/datacapture`
+      : pathToFileURL(path.join(config.home, 'datacapture')).href,
+  });
+  const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, clock, ids, logger });
+  // An approval starts the deployment pipeline in the process that approved (CLI, server or pipeline).
+  events.subscribe((event) => deployments.onEvent(event));
   return {
     config,
     pipelines,
+    endpoints,
+    deployments,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
     training,
@@ -125,7 +145,6 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     analyses,
     registry,
     events,
-    endpoints: new MemoryDesiredState(),
     writeText: (file, text) => files.writeText(file, text),
     generate,
     fetchNyc,

@@ -13,6 +13,8 @@ import { registerQuickstartCommand } from './commands/quickstart-command.js';
 import { registerRegistryCommands } from './commands/registry-command.js';
 import { registerPipelineCommands } from './commands/pipeline-command.js';
 import { registerServerCommand } from './commands/server-command.js';
+import { registerEndpointCommands } from './commands/endpoint-command.js';
+import { registerDeployCommands } from './commands/deploy-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -68,6 +70,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerMonitorCommands(program, ctx);
   registerPipelineCommands(program, ctx);
   registerRegistryCommands(program, ctx);
+  registerEndpointCommands(program, ctx);
+  registerDeployCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
   registerServerCommand(program, ctx);
 

@@ -10,6 +10,8 @@ export interface Config {
   readonly artifactUri: string;
   /** Structured log level on stderr (DRIFTLINE_LOG_LEVEL, default `warn`). */
   readonly logLevel: LogLevel;
+  /** Where CLI commands reach a running `driftline server` (DRIFTLINE_SERVER_URL, default `http://127.0.0.1:8080`). */
+  readonly serverUrl: string;
   /** `driftline server`: where it listens, the SigV4 keys it accepts, how capture files are synced. */
   readonly serving: ServingConfig;
 }
@@ -36,4 +38,5 @@ export const CONFIG_VARIABLES = {
   DRIFTLINE_SERVER_PORT: 'port of `driftline server` (default: 8080)',
   DRIFTLINE_ACCESS_KEYS: 'access keys accepted on signed invocations: id:secret,id2:secret2',
   DRIFTLINE_CAPTURE_FSYNC: 'data capture fsync policy: none | batch | interval:<ms> (default: none)',
+  DRIFTLINE_SERVER_URL: 'where CLI commands reach a running `driftline server` (default: http://127.0.0.1:8080)',
 } as const;

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       metadataUri: 'sqlite:///work/p/.driftline/driftline.db',
       artifactUri: 'file:///work/p/.driftline/artifacts',
       logLevel: 'warn',
+      serverUrl: 'http://127.0.0.1:8080',
       serving: { host: '127.0.0.1', port: 8080, accessKeys: {}, captureFsync: 'none' },
     });
     assert.ok(Object.isFrozen(c));
@@ -33,10 +34,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes the server URL from DRIFTLINE_SERVER_URL, without a trailing slash', () => {
+    assert.equal(loadConfig({ DRIFTLINE_SERVER_URL: 'http://10.0.0.5:9000/' }, {}, '/w').serverUrl, 'http://10.0.0.5:9000');
+  });
+
   it('reports every problem at once', () => {
     assert.throws(
-      () => loadConfig({ DRIFTLINE_METADATA_URI: 'mysql://x', DRIFTLINE_ARTIFACT_URI: 'ftp://y', DRIFTLINE_LOG_LEVEL: 'loud' }),
-      (err: Error & { code?: string }) => err.code === 'invalid_argument' && /mysql/.test(err.message) && /ftp/.test(err.message) && /loud/.test(err.message),
+      () =>
+        loadConfig({
+          DRIFTLINE_METADATA_URI: 'mysql://x',
+          DRIFTLINE_ARTIFACT_URI: 'ftp://y',
+          DRIFTLINE_LOG_LEVEL: 'loud',
+          DRIFTLINE_SERVER_URL: 'localhost:8080',
+        }),
+      (err: Error & { code?: string }) =>
+        err.code === 'invalid_argument' &&
+        /mysql/.test(err.message) &&
+        /ftp/.test(err.message) &&
+        /loud/.test(err.message) &&
+        /localhost:8080/.test(err.message),
     );
   });
 });

@@ -31,9 +31,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     problems.push(`DRIFTLINE_LOG_LEVEL '${level}' is not one of ${LOG_LEVELS.join(', ')}`);
   }
+  const serverUrl = (nonEmpty(env['DRIFTLINE_SERVER_URL']) ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+$/.test(serverUrl)) problems.push(`DRIFTLINE_SERVER_URL '${serverUrl}' is not http(s)://host[:port]`);
   const serving = servingConfig(env, overrides, problems);
   if (problems.length > 0) throw new InvalidArgumentError(`invalid configuration: ${problems.join('; ')}`);
-  return Object.freeze({ home, metadataUri, artifactUri, logLevel: level as LogLevel, serving });
+  return Object.freeze({ home, metadataUri, artifactUri, logLevel: level as LogLevel, serverUrl, serving });
 }
 
 function servingConfig(env: Readonly<Record<string, string | undefined>>, overrides: ConfigOverrides, problems: string[]): ServingConfig {

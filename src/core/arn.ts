@@ -42,3 +42,13 @@ export function parseModelPackageArn(arn: string): { group: string; version: num
   const m = /^arn:aws:sagemaker:[^:]*:[^:]*:model-package\/([^/]+)\/(\d+)$/.exec(arn);
   return m ? { group: m[1]!, version: Number(m[2]) } : undefined;
 }
+
+/** An endpoint ARN (name lower-cased, as SageMaker does). */
+export function endpointArn(name: string): string {
+  return sagemakerArn(`endpoint/${name.toLowerCase()}`);
+}
+
+/** An endpoint config ARN. */
+export function endpointConfigArn(name: string): string {
+  return sagemakerArn(`endpoint-config/${name.toLowerCase()}`);
+}

@@ -1,4 +1,10 @@
+export * from './types.js';
+export type { EndpointStore } from './endpoint-store.js';
 export type { EndpointSpec, VariantSpec, CaptureSpec, InstanceScaling, EndpointRuntimeReport, EndpointDesiredState } from './endpoint-spec.js';
+export type { ModelArtifacts } from './model-artifacts.js';
+export { EndpointService, DEFAULT_TARGET_INVOCATIONS, configNameFor, validateEndpointName, type DeployModelInput, type EndpointServiceDeps } from './endpoint-service.js';
+export { parseEndpointConfigInput, ENDPOINT_NAME_PATTERN, MAX_INSTANCES, MAX_VARIANTS } from './endpoint-config-schema.js';
+export { toDescribeEndpoint, toDescribeEndpointConfig, toEndpointSummary, type DescribeEndpointJson } from './describe-endpoint.js';
 export * from './payload-codecs.js';
 export { captureRecordLine, captureFilePath, captureEncoding, inferenceTime, type CaptureEvent, type CapturedPayload, type CaptureEncoding } from './capture-record.js';
 export { CaptureWriter, parseFsyncPolicy, type CaptureFile, type CaptureFiles, type CaptureWriterOptions, type FsyncPolicy } from './capture-writer.js';

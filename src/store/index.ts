@@ -6,6 +6,9 @@ import { MemoryRegistryStore } from './memory/memory-registry-store.js';
 import type { MetadataStores } from './metadata-stores.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlDatasetStore } from './sql/sql-dataset-store.js';
+import { SqlDeploymentStore } from './sql/sql-deployment-store.js';
+import { SqlEndpointStore } from './sql/sql-endpoint-store.js';
+import { SqlMetricStore } from './sql/sql-metric-store.js';
 import { SqlPipelineStore } from './sql/sql-pipeline-store.js';
 import { SqlRegistryStore } from './sql/sql-registry-store.js';
 
@@ -40,6 +43,9 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
           datasets: new SqlDatasetStore(db),
           registry: new SqlRegistryStore(db),
           pipelines: new SqlPipelineStore(db),
+          endpoints: new SqlEndpointStore(db),
+          deployments: new SqlDeploymentStore(db),
+          metrics: new SqlMetricStore(db),
           migrations,
           close: () => db.destroy(),
         };
@@ -49,13 +55,16 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
       }
     }
     case 'memory': {
-      // Pipelines keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
+      // Pipelines, endpoints and deployments keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
       const db = openSqlite(':memory:');
       await migrateToLatest(db);
       return {
         datasets: new MemoryDatasetStore(),
         registry: new MemoryRegistryStore(),
         pipelines: new SqlPipelineStore(db),
+        endpoints: new SqlEndpointStore(db),
+        deployments: new SqlDeploymentStore(db),
+        metrics: new SqlMetricStore(db),
         migrations: [],
         close: () => db.destroy(),
       };

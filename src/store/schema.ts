@@ -99,6 +99,47 @@ export interface PipelineExecutionStepsTable {
   metadata_json: string;
 }
 
+export interface EndpointConfigsTable {
+  name: string;
+  config_json: string;
+  created_at: number;
+}
+
+export interface EndpointsTable {
+  name: string;
+  arn: string;
+  config_name: string;
+  previous_config_name: string | null;
+  status: string;
+  failure_reason: string | null;
+  generation: number;
+  served_generation: number;
+  instances_json: string;
+  tags_json: string;
+  created_at: number;
+  last_modified_at: number;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  group_name: string;
+  model_package_arn: string;
+  status: string;
+  revision: number;
+  record_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MetricDatapointsTable {
+  namespace: string;
+  name: string;
+  dimensions_key: string;
+  timestamp: number;
+  value: number;
+  unit: string;
+}
+
 /** The whole metadata database, as Kysely sees it. */
 export interface MetadataDb {
   datasets: DatasetsTable;
@@ -109,4 +150,8 @@ export interface MetadataDb {
   pipeline_versions: PipelineVersionsTable;
   pipeline_executions: PipelineExecutionsTable;
   pipeline_execution_steps: PipelineExecutionStepsTable;
+  endpoint_configs: EndpointConfigsTable;
+  endpoints: EndpointsTable;
+  deployments: DeploymentsTable;
+  metric_datapoints: MetricDatapointsTable;
 }

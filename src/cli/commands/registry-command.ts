@@ -143,11 +143,24 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
         const app = await ctx.app();
         const input = { by: opts.by ?? defaultActor(), ...(opts.reason === undefined ? {} : { reason: opts.reason }) };
         const pkg = name === 'approve' ? await app.registry.approve(group, version, input) : await app.registry.reject(group, version, input);
-        emit(
-          ctx.io,
-          ctx.json(),
-          toDescribeModelPackage(pkg),
-          () => `${pkg.name} ${pkg.approvalStatus} by ${input.by}${input.reason === undefined ? '' : `: ${input.reason}`}`,
+        // An approval starts the deployment pipeline (unless the group opts out): say where it went.
+        const started =
+          name === 'approve'
+            ? (await app.deployments.list({ group: pkg.group, limit: 1 })).items.find(
+                (d) => d.trigger === `approval of ${pkg.name}` && d.version === pkg.version,
+              )
+            : undefined;
+        emit(ctx.io, ctx.json(), toDescribeModelPackage(pkg), () =>
+          [
+            `${pkg.name} ${pkg.approvalStatus} by ${input.by}${input.reason === undefined ? '' : `: ${input.reason}`}`,
+            ...(started
+              ? [
+                  started.status === 'Failed'
+                    ? `deployment ${started.id} Failed: ${started.failureReason ?? ''}`
+                    : `deployment ${started.id} started: ${started.stages[0]?.message ?? ''} (\`driftline deploy describe ${started.id}\`)`,
+                ]
+              : []),
+          ].join('\n'),
         );
       });
   }

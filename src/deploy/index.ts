@@ -1,0 +1,12 @@
+export * from './types.js';
+export type { DeploymentStore, DeploymentQuery } from './deployment-store.js';
+export {
+  DeploymentService,
+  AUTO_DEPLOY_TAG,
+  SAMPLE_VARIANT,
+  endpointNameFor,
+  type DeployTarget,
+  type DeploymentServiceDeps,
+  type StartDeploymentInput,
+} from './deployment-service.js';
+export { parseStageConfig, SAMPLE_PROD_CONFIG, SAMPLE_STAGING_CONFIG, DEFAULT_APPROVAL_TIMEOUT_MS } from './stage-configs.js';

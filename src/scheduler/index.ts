@@ -1,0 +1,1 @@
+export { parseScheduleExpression, nextFireTime, nextFireTimes, type ScheduleExpression } from './schedule-expression.js';

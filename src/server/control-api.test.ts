@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fastify from 'fastify';
+import fc from 'fast-check';
+import { ManualClock } from '../core/clock.js';
+import { noopLogger } from '../core/logger.js';
+import { DeploymentService } from '../deploy/index.js';
+import { InProcessEventBus } from '../events/index.js';
+import { ModelRegistry } from '../registry/index.js';
+import { EndpointService } from '../serving/index.js';
+import { openMetadataStore } from '../store/index.js';
+import { registerControlApi } from './control-api.js';
+
+async function harness() {
+  const meta = await openMetadataStore('memory:');
+  const clock = new ManualClock(Date.UTC(2026, 11, 3, 9));
+  let n = 0;
+  const ids = (p: string) => `${p}-${++n}`;
+  const events = new InProcessEventBus(noopLogger);
+  const registry = new ModelRegistry({ store: meta.registry, events, clock, ids, logger: noopLogger });
+  const endpoints = new EndpointService({
+    store: meta.endpoints,
+    registry,
+    models: { localModelPath: async (u) => u, localCaptureFolder: (u) => u },
+    clock,
+    logger: noopLogger,
+    defaultCaptureUri: 'file:///capture',
+  });
+  const deployments = new DeploymentService({ store: meta.deployments, endpoints, registry, clock, ids, logger: noopLogger });
+  events.subscribe((e) => deployments.onEvent(e));
+  const server = fastify();
+  registerControlApi(server, { endpoints, deployments });
+  await server.ready();
+  await registry.register({ group: 'taxi', modelDataUrl: 'file:///m/model.json', modelSha256: 'a'.repeat(64) });
+  return { server, registry, endpoints, deployments };
+}
+
+describe('control API (/api): endpoints and the deployment approval over HTTP', () => {
+  it('an approval waits in the API; POST approve with a comment deploys production; errors are one line with their status', async () => {
+    const h = await harness();
+    await h.registry.approve('taxi', 1, { by: 'alice' });
+    const list = await h.server.inject({ method: 'GET', url: '/api/deployments?group=taxi' });
+    assert.equal(list.statusCode, 200);
+    const [d] = list.json<{ DeploymentExecutions: { id: string }[] }>().DeploymentExecutions;
+    const early = await h.server.inject({ method: 'POST', url: `/api/deployments/${d!.id}/approve`, payload: { by: 'bob' } });
+    assert.equal(early.statusCode, 412);
+    assert.match(early.json<{ error: { message: string } }>().error.message, /not waiting for approval/);
+    const staging = await h.endpoints.getEndpoint('taxi-staging');
+    await h.endpoints.report({ kind: 'in_service', name: staging.name, generation: staging.generation, instances: { LatestApproved: 1 } });
+    await h.deployments.tick();
+    const ok = await h.server.inject({ method: 'POST', url: `/api/deployments/${d!.id}/approve`, payload: { by: 'bob', comment: 'looks right' } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json<{ stages: { name: string; comment?: string }[] }>().stages[1]?.comment, 'looks right');
+    const prod = await h.server.inject({ method: 'GET', url: '/api/endpoints/taxi-prod' });
+    assert.equal(prod.statusCode, 200);
+    assert.equal(prod.json<{ EndpointStatus: string }>().EndpointStatus, 'Creating');
+    const missing = await h.server.inject({ method: 'GET', url: '/api/deployments/nope' });
+    assert.equal(missing.statusCode, 404);
+    assert.deepEqual(missing.json(), { error: { code: 'not_found', message: "deployment 'nope' not found", details: { entity: 'deployment', key: 'nope' } } });
+  });
+
+  it('creates, updates and deletes endpoints; an unapproved version is refused', async () => {
+    const h = await harness();
+    const refused = await h.server.inject({ method: 'POST', url: '/api/endpoints', payload: { EndpointName: 'ep', ModelPackageName: 'taxi/1' } });
+    assert.equal(refused.statusCode, 412);
+    await h.registry.createGroup({ name: 'solo', tags: { 'driftline:auto-deploy': 'false' } });
+    await h.registry.register({ group: 'solo', modelDataUrl: 'file:///m/solo.json', modelSha256: 'b'.repeat(64), approvalStatus: 'Approved' });
+    const created = await h.server.inject({
+      method: 'POST',
+      url: '/api/endpoints',
+      payload: { EndpointName: 'ep', ModelPackageName: 'solo/1', InstanceCount: 2, CaptureSamplingPercentage: 10 },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const again = await h.server.inject({ method: 'POST', url: '/api/endpoints', payload: { EndpointName: 'ep', ModelPackageName: 'solo/1' } });
+    assert.equal(again.statusCode, 400);
+    const config = await h.server.inject({
+      method: 'POST',
+      url: '/api/endpoint-configs',
+      payload: { EndpointConfigName: 'c2', ProductionVariants: [{ VariantName: 'v', ModelPackageName: 'solo/1' }] },
+    });
+    assert.equal(config.statusCode, 201, config.body);
+    const updated = await h.server.inject({ method: 'PUT', url: '/api/endpoints/ep', payload: { EndpointConfigName: 'c2' } });
+    assert.equal(updated.statusCode, 200, updated.body);
+    assert.equal(updated.json<{ EndpointConfigName: string }>().EndpointConfigName, 'c2');
+    assert.equal((await h.server.inject({ method: 'DELETE', url: '/api/endpoints/ep' })).statusCode, 204);
+    assert.equal((await h.server.inject({ method: 'GET', url: '/api/endpoints/ep' })).statusCode, 404);
+  });
+
+  it('property: any body on any write route gets a 2xx or a 4xx with one error line, never a 500', async () => {
+    const h = await harness();
+    const routes = [
+      ['POST', '/api/endpoints'],
+      ['PUT', '/api/endpoints/ep'],
+      ['POST', '/api/endpoint-configs'],
+      ['POST', '/api/deployments/deploy-1/approve'],
+      ['POST', '/api/deployments/deploy-1/reject'],
+    ] as const;
+    const body = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string(),
+      fc
+        .record({ by: fc.oneof(fc.string(), fc.integer()), comment: fc.oneof(fc.string({ maxLength: 1100 }), fc.constant(null)) })
+        .map((v) => JSON.stringify(v)),
+      fc
+        .record({ EndpointName: fc.string(), ModelPackageName: fc.oneof(fc.string(), fc.constant('taxi/1')), InstanceCount: fc.integer() })
+        .map((v) => JSON.stringify(v)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), body, async ([method, url], payload) => {
+        const res = await h.server.inject({ method, url, payload, headers: { 'content-type': 'application/json' } });
+        assert.ok(res.statusCode < 500, `${method} ${url} ${payload} -> ${res.statusCode} ${res.body}`);
+        if (res.statusCode >= 400) {
+          const msg = res.json<{ error: { message: string } }>().error.message;
+          assert.ok(msg.length > 0 && !/[\r\n]/.test(msg), msg);
+        }
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
