@@ -15,7 +15,8 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nRoutes: POST /endpoints/<name>/invocations (text/csv, application/json, application/jsonlines; headers\n' +
-        'X-Amzn-SageMaker-Inference-Id, -Target-Variant, -Custom-Attributes, Accept), GET /ping, GET /stats.\n' +
+        'X-Amzn-SageMaker-Inference-Id, -Target-Variant, -Custom-Attributes, Accept), GET /ping, GET /stats, and the\n' +
+        'control API under /api (endpoints, deployments; on loopback without --require-auth only).\n' +
         'Point the AWS SDK at it: new SageMakerRuntimeClient({ endpoint: "http://127.0.0.1:8080", region: "us-east-1", credentials }).\n' +
         'Signed requests use service "sagemaker", any region, and a key of DRIFTLINE_ACCESS_KEYS=id:secret,id2:secret2.\n' +
         'Data capture fsync: DRIFTLINE_CAPTURE_FSYNC=none|batch|interval:<ms>. SIGINT/SIGTERM: stop accepting, answer what\n' +
@@ -30,8 +31,9 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         port = Number(opts.port);
         if (!/^\d+$/.test(opts.port) || port > 65535) throw new InvalidArgumentError(`--port '${opts.port}' is not a port number (0-65535)`);
       }
-      const [{ createServer, isLoopback }, { createServingRuntime, fileDesiredState }, { createJsonLogger }] = await Promise.all([
+      const [{ createServer, isLoopback }, { registerControlApi }, { createServingRuntime, fileDesiredState }, { createJsonLogger }] = await Promise.all([
         import('../../server/create-server.js'),
+        import('../../server/control-api.js'),
         import('../../app/create-serving.js'),
         import('../../app/json-logger.js'),
       ]);
@@ -49,6 +51,9 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         auth: { required: requireAuth, keys },
         stats: () => ({ capture: runtime.captureCounters(), endpoints: runtime.stats() }),
       });
+      // The control API (/api) has no SigV4 yet: it is served only where invocations need no signature.
+      if (!requireAuth) registerControlApi(server.fastify, app);
+      else logger.warn('the control API (/api) is served on loopback without --require-auth only', { host });
       const serve = async (signal: AbortSignal) => {
         try {
           await runtime.start();
