@@ -35,7 +35,17 @@ let source: string;
 if (existsSync(path.join(nycDir, 'green_tripdata_2021-01.parquet'))) {
   const prepared = path.join(work, 'prepared');
   const code = await runCli(
-    [...home, 'data', 'prepare', '--trips', path.join(nycDir, 'green_tripdata_2021-01.parquet'), '--zones', path.join(nycDir, 'taxi_zones.zip'), '--out', prepared],
+    [
+      ...home,
+      'data',
+      'prepare',
+      '--trips',
+      path.join(nycDir, 'green_tripdata_2021-01.parquet'),
+      '--zones',
+      path.join(nycDir, 'taxi_zones.zip'),
+      '--out',
+      prepared,
+    ],
     io,
   );
   if (code !== 0) process.exit(1);
@@ -51,7 +61,8 @@ if (existsSync(path.join(nycDir, 'green_tripdata_2021-01.parquet'))) {
   source = 'synthetic rows (NYC data absent)';
 }
 const model = path.join(work, 'model.json');
-if ((await runCli([...home, 'train', '--train', trainCsv, '--out', model, '--hp', 'num_round=100', 'max_depth=9', 'eta=0.2', 'min_child_weight=1'], io)) !== 0) process.exit(1);
+if ((await runCli([...home, 'train', '--train', trainCsv, '--out', model, '--hp', 'num_round=100', 'max_depth=9', 'eta=0.2', 'min_child_weight=1'], io)) !== 0)
+  process.exit(1);
 const firstLine = readFileSync(trainCsv, 'utf8').split('\n', 1)[0]!;
 const row = firstLine.split(',').slice(1).join(',');
 
@@ -180,7 +191,10 @@ const stats = (await (await fetch(`${serverUrl}/stats`)).json()) as { http: { ok
 await stop(server);
 let records = 0;
 for (const e of readdirSync(capture, { recursive: true, withFileTypes: true })) {
-  if (e.isFile() && e.name.endsWith('.jsonl')) records += readFileSync(path.join(e.parentPath, e.name), 'utf8').split('\n').filter((l) => l !== '').length;
+  if (e.isFile() && e.name.endsWith('.jsonl'))
+    records += readFileSync(path.join(e.parentPath, e.name), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length;
 }
 
 const f = (x: number) => x.toFixed(2);
@@ -188,7 +202,9 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(
   `bench:serve — ${source}, 100 trees of depth 9, single-row CSV, ${connections} connections, ${duration} s, ${useWrk ? 'wrk' : 'autocannon'} (${os.cpus().length} cores, Node ${process.version})`,
 );
-console.log(`bare node:http (in-process predict, no capture)  ${n(limit.rps)} req/s   p50 ${f(limit.p50Ms)} ms   p99 ${f(limit.p99Ms)} ms   non-2xx ${limit.non2xx}`);
+console.log(
+  `bare node:http (in-process predict, no capture)  ${n(limit.rps)} req/s   p50 ${f(limit.p50Ms)} ms   p99 ${f(limit.p99Ms)} ms   non-2xx ${limit.non2xx}`,
+);
 console.log(
   `driftline server (${workers} worker${workers === 1 ? '' : 's'}, capture 100%, fsync ${fsync})  ${n(ours.rps)} req/s   p50 ${f(ours.p50Ms)} ms   p99 ${f(ours.p99Ms)} ms   non-2xx ${ours.non2xx}`,
 );

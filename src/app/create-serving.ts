@@ -20,7 +20,12 @@ export interface ServingOverrides {
 }
 
 /** The data plane over child-process workers and capture files on disk, following `desired`. */
-export function createServingRuntime(settings: Pick<ServingConfig, 'captureFsync'>, desired: EndpointDesiredState, logger: Logger, overrides: ServingOverrides = {}): ServingRuntime {
+export function createServingRuntime(
+  settings: Pick<ServingConfig, 'captureFsync'>,
+  desired: EndpointDesiredState,
+  logger: Logger,
+  overrides: ServingOverrides = {},
+): ServingRuntime {
   const files = new NodeCaptureFiles();
   const fsync = parseFsyncPolicy(settings.captureFsync);
   const uuid = overrides.uuid ?? (() => randomUUID());

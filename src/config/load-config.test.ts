@@ -23,14 +23,20 @@ describe('loadConfig', () => {
 
   it('reads the server settings: host, port, access keys, capture fsync; the flags win', () => {
     const c = loadConfig(
-      { DRIFTLINE_SERVER_HOST: '0.0.0.0', DRIFTLINE_SERVER_PORT: '9000', DRIFTLINE_ACCESS_KEYS: 'AKID:s3cret, K2:x:y', DRIFTLINE_CAPTURE_FSYNC: 'interval:200' },
+      {
+        DRIFTLINE_SERVER_HOST: '0.0.0.0',
+        DRIFTLINE_SERVER_PORT: '9000',
+        DRIFTLINE_ACCESS_KEYS: 'AKID:s3cret, K2:x:y',
+        DRIFTLINE_CAPTURE_FSYNC: 'interval:200',
+      },
       { serverPort: '9001' },
       '/w',
     );
     assert.deepEqual(c.serving, { host: '0.0.0.0', port: 9001, accessKeys: { AKID: 's3cret', K2: 'x:y' }, captureFsync: 'interval:200' });
     assert.throws(
       () => loadConfig({ DRIFTLINE_SERVER_PORT: 'http', DRIFTLINE_ACCESS_KEYS: 'nokey', DRIFTLINE_CAPTURE_FSYNC: 'always' }),
-      (err: Error) => /port 'http'/.test(err.message) && /ACCESS_KEYS/.test(err.message) && !/nokey/.test(err.message.replace("'?", '')) && /always/.test(err.message),
+      (err: Error) =>
+        /port 'http'/.test(err.message) && /ACCESS_KEYS/.test(err.message) && !/nokey/.test(err.message.replace("'?", '')) && /always/.test(err.message),
     );
   });
 

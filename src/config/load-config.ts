@@ -50,7 +50,8 @@ function servingConfig(env: Readonly<Record<string, string | undefined>>, overri
       const colon = pair.indexOf(':');
       const id = pair.slice(0, colon).trim();
       const secret = pair.slice(colon + 1).trim();
-      if (colon <= 0 || id === '' || secret === '') problems.push(`DRIFTLINE_ACCESS_KEYS entry '${pair.slice(0, Math.max(colon, 0)).trim() || '?'}:…' is not id:secret`);
+      if (colon <= 0 || id === '' || secret === '')
+        problems.push(`DRIFTLINE_ACCESS_KEYS entry '${pair.slice(0, Math.max(colon, 0)).trim() || '?'}:…' is not id:secret`);
       else accessKeys[id] = secret;
     }
   }

@@ -18,7 +18,8 @@ export interface AuthFailure {
   readonly message: string;
 }
 
-const AUTH_RE = /^AWS4-HMAC-SHA256\s+Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTH_RE =
+  /^AWS4-HMAC-SHA256\s+Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})$/;
 const SKEW_MS = 5 * 60_000;
 
 class Sha256Hash extends Hash {
@@ -36,16 +37,29 @@ export async function verifySigV4(req: ReceivedRequest, secrets: ReadonlyMap<str
   const auth = header(req.headers, 'authorization');
   if (auth === undefined) return { errorType: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
   const m = AUTH_RE.exec(auth.trim());
-  if (!m) return { errorType: 'IncompleteSignatureException', message: 'Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256).' };
+  if (!m)
+    return { errorType: 'IncompleteSignatureException', message: 'Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256).' };
   const [, accessKeyId, scopeDate, region, service, signedList, signature] = m as unknown as [string, string, string, string, string, string, string];
   const amzDate = header(req.headers, 'x-amz-date');
-  if (amzDate === undefined || !/^\d{8}T\d{6}Z$/.test(amzDate)) return { errorType: 'IncompleteSignatureException', message: 'Authorization header requires an X-Amz-Date header.' };
-  const signedAt = Date.UTC(+amzDate.slice(0, 4), +amzDate.slice(4, 6) - 1, +amzDate.slice(6, 8), +amzDate.slice(9, 11), +amzDate.slice(11, 13), +amzDate.slice(13, 15));
+  if (amzDate === undefined || !/^\d{8}T\d{6}Z$/.test(amzDate))
+    return { errorType: 'IncompleteSignatureException', message: 'Authorization header requires an X-Amz-Date header.' };
+  const signedAt = Date.UTC(
+    +amzDate.slice(0, 4),
+    +amzDate.slice(4, 6) - 1,
+    +amzDate.slice(6, 8),
+    +amzDate.slice(9, 11),
+    +amzDate.slice(11, 13),
+    +amzDate.slice(13, 15),
+  );
   if (!Number.isFinite(signedAt) || Math.abs(nowMs - signedAt) > SKEW_MS) {
     const bound = compact(nowMs + (signedAt < nowMs ? -SKEW_MS : SKEW_MS));
-    return { errorType: 'InvalidSignatureException', message: `Signature expired: ${amzDate} is now ${signedAt < nowMs ? 'earlier' : 'later'} than ${bound} (${compact(nowMs)} ${signedAt < nowMs ? '-' : '+'} 5 min.)` };
+    return {
+      errorType: 'InvalidSignatureException',
+      message: `Signature expired: ${amzDate} is now ${signedAt < nowMs ? 'earlier' : 'later'} than ${bound} (${compact(nowMs)} ${signedAt < nowMs ? '-' : '+'} 5 min.)`,
+    };
   }
-  if (scopeDate !== amzDate.slice(0, 8)) return { errorType: 'InvalidSignatureException', message: 'Credential should be scoped to a valid date matching X-Amz-Date.' };
+  if (scopeDate !== amzDate.slice(0, 8))
+    return { errorType: 'InvalidSignatureException', message: 'Credential should be scoped to a valid date matching X-Amz-Date.' };
   if (service !== 'sagemaker') return { errorType: 'InvalidSignatureException', message: `Credential should be scoped to correct service: 'sagemaker'.` };
   const secret = secrets.get(accessKeyId);
   if (secret === undefined) return { errorType: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
@@ -93,5 +107,8 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 function compact(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -61,6 +61,14 @@ export function captureRecordLine(input: CapturedPayload, output: CapturedPayloa
 export function captureFilePath(destinationPath: string, endpoint: string, variant: string, createdMs: number, uuid: string): string {
   const d = new Date(createdMs);
   const p2 = (n: number) => String(n).padStart(2, '0');
-  const folder = [destinationPath.replace(/\/+$/, ''), endpoint, variant, String(d.getUTCFullYear()), p2(d.getUTCMonth() + 1), p2(d.getUTCDate()), p2(d.getUTCHours())].join('/');
+  const folder = [
+    destinationPath.replace(/\/+$/, ''),
+    endpoint,
+    variant,
+    String(d.getUTCFullYear()),
+    p2(d.getUTCMonth() + 1),
+    p2(d.getUTCDate()),
+    p2(d.getUTCHours()),
+  ].join('/');
   return `${folder}/${p2(d.getUTCMinutes())}-${p2(d.getUTCSeconds())}-${String(d.getUTCMilliseconds()).padStart(3, '0')}-${uuid}.jsonl`;
 }

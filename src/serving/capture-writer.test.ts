@@ -65,15 +65,34 @@ describe('capture records', () => {
         '"endpointOutput":{"observedContentType":"text/csv; charset=utf-8","mode":"OUTPUT","data":"19.87","encoding":"CSV"}},' +
         '"eventMetadata":{"eventId":"e1","inferenceId":"i1","inferenceTime":"2024-05-01T12:07:31Z","customAttributes":"a=b"},"eventVersion":"0"}',
     );
-    const plain = JSON.parse(captureRecordLine({ contentType: 'application/jsonlines', data: Buffer.from('[1]') }, { contentType: 'application/json', data: Buffer.from('{}') }, { eventId: 'e2', inferenceTimeMs: T }, SPEC)) as {
+    const plain = JSON.parse(
+      captureRecordLine(
+        { contentType: 'application/jsonlines', data: Buffer.from('[1]') },
+        { contentType: 'application/json', data: Buffer.from('{}') },
+        { eventId: 'e2', inferenceTimeMs: T },
+        SPEC,
+      ),
+    ) as {
       captureData: { endpointInput: { data: string; encoding: string }; endpointOutput: { encoding: string } };
       eventMetadata: Record<string, string>;
     };
-    assert.deepEqual(plain.captureData.endpointInput, { observedContentType: 'application/jsonlines', mode: 'INPUT', data: Buffer.from('[1]').toString('base64'), encoding: 'BASE64' });
+    assert.deepEqual(plain.captureData.endpointInput, {
+      observedContentType: 'application/jsonlines',
+      mode: 'INPUT',
+      data: Buffer.from('[1]').toString('base64'),
+      encoding: 'BASE64',
+    });
     assert.equal(plain.captureData.endpointOutput.encoding, 'JSON');
     assert.deepEqual(Object.keys(plain.eventMetadata), ['eventId', 'inferenceTime']);
     assert.equal(captureEncoding('TEXT/CSV; charset=utf-8', SPEC), 'CSV');
-    const inputOnly = JSON.parse(captureRecordLine({ contentType: 'text/csv', data: Buffer.from('1') }, { contentType: 'text/csv', data: Buffer.from('2') }, { eventId: 'e', inferenceTimeMs: T }, { ...SPEC, captureOutput: false })) as {
+    const inputOnly = JSON.parse(
+      captureRecordLine(
+        { contentType: 'text/csv', data: Buffer.from('1') },
+        { contentType: 'text/csv', data: Buffer.from('2') },
+        { eventId: 'e', inferenceTimeMs: T },
+        { ...SPEC, captureOutput: false },
+      ),
+    ) as {
       captureData: object;
     };
     assert.deepEqual(Object.keys(inputOnly.captureData), ['endpointInput']);

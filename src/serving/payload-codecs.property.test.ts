@@ -49,8 +49,15 @@ describe('payload codecs (properties)', () => {
       fc.string({ unit: 'binary', maxLength: 200 }),
       fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v)),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify({ instances: v })),
-      fc.array(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), { maxLength: 5 }).map((ls) => ls.join('\n')),
-      fc.array(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.double().map(String)), { maxLength: 5 }), { maxLength: 5 }).map((rs) => rs.map((r) => r.join(',')).join('\n')),
+      fc
+        .array(
+          fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+          { maxLength: 5 },
+        )
+        .map((ls) => ls.join('\n')),
+      fc
+        .array(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.double().map(String)), { maxLength: 5 }), { maxLength: 5 })
+        .map((rs) => rs.map((r) => r.join(',')).join('\n')),
       fc.integer({ min: 1, max: 50_000 }).map((d) => `${'['.repeat(d)}1${']'.repeat(d)}`),
       fc.integer({ min: 1, max: 50_000 }).map((d) => `{"instances":${'['.repeat(d)}`),
     );
@@ -70,12 +77,15 @@ describe('payload codecs (properties)', () => {
 
   it('content types and Accept headers: a format or one line', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('text/csv', 'TEXT/CSV; charset=utf-8', 'application/json', 'application/jsonlines', '*/*')), (ct) => {
-        const r = resultOrOneLineError(() => requestFormat(ct), ct);
-        if (r.ok) assert.ok(FORMATS.includes(r.value));
-        const a = resultOrOneLineError(() => responseFormat(ct, 'csv'), ct);
-        if (a.ok) assert.ok(FORMATS.includes(a.value));
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('text/csv', 'TEXT/CSV; charset=utf-8', 'application/json', 'application/jsonlines', '*/*')),
+        (ct) => {
+          const r = resultOrOneLineError(() => requestFormat(ct), ct);
+          if (r.ok) assert.ok(FORMATS.includes(r.value));
+          const a = resultOrOneLineError(() => responseFormat(ct, 'csv'), ct);
+          if (a.ok) assert.ok(FORMATS.includes(a.value));
+        },
+      ),
       fcParams(1104, 300),
     );
   });

@@ -35,7 +35,8 @@ export function mediaType(contentType: string): string {
 
 /** The format of a request's Content-Type; unsupported or absent types are refused. */
 export function requestFormat(contentType: string | undefined): PayloadFormat {
-  if (contentType === undefined || contentType.trim() === '') throw new InvalidArgumentError('no Content-Type: send text/csv, application/json or application/jsonlines');
+  if (contentType === undefined || contentType.trim() === '')
+    throw new InvalidArgumentError('no Content-Type: send text/csv, application/json or application/jsonlines');
   const format = MEDIA_TYPES[mediaType(contentType)];
   if (!format) throw new InvalidArgumentError(`unsupported Content-Type ${shown(contentType)}: send text/csv, application/json or application/jsonlines`);
   return format;
@@ -188,7 +189,11 @@ export function encodePredictions(format: PayloadFormat, predictions: ArrayLike<
 
 /** Reads predictions back from an answer body (clients and tests). */
 export function decodePredictions(format: PayloadFormat, body: string): number[] {
-  if (format === 'csv') return body.split('\n').filter((l) => l.trim() !== '').map((l) => (l.trim() === '' ? NaN : Number(l)));
+  if (format === 'csv')
+    return body
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => (l.trim() === '' ? NaN : Number(l)));
   const scores = (v: unknown): number[] => {
     if (!Array.isArray(v)) throw new InvalidArgumentError('predictions are not an array');
     return v.map((p: unknown) => {

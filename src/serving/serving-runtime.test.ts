@@ -57,7 +57,14 @@ const variant = (name: string, model: string, weight = 1, target?: number): Vari
   modelPath: `/models/${model}.json`,
   modelSha256: '',
   weight,
-  instances: { initial: 1, min: 1, max: 3, scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60, ...(target ? { targetInvocationsPerInstance: target } : {}) },
+  instances: {
+    initial: 1,
+    min: 1,
+    max: 3,
+    scaleInCooldownSeconds: 300,
+    scaleOutCooldownSeconds: 60,
+    ...(target ? { targetInvocationsPerInstance: target } : {}),
+  },
 });
 const endpoint = (name: string, generation: number, variants: VariantSpec[], capture = false): EndpointSpec => ({
   name,
@@ -101,11 +108,16 @@ function setup(options: { gates?: Map<string, Promise<void>>; failing?: Set<stri
   const runtime = new ServingRuntime({
     desired,
     pools: (_e, v) => {
-      const p = new FakePool(v, options.gates?.get(v.modelPackageName), options.failing?.has(v.modelPackageName) ? `cannot load ${v.modelPackageName}` : undefined);
+      const p = new FakePool(
+        v,
+        options.gates?.get(v.modelPackageName),
+        options.failing?.has(v.modelPackageName) ? `cannot load ${v.modelPackageName}` : undefined,
+      );
       pools.push(p);
       return p;
     },
-    capture: (e, v, spec) => new CaptureWriter({ files, destinationPath: spec.destinationPath, endpoint: e, variant: v, uuid: () => `u${++ids}`, logger: noopLogger }),
+    capture: (e, v, spec) =>
+      new CaptureWriter({ files, destinationPath: spec.destinationPath, endpoint: e, variant: v, uuid: () => `u${++ids}`, logger: noopLogger }),
     clock,
     random: createRandom(7),
     uuid: () => `event-${++ids}`,
@@ -128,8 +140,14 @@ describe('ServingRuntime', () => {
     assert.equal(r.body.toString(), 'g/1');
     assert.equal(r.contentType, 'text/csv; charset=utf-8');
     assert.equal(r.customAttributes, 'c=1');
-    await assert.rejects(runtime.invoke('nope', csv()), (e: InvocationError) => e.errorType === 'ValidationError' && e.message === 'Endpoint nope of account 000000000000 not found.');
-    await assert.rejects(runtime.invoke('ep', csv({ targetVariant: 'C' })), (e: InvocationError) => e.errorType === 'ValidationError' && /Variant C/.test(e.message));
+    await assert.rejects(
+      runtime.invoke('nope', csv()),
+      (e: InvocationError) => e.errorType === 'ValidationError' && e.message === 'Endpoint nope of account 000000000000 not found.',
+    );
+    await assert.rejects(
+      runtime.invoke('ep', csv({ targetVariant: 'C' })),
+      (e: InvocationError) => e.errorType === 'ValidationError' && /Variant C/.test(e.message),
+    );
     await assert.rejects(runtime.invoke('ep', csv({ contentType: 'image/png' })), (e: InvocationError) => e.errorType === 'ValidationError');
     await runtime.stop();
   });

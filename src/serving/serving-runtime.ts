@@ -119,9 +119,11 @@ export class ServingRuntime implements Invoker {
 
   /** One reconciliation (serialized with any running one). */
   reconcile(): Promise<void> {
-    const next = this.reconciling.then(() => (this.stopped ? undefined : this.reconcileOnce())).catch((err: unknown) => {
-      this.deps.logger.error('serving reconcile failed', { reason: oneLine(err) });
-    });
+    const next = this.reconciling
+      .then(() => (this.stopped ? undefined : this.reconcileOnce()))
+      .catch((err: unknown) => {
+        this.deps.logger.error('serving reconcile failed', { reason: oneLine(err) });
+      });
     this.reconciling = next;
     return next;
   }

@@ -46,7 +46,10 @@ describe('serving blue/green update', () => {
       assert.deepEqual(failed, []);
       const before = answers.filter((a) => a.phase === 0);
       const after = answers.filter((a) => a.phase === 2).slice(50);
-      assert.ok(before.every((a) => a.value < 100), 'version 1 answers small fares');
+      assert.ok(
+        before.every((a) => a.value < 100),
+        'version 1 answers small fares',
+      );
       assert.ok(after.length > 100 && after.every((a) => a.value > 900), 'version 2 answers 1000 more');
       assert.equal(h.runtime.stats()[0]!.generation, 2);
     } finally {

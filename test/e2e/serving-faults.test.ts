@@ -31,7 +31,13 @@ import { tmpDir } from '../support/tmp-dir.js';
 const idOf = (r: Record<string, unknown>) => (r['eventMetadata'] as Record<string, string>)['inferenceId'];
 
 /** Runs `concurrency` loops sending requests until `stop()` is true; returns every answer's status by inference id. */
-async function load(url: string, endpoint: string, concurrency: number, stop: (sent: number, ok: number) => boolean, prefix: string): Promise<Map<string, number>> {
+async function load(
+  url: string,
+  endpoint: string,
+  concurrency: number,
+  stop: (sent: number, ok: number) => boolean,
+  prefix: string,
+): Promise<Map<string, number>> {
   const answers = new Map<string, number>();
   let sent = 0;
   let ok = 0;
@@ -75,18 +81,30 @@ describe('serving faults', () => {
       assert.equal(first.length, 2);
       let killed = false;
       let ok = 0;
-      const loadA = load(h.url, 'a', 8, (sent) => {
-        if (!killed && sent >= 150) {
-          killed = true;
-          killAll(first);
-        }
-        return sent >= 400;
-      }, 'a');
+      const loadA = load(
+        h.url,
+        'a',
+        8,
+        (sent) => {
+          if (!killed && sent >= 150) {
+            killed = true;
+            killAll(first);
+          }
+          return sent >= 400;
+        },
+        'a',
+      );
       const loadB = load(h.url, 'b', 2, () => !killed || ok++ < 100, 'b');
       const [answersA, answersB] = await Promise.all([loadA, loadB]);
-      assert.ok([...answersB.values()].every((s) => s === 200), 'endpoint b answered every request');
+      assert.ok(
+        [...answersB.values()].every((s) => s === 200),
+        'endpoint b answered every request',
+      );
       const statuses = [...answersA.values()];
-      assert.ok(statuses.every((s) => s === 200 || s === 503), `statuses: ${[...new Set(statuses)].join(',')}`);
+      assert.ok(
+        statuses.every((s) => s === 200 || s === 503),
+        `statuses: ${[...new Set(statuses)].join(',')}`,
+      );
       await until(() => h.runtime.stats().find((e) => e.name === 'a')!.variants[0]!.ready === 2, 'the workers of a to restart');
       const second = pidsOf('a');
       assert.ok(second.every((p) => !first.includes(p)));
@@ -110,9 +128,13 @@ describe('serving faults', () => {
     let server: ChildProcess | undefined;
     let workers: number[] = [];
     try {
-      server = spawn(process.execPath, [...runnerExecArgv(), path.join(PROJECT_ROOT, 'src/main/cli.ts'), '--home', path.join(dir, 'home'), 'server', '--port', '0', '--endpoints', file], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      server = spawn(
+        process.execPath,
+        [...runnerExecArgv(), path.join(PROJECT_ROOT, 'src/main/cli.ts'), '--home', path.join(dir, 'home'), 'server', '--port', '0', '--endpoints', file],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       server.stderr!.on('data', () => undefined);
@@ -122,10 +144,16 @@ describe('serving faults', () => {
       workers = stats.endpoints[0]!.variants[0]!.pids;
       assert.equal(workers.length, 2);
       const s = server;
-      const answers = await load(url, 'taxi', 10, (sent, answered) => {
-        if (answered >= 200 && !s.killed) s.kill('SIGKILL');
-        return s.killed || sent >= 5000;
-      }, 'k');
+      const answers = await load(
+        url,
+        'taxi',
+        10,
+        (sent, answered) => {
+          if (answered >= 200 && !s.killed) s.kill('SIGKILL');
+          return s.killed || sent >= 5000;
+        },
+        'k',
+      );
       assert.ok(server.killed, 'the server was killed while requests were in flight');
       const ok = [...answers].filter(([, st]) => st === 200).map(([id]) => id);
       assert.ok(ok.length > 0);
@@ -172,4 +200,3 @@ describe('serving faults', () => {
     },
   );
 });
-

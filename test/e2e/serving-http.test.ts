@@ -6,7 +6,16 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { FsCaptureSource } from '../../src/monitor/adapters/fs-capture-source.js';
 import { MemoryDesiredState } from '../../src/serving/index.js';
 import { cli } from '../support/cli-runner.js';
-import { endpointSpec, invokeCsv, readCaptureRecords, startServing, trainServingModel, variantSpec, type ServingHarness, type ServingModel } from '../support/serving.js';
+import {
+  endpointSpec,
+  invokeCsv,
+  readCaptureRecords,
+  startServing,
+  trainServingModel,
+  variantSpec,
+  type ServingHarness,
+  type ServingModel,
+} from '../support/serving.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
 /** The HTTP API with real worker processes: the AWS SDK, SageMaker's headers and errors, capture, SigV4. */
@@ -41,7 +50,13 @@ describe('serving over HTTP', () => {
     const sdk = client(harness!.url);
     try {
       const csv = await sdk.send(
-        new InvokeEndpointCommand({ EndpointName: 'taxi', ContentType: 'text/csv', Body: Buffer.from('1,2,3'), InferenceId: 'inf-1', CustomAttributes: 'trace=abc' }),
+        new InvokeEndpointCommand({
+          EndpointName: 'taxi',
+          ContentType: 'text/csv',
+          Body: Buffer.from('1,2,3'),
+          InferenceId: 'inf-1',
+          CustomAttributes: 'trace=abc',
+        }),
       );
       assert.equal(csv.ContentType, 'text/csv; charset=utf-8');
       assert.equal(csv.InvokedProductionVariant, 'LatestApproved');
@@ -66,7 +81,12 @@ describe('serving over HTTP', () => {
       assert.deepEqual(Object.keys(mine), ['captureData', 'eventMetadata', 'eventVersion']);
       assert.deepEqual(Object.keys(mine['eventMetadata'] as object), ['eventId', 'inferenceId', 'inferenceTime', 'customAttributes']);
       assert.match((mine['eventMetadata'] as Record<string, string>)['inferenceTime']!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-      assert.deepEqual((mine['captureData'] as Record<string, unknown>)['endpointInput'], { observedContentType: 'text/csv', mode: 'INPUT', data: '1,2,3', encoding: 'CSV' });
+      assert.deepEqual((mine['captureData'] as Record<string, unknown>)['endpointInput'], {
+        observedContentType: 'text/csv',
+        mode: 'INPUT',
+        data: '1,2,3',
+        encoding: 'CSV',
+      });
     } finally {
       sdk.destroy();
     }
@@ -75,12 +95,15 @@ describe('serving over HTTP', () => {
   it("surfaces bad input and unknown endpoints as the SDK's ValidationError with our message", async () => {
     const sdk = client(harness!.url);
     try {
-      await assert.rejects(sdk.send(new InvokeEndpointCommand({ EndpointName: 'taxi', ContentType: 'text/csv', Body: Buffer.from('1,2') })), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-        assert.equal(err.name, 'ValidationError');
-        assert.equal(err.message, 'row 1 has 2 columns, the model needs 3');
-        assert.equal(err.$metadata?.httpStatusCode, 400);
-        return true;
-      });
+      await assert.rejects(
+        sdk.send(new InvokeEndpointCommand({ EndpointName: 'taxi', ContentType: 'text/csv', Body: Buffer.from('1,2') })),
+        (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+          assert.equal(err.name, 'ValidationError');
+          assert.equal(err.message, 'row 1 has 2 columns, the model needs 3');
+          assert.equal(err.$metadata?.httpStatusCode, 400);
+          return true;
+        },
+      );
       await assert.rejects(sdk.send(new InvokeEndpointCommand({ EndpointName: 'nope', ContentType: 'text/csv', Body: Buffer.from('1,2,3') })), {
         name: 'ValidationError',
         message: 'Endpoint nope of account 000000000000 not found.',
@@ -193,12 +216,15 @@ describe('serving with SigV4 required', () => {
       const r = await ok.send(new InvokeEndpointCommand({ EndpointName: 'secure', ContentType: 'text/csv', Body: Buffer.from('1,2,3') }));
       assert.equal(r.InvokedProductionVariant, 'AllTraffic');
       const refused = async (c: SageMakerRuntimeClient, name: string, message: RegExp) =>
-        assert.rejects(c.send(new InvokeEndpointCommand({ EndpointName: 'secure', ContentType: 'text/csv', Body: Buffer.from('1,2,3') })), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-          assert.equal(err.$metadata?.httpStatusCode, 403);
-          assert.equal(err.name, name);
-          assert.match(err.message, message);
-          return true;
-        });
+        assert.rejects(
+          c.send(new InvokeEndpointCommand({ EndpointName: 'secure', ContentType: 'text/csv', Body: Buffer.from('1,2,3') })),
+          (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+            assert.equal(err.$metadata?.httpStatusCode, 403);
+            assert.equal(err.name, name);
+            assert.match(err.message, message);
+            return true;
+          },
+        );
       await refused(wrong, 'InvalidSignatureException', /signature we calculated does not match/);
       await refused(unknown, 'UnrecognizedClientException', /security token included in the request is invalid/);
       await refused(late, 'InvalidSignatureException', /Signature expired/);

@@ -64,15 +64,26 @@ describe('driftline server', () => {
       server = await startServer(home);
       const create = await cli(['endpoint', 'create', 'direct', '--model-package', 'taxi/1', '--instances', '2', '--capture-percent', '100'], { home });
       assert.equal(create.code, 0, create.stderr);
-      await until(async () => (await cli(['endpoint', 'describe', 'direct', '--json'], { home })).json<{ EndpointStatus: string }>().EndpointStatus === 'InService', 'InService', 60_000);
+      await until(
+        async () => (await cli(['endpoint', 'describe', 'direct', '--json'], { home })).json<{ EndpointStatus: string }>().EndpointStatus === 'InService',
+        'InService',
+        60_000,
+      );
       pids = await workerPids(server.url, 'direct');
       assert.equal(pids.length, 2);
       const invoked = await cli(['--json', 'endpoint', 'invoke', 'direct', '--body', '1,2,3', '--url', server.url, '--inference-id', 'cli-1'], { home });
       assert.equal(invoked.code, 0, invoked.stderr);
       assert.equal(invoked.json<{ InvokedProductionVariant: string }>().InvokedProductionVariant, 'AllTraffic');
-      const sdk = new SageMakerRuntimeClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+      const sdk = new SageMakerRuntimeClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+      });
       try {
-        const r = await sdk.send(new InvokeEndpointCommand({ EndpointName: 'direct', ContentType: 'text/csv', Body: Buffer.from('1,2,3'), InferenceId: 'sdk-1' }));
+        const r = await sdk.send(
+          new InvokeEndpointCommand({ EndpointName: 'direct', ContentType: 'text/csv', Body: Buffer.from('1,2,3'), InferenceId: 'sdk-1' }),
+        );
         assert.equal(Buffer.from(r.Body!).toString(), invoked.json<{ Body: string }>().Body);
       } finally {
         sdk.destroy();

@@ -31,7 +31,12 @@ export async function trainServingModel(dir: string, name: string, offset = 0): 
   const model = path.join(dir, `${name}.json`);
   const run = await cli(['train', '--train', train, '--out', model, '--hp', 'num_round=10', 'eta=0.5'], { home: path.join(dir, 'home') });
   assert.equal(run.code, 0, run.stderr);
-  return { path: model, sha256: createHash('sha256').update(await readFile(model)).digest('hex') };
+  return {
+    path: model,
+    sha256: createHash('sha256')
+      .update(await readFile(model))
+      .digest('hex'),
+  };
 }
 
 export function variantSpec(name: string, model: ServingModel, options: { weight?: number; instances?: number; packageName?: string } = {}): VariantSpec {
@@ -162,7 +167,12 @@ export async function readCaptureRecords(dir: string): Promise<Record<string, un
 }
 
 /** POSTs a CSV row to an endpoint. */
-export async function invokeCsv(url: string, endpoint: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+export async function invokeCsv(
+  url: string,
+  endpoint: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: Headers }> {
   const res = await fetch(`${url}/endpoints/${endpoint}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv', ...headers }, body });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }

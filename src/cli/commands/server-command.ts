@@ -10,7 +10,10 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .description("serve the endpoints over HTTP with SageMaker's runtime API (InvokeEndpoint), worker processes per variant and data capture")
     .option('--host <address>', 'address to listen on (env DRIFTLINE_SERVER_HOST, default 127.0.0.1); beyond loopback, invocations must be SigV4-signed')
     .option('--port <port>', 'port to listen on, 0 for any free one (env DRIFTLINE_SERVER_PORT, default 8080)')
-    .option('--endpoints <file>', 'serve the endpoints of this JSON file ({"endpoints": [EndpointSpec…]}, read again every second) instead of the control plane')
+    .option(
+      '--endpoints <file>',
+      'serve the endpoints of this JSON file ({"endpoints": [EndpointSpec…]}, read again every second) instead of the control plane',
+    )
     .option('--require-auth', 'require SigV4-signed invocations on loopback too')
     .addHelpText(
       'after',
@@ -40,7 +43,9 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       const keys = new Map(Object.entries(settings.accessKeys));
       const requireAuth = Boolean(opts.requireAuth) || !isLoopback(host);
       if (requireAuth && keys.size === 0) {
-        throw new InvalidArgumentError(`listening on ${host}${opts.requireAuth ? ' with --require-auth' : ''} needs access keys for SigV4: set DRIFTLINE_ACCESS_KEYS=id:secret`);
+        throw new InvalidArgumentError(
+          `listening on ${host}${opts.requireAuth ? ' with --require-auth' : ''} needs access keys for SigV4: set DRIFTLINE_ACCESS_KEYS=id:secret`,
+        );
       }
       const logger = createJsonLogger({ write: (l) => ctx.io.stderr(l) }, app.config.logLevel, () => Date.now());
       const desired = opts.endpoints ? fileDesiredState(path.resolve(ctx.io.cwd, opts.endpoints), logger) : app.endpoints;
@@ -68,9 +73,12 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         }
         const { captured, dropped } = runtime.captureCounters();
         const c = server.counters;
-        ctx.io.stderr(`driftline server stopped: ${c.ok} answered, ${c.badRequests} refused, ${c.failures} failed; capture: ${captured} records, ${dropped} dropped\n`);
+        ctx.io.stderr(
+          `driftline server stopped: ${c.ok} answered, ${c.badRequests} refused, ${c.failures} failed; capture: ${captured} records, ${dropped} dropped\n`,
+        );
       };
-      if (ctx.io.graceful) await ctx.io.graceful(serve, { signalIsNormalExit: true, stoppingMessage: 'stopping: answering what is in flight, flushing capture' });
+      if (ctx.io.graceful)
+        await ctx.io.graceful(serve, { signalIsNormalExit: true, stoppingMessage: 'stopping: answering what is in flight, flushing capture' });
       else await serve(new AbortController().signal);
     });
 }

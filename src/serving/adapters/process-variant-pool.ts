@@ -5,17 +5,7 @@ import type { Duplex } from 'node:stream';
 import { UnavailableError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { VariantSpec } from '../endpoint-spec.js';
-import {
-  decodeReplies,
-  encodeRequests,
-  FRAME_FATAL,
-  FRAME_READY,
-  FRAME_REPLIES,
-  FrameReader,
-  REPLY_BAD_INPUT,
-  REPLY_OK,
-  type WireRequest,
-} from '../frames.js';
+import { decodeReplies, encodeRequests, FRAME_FATAL, FRAME_READY, FRAME_REPLIES, FrameReader, REPLY_BAD_INPUT, REPLY_OK, type WireRequest } from '../frames.js';
 import type { PoolReply, PoolRequest, VariantPool, VariantPoolFactory } from '../variant-pool.js';
 
 export interface ProcessPoolOptions {
