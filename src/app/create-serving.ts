@@ -17,6 +17,8 @@ export interface ServingOverrides {
   readonly pollMs?: number;
   /** Restart delays of crashed workers. */
   readonly restartBackoffMs?: { readonly initial: number; readonly max: number };
+  /** A worker holding a request longer than this is killed (default 60 s). */
+  readonly invocationTimeoutMs?: number;
 }
 
 /** The data plane over child-process workers and capture files on disk, following `desired`. */
@@ -35,6 +37,7 @@ export function createServingRuntime(
       execArgv: runnerExecArgv(),
       logger,
       ...(overrides.restartBackoffMs ? { restartBackoffMs: overrides.restartBackoffMs } : {}),
+      ...(overrides.invocationTimeoutMs !== undefined ? { invocationTimeoutMs: overrides.invocationTimeoutMs } : {}),
     }),
     capture: (endpoint, variant, spec) => new CaptureWriter({ files, destinationPath: spec.destinationPath, endpoint, variant, uuid, logger, fsync }),
     clock: overrides.clock ?? systemClock,

@@ -151,6 +151,32 @@ describe('CaptureWriter', () => {
     assert.equal(w.dropped, 7);
   });
 
+  it('a hung disk does not hold the answers: they are released after maxWaitMs, the records written when the disk is back', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const written: string[] = [];
+    const files: CaptureFiles = {
+      open: () =>
+        Promise.resolve({
+          write: async (d: Buffer) => {
+            await gate;
+            written.push(d.toString('utf8'));
+          },
+          sync: () => Promise.resolve(),
+          close: () => Promise.resolve(),
+        }),
+    };
+    const w = new CaptureWriter({ files, destinationPath: '/cap', endpoint: 'ep', variant: 'v', uuid, logger: noopLogger, maxWaitMs: 20 });
+    await Promise.all([w.append('{"a":1}', T), w.append('{"a":2}', T)]);
+    assert.equal(written.length, 0);
+    await w.append('{"a":3}', T);
+    assert.equal(w.late, 3);
+    release();
+    await w.close();
+    assert.equal(w.captured, 3);
+    assert.equal(written.join('').split('\n').filter(Boolean).length, 3);
+  });
+
   it('fsyncs each batch with the batch policy, and parses the policies', async () => {
     const files = new MemoryFiles();
     const w = new CaptureWriter({ files, destinationPath: '/cap', endpoint: 'ep', variant: 'v', uuid, logger: noopLogger, fsync: { kind: 'batch' } });

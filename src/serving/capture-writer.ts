@@ -41,6 +41,12 @@ export interface CaptureWriterOptions {
   readonly maxFileBytes?: number;
   /** Records waiting beyond this many bytes are dropped (a stuck disk must not eat the memory; default 64 MiB). */
   readonly maxPendingBytes?: number;
+  /**
+   * How long an answer may wait for its record's write (default 2000 ms). A write that takes longer
+   * (a hung disk) releases the waiting answers; the records stay queued and are written (or dropped)
+   * later, counted in `late`.
+   */
+  readonly maxWaitMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -56,6 +62,9 @@ const MINUTE = 60_000;
 export class CaptureWriter {
   captured = 0;
   dropped = 0;
+  /** Records whose answers were released before their write finished (a stalled disk). */
+  late = 0;
+  private stalled = false;
   private pending: string[] = [];
   private pendingTimes: number[] = [];
   private pendingBytes = 0;
@@ -75,11 +84,13 @@ export class CaptureWriter {
   private readonly fsync: FsyncPolicy;
   private readonly maxFileBytes: number;
   private readonly maxPendingBytes: number;
+  private readonly maxWaitMs: number;
 
   constructor(private readonly opts: CaptureWriterOptions) {
     this.fsync = opts.fsync ?? { kind: 'none' };
     this.maxFileBytes = opts.maxFileBytes ?? 64 * 1024 * 1024;
     this.maxPendingBytes = opts.maxPendingBytes ?? 64 * 1024 * 1024;
+    this.maxWaitMs = opts.maxWaitMs ?? 2000;
     if (this.fsync.kind === 'interval') {
       this.timer = setInterval(() => void this.syncNow(), this.fsync.ms);
       this.timer.unref();
@@ -96,7 +107,15 @@ export class CaptureWriter {
     this.pending.push(text);
     this.pendingTimes.push(timeMs);
     this.pendingBytes += text.length;
-    const done = new Promise<void>((resolve) => this.waiters.push(resolve));
+    let done: Promise<void>;
+    if (this.stalled) {
+      // The disk hangs: the answer does not wait; the record is written when the disk is back.
+      this.late++;
+      this.waiters.push(() => undefined);
+      done = Promise.resolve();
+    } else {
+      done = new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
     if (!this.scheduled && !this.busy) {
       this.scheduled = true;
       setImmediate(() => {
@@ -134,6 +153,16 @@ export class CaptureWriter {
       this.pendingTimes = [];
       this.waiters = [];
       this.pendingBytes = 0;
+      const watchdog = setTimeout(() => {
+        // A hung write: release every waiting answer; new appends do not wait until a write completes.
+        this.stalled = true;
+        this.late += waiters.length;
+        for (const w of waiters) w();
+        for (const w of this.waiters) w();
+        this.late += this.waiters.length;
+        this.waiters = this.waiters.map(() => () => undefined);
+        this.opts.logger.warn('capture writes stall, answers no longer wait for them', { endpoint: this.opts.endpoint, variant: this.opts.variant });
+      }, this.maxWaitMs);
       try {
         await this.writeBatch(lines, times);
         if (this.fsync.kind === 'batch') await this.file?.sync();
@@ -146,6 +175,12 @@ export class CaptureWriter {
       } catch (err) {
         this.drop(lines.length, oneLine(err));
         await this.closeFile();
+      } finally {
+        clearTimeout(watchdog);
+      }
+      if (this.stalled) {
+        this.stalled = false;
+        this.opts.logger.warn('capture writes flow again', { endpoint: this.opts.endpoint, variant: this.opts.variant });
       }
       for (const w of waiters) w();
     }

@@ -78,6 +78,8 @@ export interface VariantStats {
   readonly invocationsPerMinute: number;
   readonly captured: number;
   readonly dropped: number;
+  /** Answers sent before their record's write finished (a stalled disk). */
+  readonly late: number;
 }
 
 export interface EndpointStats {
@@ -104,6 +106,7 @@ export class ServingRuntime implements Invoker {
   /** Captured and dropped by writers already closed. */
   private closedCaptured = 0;
   private closedDropped = 0;
+  private closedLate = 0;
 
   constructor(private readonly deps: ServingRuntimeDeps) {
     this.account = deps.account ?? '000000000000';
@@ -193,21 +196,24 @@ export class ServingRuntime implements Invoker {
         invocationsPerMinute: v.rate.perMinute(),
         captured: v.capture?.captured ?? 0,
         dropped: v.capture?.dropped ?? 0,
+        late: v.capture?.late ?? 0,
       })),
     }));
   }
 
   /** Records captured and dropped since start, over every generation. */
-  captureCounters(): { captured: number; dropped: number } {
+  captureCounters(): { captured: number; dropped: number; late: number } {
     let captured = this.closedCaptured;
     let dropped = this.closedDropped;
+    let late = this.closedLate;
     for (const ep of this.live.values()) {
       for (const v of ep.variants) {
         captured += v.capture?.captured ?? 0;
         dropped += v.capture?.dropped ?? 0;
+        late += v.capture?.late ?? 0;
       }
     }
-    return { captured, dropped };
+    return { captured, dropped, late };
   }
 
   /** Stops polling, lets every endpoint answer what it holds, flushes capture, stops the workers. */
@@ -333,6 +339,7 @@ export class ServingRuntime implements Invoker {
           await v.capture.close();
           this.closedCaptured += v.capture.captured;
           this.closedDropped += v.capture.dropped;
+          this.closedLate += v.capture.late;
         }
       }),
     );

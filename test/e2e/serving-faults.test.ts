@@ -169,6 +169,35 @@ describe('serving faults', () => {
     }
   });
 
+  it('a hung worker (SIGSTOP) is killed after the invocation timeout and restarted; a scaled variant gets more workers', { timeout: 120_000 }, async () => {
+    const desired = new MemoryDesiredState();
+    const scaled = variantSpec('V', model);
+    desired.put(endpointSpec('hung', 1, [variantSpec('V', model)]));
+    desired.put(endpointSpec('scaled', 1, [{ ...scaled, instances: { ...scaled.instances, min: 1, max: 2, targetInvocationsPerInstance: 1 } }]));
+    let harness: ServingHarness | undefined;
+    try {
+      harness = await startServing(desired, { overrides: { invocationTimeoutMs: 300 } });
+      const h = harness;
+      const variantOf = (name: string) => h.runtime.stats().find((e) => e.name === name)!.variants[0]!;
+      const [hung] = variantOf('hung').pids;
+      process.kill(hung!, 'SIGSTOP');
+      const r = await invokeCsv(h.url, 'hung', '1,2,3');
+      assert.equal(r.status, 503);
+      assert.equal(r.headers.get('x-amzn-errortype'), 'ServiceUnavailable');
+      await until(() => variantOf('hung').ready === 1, 'the hung worker to be replaced');
+      assert.notEqual(variantOf('hung').pids[0], hung);
+      assert.equal((await invokeCsv(h.url, 'hung', '1,2,3')).status, 200);
+
+      for (let i = 0; i < 3; i++) assert.equal((await invokeCsv(h.url, 'scaled', '1,2,3')).status, 200);
+      const report = desired.waitFor((rep) => rep.kind === 'in_service' && rep.name === 'scaled' && rep.instances['V'] === 2);
+      await h.runtime.reconcile();
+      await report;
+      await until(() => variantOf('scaled').ready === 2, 'the second worker of the scaled variant');
+    } finally {
+      await harness?.close();
+    }
+  });
+
   it(
     'a full disk: capture records are dropped and counted, every request is still answered',
     { timeout: 120_000, skip: os.platform() !== 'linux' || process.getuid?.() !== 0 ? 'needs root on Linux to mount a small tmpfs' : false },

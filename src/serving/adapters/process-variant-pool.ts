@@ -18,6 +18,8 @@ export interface ProcessPoolOptions {
   readonly readyTimeoutMs?: number;
   /** Restart delays after a crash: doubling from `initial` up to `max` (default 100 ms to 5 s). */
   readonly restartBackoffMs?: { readonly initial: number; readonly max: number };
+  /** A worker holding a request longer than this is hung: it is killed, and restarted (default 60 s, SageMaker's invocation timeout). */
+  readonly invocationTimeoutMs?: number;
 }
 
 /** The serving worker module beside this one (`.ts` under tsx, `.js` from dist). */
@@ -33,6 +35,8 @@ export function processPoolFactory(options: ProcessPoolOptions): VariantPoolFact
 
 interface Pending {
   readonly request: PoolRequest;
+  /** When it was last sent to a worker (ms). */
+  sentAt: number;
   readonly resolve: (r: PoolReply) => void;
   readonly reject: (e: Error) => void;
   tried: number;
@@ -100,6 +104,7 @@ class Worker {
   send(p: Pending): void {
     const id = this.nextId;
     this.nextId = this.nextId >= 0xfffffff0 ? 1 : this.nextId + 1;
+    p.sentAt = Date.now();
     this.pending.set(id, p);
     this.outbox.push({ id, inFormat: p.request.inFormat, outFormat: p.request.outFormat, body: p.request.body });
     if (!this.scheduled) {
@@ -141,6 +146,7 @@ class ProcessVariantPool implements VariantPool {
   private restarts = new Set<ReturnType<typeof setTimeout>>();
   private cursor = 0;
   private readonly log: Logger;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly endpoint: string,
@@ -152,12 +158,15 @@ class ProcessVariantPool implements VariantPool {
   }
 
   async start(): Promise<void> {
+    const timeoutMs = this.options.invocationTimeoutMs ?? 60_000;
+    this.watchdog = setInterval(() => this.killHung(timeoutMs), Math.min(1000, timeoutMs));
+    this.watchdog.unref();
     const started = Array.from({ length: this.wanted }, () => this.spawnWorker());
     await Promise.all(started.map((w) => w.ready));
   }
 
   invoke(request: PoolRequest): Promise<PoolReply> {
-    return new Promise((resolve, reject) => this.dispatch({ request, resolve, reject, tried: 0 }, undefined));
+    return new Promise((resolve, reject) => this.dispatch({ request, resolve, reject, tried: 0, sentAt: 0 }, undefined));
   }
 
   private dispatch(p: Pending, exclude: Worker | undefined): void {
@@ -212,8 +221,21 @@ class ProcessVariantPool implements VariantPool {
     }
   }
 
+  /** Kills the workers whose oldest request waits longer than `timeoutMs` (their requests go elsewhere or fail). */
+  private killHung(timeoutMs: number): void {
+    const now = Date.now();
+    for (const w of this.workers) {
+      const oldest = w.pending.values().next();
+      if (!oldest.done && now - oldest.value.sentAt > timeoutMs && w.alive()) {
+        this.log.warn('worker hung, killing it', { pid: w.child.pid, waitedMs: now - oldest.value.sentAt });
+        w.child.kill('SIGKILL');
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     for (const t of this.restarts) clearTimeout(t);
     this.restarts.clear();
     const ws = this.workers;
