@@ -15,7 +15,7 @@ export interface ServerOptions {
   /** SigV4 on the runtime path: `required` (forced on when bound beyond loopback by the caller) and the known keys. */
   readonly auth?: { readonly required: boolean; readonly keys: ReadonlyMap<string, string>; readonly now?: () => number };
   readonly bodyLimitBytes?: number;
-  /** Extra counters shown by GET /stats (capture, endpoints). */
+  /** What GET /stats shows besides the HTTP counters (capture, endpoints); no /stats route when absent. */
   readonly stats?: () => Record<string, unknown>;
 }
 
@@ -154,7 +154,8 @@ export function createServer(options: ServerOptions): ServingServer {
       }),
   });
   fastify.get('/ping', async (_req, reply) => reply.type('text/plain').send(''));
-  fastify.get('/stats', async () => ({ http: counters, ...(options.stats?.() ?? {}) }));
+  const stats = options.stats;
+  if (stats) fastify.get('/stats', async () => ({ http: counters, ...stats() }));
   fastify.setNotFoundHandler((req, reply) => {
     counters.badRequests++;
     void reply

@@ -141,6 +141,12 @@ export class ServingRuntime implements Invoker {
     } catch (err) {
       throw invocationErrorOf(err);
     }
+    if (request.inferenceId !== undefined && !/^[\x21-\x7e]{1,64}$/.test(request.inferenceId)) {
+      throw new InvocationError('ValidationError', 'InferenceId must be 1 to 64 printable ASCII characters without spaces.');
+    }
+    if (request.customAttributes !== undefined && (request.customAttributes.length > 1024 || !/^[\x20-\x7e]*$/.test(request.customAttributes))) {
+      throw new InvocationError('ValidationError', 'CustomAttributes must be at most 1024 printable ASCII characters.');
+    }
     const variant = this.choose(ep, request.targetVariant);
     const startedMs = this.deps.clock.now();
     ep.inFlight++;

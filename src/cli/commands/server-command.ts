@@ -18,7 +18,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nRoutes: POST /endpoints/<name>/invocations (text/csv, application/json, application/jsonlines; headers\n' +
-        'X-Amzn-SageMaker-Inference-Id, -Target-Variant, -Custom-Attributes, Accept), GET /ping, GET /stats, and the\n' +
+        'X-Amzn-SageMaker-Inference-Id, -Target-Variant, -Custom-Attributes, Accept), GET /ping, GET /stats (loopback), and the\n' +
         'control API under /api (endpoints, deployments; on loopback without --require-auth only).\n' +
         'Point the AWS SDK at it: new SageMakerRuntimeClient({ endpoint: "http://127.0.0.1:8080", region: "us-east-1", credentials }).\n' +
         'Signed requests use service "sagemaker", any region, and a key of DRIFTLINE_ACCESS_KEYS=id:secret,id2:secret2.\n' +
@@ -54,7 +54,8 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         invoker: runtime,
         logger,
         auth: { required: requireAuth, keys },
-        stats: () => ({ capture: runtime.captureCounters(), endpoints: runtime.stats() }),
+        // Worker pids and counters: for operators on this machine only.
+        ...(requireAuth ? {} : { stats: () => ({ capture: runtime.captureCounters(), endpoints: runtime.stats() }) }),
       });
       // The control API (/api) has no SigV4 yet: it is served only where invocations need no signature.
       if (!requireAuth) registerControlApi(server.fastify, app);
