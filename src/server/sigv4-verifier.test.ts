@@ -14,12 +14,28 @@ class Sha256 extends Hash {
 }
 
 /** Signs a request as the AWS SDK does and returns it as the server receives it. */
-async function signed(options: { body?: string; path?: string; query?: Record<string, string>; at?: number; secret?: string; region?: string } = {}): Promise<ReceivedRequest> {
+async function signed(
+  options: { body?: string; path?: string; query?: Record<string, string>; at?: number; secret?: string; region?: string } = {},
+): Promise<ReceivedRequest> {
   const body = Buffer.from(options.body ?? '1,2,3');
-  const signer = new SignatureV4({ credentials: { accessKeyId: 'AKID', secretAccessKey: options.secret ?? 'secret' }, region: options.region ?? 'eu-west-1', service: 'sagemaker', sha256: Sha256 });
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: 'AKID', secretAccessKey: options.secret ?? 'secret' },
+    region: options.region ?? 'eu-west-1',
+    service: 'sagemaker',
+    sha256: Sha256,
+  });
   const path = options.path ?? '/endpoints/taxi/invocations';
   const r = await signer.sign(
-    { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 8080, path, query: options.query ?? {}, headers: { host: '127.0.0.1:8080', 'content-type': 'text/csv' }, body },
+    {
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 8080,
+      path,
+      query: options.query ?? {},
+      headers: { host: '127.0.0.1:8080', 'content-type': 'text/csv' },
+      body,
+    },
     { signingDate: new Date(options.at ?? NOW) },
   );
   const headers: Record<string, string> = {};

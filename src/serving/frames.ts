@@ -107,23 +107,39 @@ export function decodeReplies(payload: Buffer): WireReply[] {
   return out;
 }
 
-/** Cuts a byte stream into frames, whatever the chunking. */
+/** Cuts a byte stream into frames, whatever the chunking; a large frame's chunks are joined once, when it is complete. */
 export class FrameReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private total = 0;
 
   /** Adds a chunk and returns every frame it completed. */
   push(chunk: Buffer): Frame[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+    if (this.total < 4) return [];
+    if (this.chunks[0]!.length < 4) this.join();
+    const first = this.chunks[0]!.readUInt32LE(0);
+    if (first < 1) throw new RangeError('frame of length 0');
+    if (this.total < 4 + first) return [];
+    const buffer = this.join();
     const frames: Frame[] = [];
     let o = 0;
-    while (this.buffer.length - o >= 4) {
-      const len = this.buffer.readUInt32LE(o);
+    while (buffer.length - o >= 4) {
+      const len = buffer.readUInt32LE(o);
       if (len < 1) throw new RangeError('frame of length 0');
-      if (this.buffer.length - o - 4 < len) break;
-      frames.push({ type: this.buffer[o + 4]!, payload: this.buffer.subarray(o + 5, o + 4 + len) });
+      if (buffer.length - o - 4 < len) break;
+      frames.push({ type: buffer[o + 4]!, payload: buffer.subarray(o + 5, o + 4 + len) });
       o += 4 + len;
     }
-    this.buffer = o === this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(o);
+    const rest = buffer.subarray(o);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.total = rest.length;
     return frames;
+  }
+
+  private join(): Buffer {
+    const joined = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.total);
+    this.chunks = [joined];
+    return joined;
   }
 }

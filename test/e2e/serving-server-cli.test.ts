@@ -20,9 +20,10 @@ interface Running {
   stderr(): string;
 }
 
-async function startServer(home: string, args: string[] = []): Promise<Running> {
+async function startServer(home: string, args: string[] = [], detached = false): Promise<Running> {
   const child = spawn(process.execPath, [...runnerExecArgv(), path.join(PROJECT_ROOT, 'src/main/cli.ts'), '--home', home, 'server', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   let out = '';
   let err = '';
@@ -102,7 +103,7 @@ describe('driftline server', () => {
     }
   });
 
-  it('SIGTERM under load: answers what is in flight, flushes capture, stops the workers, exits 0', { timeout: 180_000 }, async () => {
+  it('SIGTERM to its process group under load: answers what is in flight, flushes capture, stops the workers, exits 0', { timeout: 180_000 }, async () => {
     const dir = await tmpDir('driftline-server-term-');
     const model = await trainServingModel(dir, 'model');
     const capture = path.join(dir, 'capture');
@@ -111,7 +112,8 @@ describe('driftline server', () => {
     let server: Running | undefined;
     let pids: number[] = [];
     try {
-      server = await startServer(path.join(dir, 'home'), ['--endpoints', file]);
+      // Its own process group, as under a terminal or a service manager: the signal reaches the workers too.
+      server = await startServer(path.join(dir, 'home'), ['--endpoints', file], true);
       const s = server;
       pids = await workerPids(s.url, 'taxi');
       const ok: string[] = [];
@@ -127,7 +129,7 @@ describe('driftline server', () => {
             if (err instanceof assert.AssertionError) throw err;
             return; // refused: the server stopped accepting
           }
-          if (ok.length === 300) s.child.kill('SIGTERM');
+          if (ok.length === 300) process.kill(-s.child.pid!, 'SIGTERM');
         }
       });
       await Promise.all(loops);

@@ -31,6 +31,10 @@ const quit = () => process.exit(0);
 socket.on('end', quit);
 socket.on('close', quit);
 socket.on('error', quit);
+// A terminal's Ctrl-C or a service manager's SIGTERM reaches the whole process group: the worker
+// leaves it to the server, which answers what is in flight and then closes fd 3.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) quit();
