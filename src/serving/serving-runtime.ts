@@ -257,6 +257,8 @@ export class ServingRuntime implements Invoker {
     for (const name of [...this.live.keys()]) {
       if (!wanted.has(name) && !deleting.includes(name)) await this.remove(name);
     }
+    // Endpoints start (or update) side by side: a slow model load holds no other endpoint.
+    const deploys: Promise<void>[] = [];
     for (const spec of specs) {
       this.reportedDeleted.delete(spec.name);
       const cur = this.live.get(spec.name);
@@ -265,8 +267,9 @@ export class ServingRuntime implements Invoker {
         continue;
       }
       if ((this.failed.get(spec.name) ?? -1) >= spec.generation) continue;
-      await this.deploy(spec, cur);
+      deploys.push(this.deploy(spec, cur));
     }
+    await Promise.all(deploys);
   }
 
   private async remove(name: string): Promise<void> {
