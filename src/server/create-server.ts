@@ -56,6 +56,8 @@ export function createServer(options: ServerOptions): ServingServer {
   const limit = options.bodyLimitBytes ?? MAX_PAYLOAD_BYTES;
   const auth = options.auth;
   const now = auth?.now ?? (() => Date.now());
+  // Request ids (the SDK's $metadata.requestId): unique per server process.
+  const requestPrefix = `${process.pid.toString(16)}-${Date.now().toString(16)}`;
   let requestSeq = 0;
 
   const sendError = (res: ServerResponse, status: number, type: string, message: string, close = false) => {
@@ -70,7 +72,7 @@ export function createServer(options: ServerOptions): ServingServer {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       'x-amzn-errortype': type,
-      'x-amzn-requestid': `dl-${++requestSeq}`,
+      'x-amzn-requestid': `${requestPrefix}-${++requestSeq}`,
       ...(close ? { connection: 'close' } : {}),
     });
     res.end(body);
@@ -128,6 +130,7 @@ export function createServer(options: ServerOptions): ServingServer {
         'content-type': result.contentType,
         'content-length': result.body.length,
         'x-amzn-invoked-production-variant': result.variant,
+        'x-amzn-requestid': `${requestPrefix}-${++requestSeq}`,
       };
       if (result.customAttributes !== undefined) headers['x-amzn-sagemaker-custom-attributes'] = result.customAttributes;
       res.writeHead(200, headers);

@@ -61,6 +61,7 @@ describe('serving over HTTP', () => {
       assert.equal(csv.ContentType, 'text/csv; charset=utf-8');
       assert.equal(csv.InvokedProductionVariant, 'LatestApproved');
       assert.equal(csv.CustomAttributes, 'trace=abc');
+      assert.match(csv.$metadata.requestId ?? '', /^[0-9a-f]+-[0-9a-f]+-\d+$/);
       const csvValue = Number(Buffer.from(csv.Body!).toString('utf8'));
       assert.ok(Number.isFinite(csvValue));
       const json = await sdk.send(
