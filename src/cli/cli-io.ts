@@ -13,5 +13,13 @@ export interface CliIo {
    * (running pipeline jobs are then killed and the execution released for `resume`) instead of
    * ending the process at once. Absent in tests that send no signals.
    */
-  readonly graceful?: <T>(work: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+  readonly graceful?: <T>(work: (signal: AbortSignal) => Promise<T>, options?: GracefulOptions) => Promise<T>;
+}
+
+/** How a graceful command ends on a signal. */
+export interface GracefulOptions {
+  /** A signal is the normal way to stop this command (`driftline server`): the process then exits with the command's code, not 128 + signal. */
+  readonly signalIsNormalExit?: boolean;
+  /** What the process prints when the first signal arrives (default: stopping the running jobs). */
+  readonly stoppingMessage?: string;
 }

@@ -12,6 +12,7 @@ import { registerMonitorCommands } from './commands/monitor-command.js';
 import { registerQuickstartCommand } from './commands/quickstart-command.js';
 import { registerRegistryCommands } from './commands/registry-command.js';
 import { registerPipelineCommands } from './commands/pipeline-command.js';
+import { registerServerCommand } from './commands/server-command.js';
 import { registerEndpointCommands } from './commands/endpoint-command.js';
 import { registerDeployCommands } from './commands/deploy-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -72,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerEndpointCommands(program, ctx);
   registerDeployCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
+  registerServerCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

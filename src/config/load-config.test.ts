@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       artifactUri: 'file:///work/p/.driftline/artifacts',
       logLevel: 'warn',
       serverUrl: 'http://127.0.0.1:8080',
+      serving: { host: '127.0.0.1', port: 8080, accessKeys: {}, captureFsync: 'none' },
     });
     assert.ok(Object.isFrozen(c));
   });
@@ -18,6 +19,25 @@ describe('loadConfig', () => {
   it('lets --home win over DRIFTLINE_HOME, and DRIFTLINE_HOME over the default', () => {
     assert.equal(loadConfig({ DRIFTLINE_HOME: '/e' }, {}, '/w').home, '/e');
     assert.equal(loadConfig({ DRIFTLINE_HOME: '/e' }, { home: 'rel' }, '/w').home, '/w/rel');
+  });
+
+  it('reads the server settings: host, port, access keys, capture fsync; the flags win', () => {
+    const c = loadConfig(
+      {
+        DRIFTLINE_SERVER_HOST: '0.0.0.0',
+        DRIFTLINE_SERVER_PORT: '9000',
+        DRIFTLINE_ACCESS_KEYS: 'AKID:s3cret, K2:x:y',
+        DRIFTLINE_CAPTURE_FSYNC: 'interval:200',
+      },
+      { serverPort: '9001' },
+      '/w',
+    );
+    assert.deepEqual(c.serving, { host: '0.0.0.0', port: 9001, accessKeys: { AKID: 's3cret', K2: 'x:y' }, captureFsync: 'interval:200' });
+    assert.throws(
+      () => loadConfig({ DRIFTLINE_SERVER_PORT: 'http', DRIFTLINE_ACCESS_KEYS: 'nokey', DRIFTLINE_CAPTURE_FSYNC: 'always' }),
+      (err: Error) =>
+        /port 'http'/.test(err.message) && /ACCESS_KEYS/.test(err.message) && !/nokey/.test(err.message.replace("'?", '')) && /always/.test(err.message),
+    );
   });
 
   it('takes the server URL from DRIFTLINE_SERVER_URL, without a trailing slash', () => {

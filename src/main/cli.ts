@@ -12,12 +12,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const shutdown = new AbortController();
   let holders = 0;
   let received: NodeJS.Signals | undefined;
+  let normalExit = false;
+  let stoppingMessage = 'stopping the running jobs';
   const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (holders === 0 || received) process.exit(SIGNAL_CODES[sig]);
       received = sig;
-      process.stderr.write(`driftline: ${sig}: stopping the running jobs (send it again to quit at once)\n`);
+      process.stderr.write(`driftline: ${sig}: ${stoppingMessage} (send it again to quit at once)\n`);
       shutdown.abort();
     });
   }
@@ -29,8 +31,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     progressStream: process.stderr,
     env: process.env,
     cwd: process.cwd(),
-    graceful: async (work) => {
+    graceful: async (work, options) => {
       holders++;
+      if (options?.signalIsNormalExit) normalExit = true;
+      if (options?.stoppingMessage) stoppingMessage = options.stoppingMessage;
       try {
         return await work(shutdown.signal);
       } finally {
@@ -38,5 +42,5 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       }
     },
   });
-  process.exitCode = received ? SIGNAL_CODES[received] : code;
+  process.exitCode = received && !normalExit ? SIGNAL_CODES[received] : code;
 }

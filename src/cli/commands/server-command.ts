@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from '../../core/errors.js';
+import type { CliContext } from '../cli-context.js';
+
+/** `driftline server`: the data plane (worker processes per endpoint variant, data capture) behind SageMaker's runtime API. */
+export function registerServerCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('server')
+    .description("serve the endpoints over HTTP with SageMaker's runtime API (InvokeEndpoint), worker processes per variant and data capture")
+    .option('--host <address>', 'address to listen on (env DRIFTLINE_SERVER_HOST, default 127.0.0.1); beyond loopback, invocations must be SigV4-signed')
+    .option('--port <port>', 'port to listen on, 0 for any free one (env DRIFTLINE_SERVER_PORT, default 8080)')
+    .option(
+      '--endpoints <file>',
+      'serve the endpoints of this JSON file ({"endpoints": [EndpointSpec…]}, read again every second) instead of the control plane',
+    )
+    .option('--require-auth', 'require SigV4-signed invocations on loopback too')
+    .addHelpText(
+      'after',
+      '\nRoutes: POST /endpoints/<name>/invocations (text/csv, application/json, application/jsonlines; headers\n' +
+        'X-Amzn-SageMaker-Inference-Id, -Target-Variant, -Custom-Attributes, Accept), GET /ping, GET /stats (loopback), and the\n' +
+        'control API under /api (endpoints, deployments; on loopback without --require-auth only).\n' +
+        'Point the AWS SDK at it: new SageMakerRuntimeClient({ endpoint: "http://127.0.0.1:8080", region: "us-east-1", credentials }).\n' +
+        'Signed requests use service "sagemaker", any region, and a key of DRIFTLINE_ACCESS_KEYS=id:secret,id2:secret2.\n' +
+        'Data capture fsync: DRIFTLINE_CAPTURE_FSYNC=none|batch|interval:<ms>. SIGINT/SIGTERM: stop accepting, answer what\n' +
+        'is in flight, flush capture, stop the workers, exit 0.',
+    )
+    .action(async (opts: { host?: string; port?: string; endpoints?: string; requireAuth?: boolean }) => {
+      const app = await ctx.app();
+      const settings = app.config.serving;
+      const host = opts.host ?? settings.host;
+      let port = settings.port;
+      if (opts.port !== undefined) {
+        port = Number(opts.port);
+        if (!/^\d+$/.test(opts.port) || port > 65535) throw new InvalidArgumentError(`--port '${opts.port}' is not a port number (0-65535)`);
+      }
+      const [{ createServer, isLoopback }, { registerControlApi }, { createServingRuntime, fileDesiredState }, { createJsonLogger }] = await Promise.all([
+        import('../../server/create-server.js'),
+        import('../../server/control-api.js'),
+        import('../../app/create-serving.js'),
+        import('../../app/json-logger.js'),
+      ]);
+      const keys = new Map(Object.entries(settings.accessKeys));
+      const requireAuth = Boolean(opts.requireAuth) || !isLoopback(host);
+      if (requireAuth && keys.size === 0) {
+        throw new InvalidArgumentError(
+          `listening on ${host}${opts.requireAuth ? ' with --require-auth' : ''} needs access keys for SigV4: set DRIFTLINE_ACCESS_KEYS=id:secret`,
+        );
+      }
+      const logger = createJsonLogger({ write: (l) => ctx.io.stderr(l) }, app.config.logLevel, () => Date.now());
+      const desired = opts.endpoints ? fileDesiredState(path.resolve(ctx.io.cwd, opts.endpoints), logger) : app.endpoints;
+      const runtime = createServingRuntime(settings, desired, logger);
+      const server = createServer({
+        invoker: runtime,
+        logger,
+        auth: { required: requireAuth, keys },
+        // Worker pids and counters: for operators on this machine only.
+        ...(requireAuth ? {} : { stats: () => ({ capture: runtime.captureCounters(), endpoints: runtime.stats() }) }),
+      });
+      // The control API (/api) has no SigV4 yet: it is served only where invocations need no signature.
+      if (!requireAuth) registerControlApi(server.fastify, app);
+      else logger.warn('the control API (/api) is served on loopback without --require-auth only', { host });
+      // The deployment pipeline moves on as endpoints come InService and approvals time out.
+      const deployTicker = setInterval(() => {
+        app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
+      }, 1000);
+      deployTicker.unref();
+      const serve = async (signal: AbortSignal) => {
+        try {
+          await runtime.start();
+          const address = await server.listen(host, port);
+          const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+          if (ctx.json()) ctx.io.stdout(`${JSON.stringify({ listening: url, auth: requireAuth })}\n`);
+          else ctx.io.stdout(`driftline server listening on ${url}${requireAuth ? ' (SigV4 required)' : ''}\n`);
+          if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        } finally {
+          clearInterval(deployTicker);
+          await server.close();
+          await runtime.stop();
+        }
+        const { captured, dropped } = runtime.captureCounters();
+        const c = server.counters;
+        ctx.io.stderr(
+          `driftline server stopped: ${c.ok} answered, ${c.badRequests} refused, ${c.failures} failed; capture: ${captured} records, ${dropped} dropped\n`,
+        );
+      };
+      if (ctx.io.graceful)
+        await ctx.io.graceful(serve, { signalIsNormalExit: true, stoppingMessage: 'stopping: answering what is in flight, flushing capture' });
+      else await serve(new AbortController().signal);
+    });
+}
