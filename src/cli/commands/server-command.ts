@@ -60,6 +60,11 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       // The control API (/api) has no SigV4 yet: it is served only where invocations need no signature.
       if (!requireAuth) registerControlApi(server.fastify, app);
       else logger.warn('the control API (/api) is served on loopback without --require-auth only', { host });
+      // The deployment pipeline moves on as endpoints come InService and approvals time out.
+      const deployTicker = setInterval(() => {
+        app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
+      }, 1000);
+      deployTicker.unref();
       const serve = async (signal: AbortSignal) => {
         try {
           await runtime.start();
@@ -69,6 +74,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
           else ctx.io.stdout(`driftline server listening on ${url}${requireAuth ? ' (SigV4 required)' : ''}\n`);
           if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
         } finally {
+          clearInterval(deployTicker);
           await server.close();
           await runtime.stop();
         }
