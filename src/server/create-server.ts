@@ -135,7 +135,9 @@ export function createServer(options: ServerOptions): ServingServer {
       };
       if (result.customAttributes !== undefined) headers['x-amzn-sagemaker-custom-attributes'] = result.customAttributes;
       res.writeHead(200, headers);
-      res.end(result.body);
+      // A small body as a latin1 string (the same bytes): node then sends headers and body in one write.
+      if (result.body.length <= 16384) res.end(result.body.toString('latin1'), 'latin1');
+      else res.end(result.body);
     } catch (err) {
       const e = invocationErrorOf(err);
       if (e.errorType === 'InternalFailure') options.logger.error('invocation failed', { endpoint: name, reason: oneLine(err) });
