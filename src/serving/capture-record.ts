@@ -32,29 +32,39 @@ export function captureEncoding(contentType: string, spec: Pick<CaptureSpec, 'cs
 
 /** ISO-8601 UTC to the second with `Z`, as SageMaker writes inferenceTime. */
 export function inferenceTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return lastText;
 }
 
-function channel(payload: CapturedPayload, mode: 'INPUT' | 'OUTPUT', spec: CaptureSpec) {
+// Every record of one second has the same time: formatted once.
+let lastSecond = NaN;
+let lastText = '';
+
+function channel(payload: CapturedPayload, mode: 'INPUT' | 'OUTPUT', spec: CaptureSpec): string {
   const encoding = captureEncoding(payload.contentType, spec);
-  const data = encoding === 'BASE64' ? Buffer.from(payload.data).toString('base64') : Buffer.from(payload.data).toString('utf8');
-  return { observedContentType: payload.contentType, mode, data, encoding };
+  const bytes = Buffer.isBuffer(payload.data) ? payload.data : Buffer.from(payload.data);
+  const data = encoding === 'BASE64' ? bytes.toString('base64') : bytes.toString('utf8');
+  return `{"observedContentType":${JSON.stringify(payload.contentType)},"mode":"${mode}","data":${JSON.stringify(data)},"encoding":"${encoding}"}`;
 }
 
 /**
  * One capture record as one JSON line (no newline), in SageMaker's key order: captureData
  * (endpointInput, endpointOutput), eventMetadata (eventId, inferenceId, inferenceTime,
- * customAttributes), eventVersion "0".
+ * customAttributes), eventVersion "0". Written as text (the hot path), every string through JSON.stringify.
  */
 export function captureRecordLine(input: CapturedPayload, output: CapturedPayload, event: CaptureEvent, spec: CaptureSpec): string {
-  const captureData: Record<string, unknown> = {};
-  if (spec.captureInput) captureData['endpointInput'] = channel(input, 'INPUT', spec);
-  if (spec.captureOutput) captureData['endpointOutput'] = channel(output, 'OUTPUT', spec);
-  const eventMetadata: Record<string, string> = { eventId: event.eventId };
-  if (event.inferenceId !== undefined) eventMetadata['inferenceId'] = event.inferenceId;
-  eventMetadata['inferenceTime'] = inferenceTime(event.inferenceTimeMs);
-  if (event.customAttributes !== undefined) eventMetadata['customAttributes'] = event.customAttributes;
-  return JSON.stringify({ captureData, eventMetadata, eventVersion: '0' });
+  let data = '';
+  if (spec.captureInput) data = `"endpointInput":${channel(input, 'INPUT', spec)}`;
+  if (spec.captureOutput) data += `${data === '' ? '' : ','}"endpointOutput":${channel(output, 'OUTPUT', spec)}`;
+  let meta = `"eventId":${JSON.stringify(event.eventId)}`;
+  if (event.inferenceId !== undefined) meta += `,"inferenceId":${JSON.stringify(event.inferenceId)}`;
+  meta += `,"inferenceTime":"${inferenceTime(event.inferenceTimeMs)}"`;
+  if (event.customAttributes !== undefined) meta += `,"customAttributes":${JSON.stringify(event.customAttributes)}`;
+  return `{"captureData":{${data}},"eventMetadata":{${meta}},"eventVersion":"0"}`;
 }
 
 /** `<destination>/<endpoint>/<variant>/yyyy/mm/dd/hh/MM-SS-mmm-<uuid>.jsonl` for a file created at `createdMs` (UTC). */

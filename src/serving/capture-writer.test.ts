@@ -167,12 +167,15 @@ describe('CaptureWriter', () => {
         }),
     };
     const w = new CaptureWriter({ files, destinationPath: '/cap', endpoint: 'ep', variant: 'v', uuid, logger: noopLogger, maxWaitMs: 20 });
+    // A hung write holds a libuv request that keeps the process alive; this promise does not.
+    const alive = setInterval(() => undefined, 1000);
     await Promise.all([w.append('{"a":1}', T), w.append('{"a":2}', T)]);
     assert.equal(written.length, 0);
     await w.append('{"a":3}', T);
     assert.equal(w.late, 3);
     release();
     await w.close();
+    clearInterval(alive);
     assert.equal(w.captured, 3);
     assert.equal(written.join('').split('\n').filter(Boolean).length, 3);
   });

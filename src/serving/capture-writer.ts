@@ -65,6 +65,10 @@ export class CaptureWriter {
   /** Records whose answers were released before their write finished (a stalled disk). */
   late = 0;
   private stalled = false;
+  /** The waiters of the batch being written, and when its write started (a watchdog releases them if it hangs). */
+  private writing: (() => void)[] | undefined;
+  private writeStartedMs = 0;
+  private readonly watchdog: ReturnType<typeof setInterval>;
   private pending: string[] = [];
   private pendingTimes: number[] = [];
   private pendingBytes = 0;
@@ -91,6 +95,8 @@ export class CaptureWriter {
     this.maxFileBytes = opts.maxFileBytes ?? 64 * 1024 * 1024;
     this.maxPendingBytes = opts.maxPendingBytes ?? 64 * 1024 * 1024;
     this.maxWaitMs = opts.maxWaitMs ?? 2000;
+    this.watchdog = setInterval(() => this.checkStall(), Math.max(5, Math.min(250, this.maxWaitMs / 4)));
+    this.watchdog.unref();
     if (this.fsync.kind === 'interval') {
       this.timer = setInterval(() => void this.syncNow(), this.fsync.ms);
       this.timer.unref();
@@ -134,6 +140,7 @@ export class CaptureWriter {
     }
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    clearInterval(this.watchdog);
     await this.closeFile();
   }
 
@@ -153,16 +160,8 @@ export class CaptureWriter {
       this.pendingTimes = [];
       this.waiters = [];
       this.pendingBytes = 0;
-      const watchdog = setTimeout(() => {
-        // A hung write: release every waiting answer; new appends do not wait until a write completes.
-        this.stalled = true;
-        this.late += waiters.length;
-        for (const w of waiters) w();
-        for (const w of this.waiters) w();
-        this.late += this.waiters.length;
-        this.waiters = this.waiters.map(() => () => undefined);
-        this.opts.logger.warn('capture writes stall, answers no longer wait for them', { endpoint: this.opts.endpoint, variant: this.opts.variant });
-      }, this.maxWaitMs);
+      this.writing = waiters;
+      this.writeStartedMs = Date.now();
       try {
         await this.writeBatch(lines, times);
         if (this.fsync.kind === 'batch') await this.file?.sync();
@@ -176,7 +175,8 @@ export class CaptureWriter {
         this.drop(lines.length, oneLine(err));
         await this.closeFile();
       } finally {
-        clearTimeout(watchdog);
+        this.writing = undefined;
+        this.writeStartedMs = 0;
       }
       if (this.stalled) {
         this.stalled = false;
@@ -205,6 +205,17 @@ export class CaptureWriter {
       this.dirty = true;
       start = end;
     }
+  }
+
+  /** A write hanging longer than maxWaitMs (a hung disk): release every waiting answer; appends stop waiting until a write completes. */
+  private checkStall(): void {
+    if (this.stalled || this.writing === undefined || Date.now() - this.writeStartedMs <= this.maxWaitMs) return;
+    this.stalled = true;
+    const released = [...this.writing, ...this.waiters];
+    this.late += released.length;
+    for (const w of released) w();
+    this.waiters = this.waiters.map(() => () => undefined);
+    this.opts.logger.warn('capture writes stall, answers no longer wait for them', { endpoint: this.opts.endpoint, variant: this.opts.variant });
   }
 
   private drop(n: number, reason: string): void {

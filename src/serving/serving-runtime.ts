@@ -167,22 +167,12 @@ export class ServingRuntime implements Invoker {
         const line = captureRecordLine(
           { contentType: request.contentType ?? '', data: request.body },
           { contentType, data: reply.body },
-          {
-            eventId: this.deps.uuid(),
-            inferenceTimeMs: startedMs,
-            ...(request.inferenceId !== undefined ? { inferenceId: request.inferenceId } : {}),
-            ...(request.customAttributes !== undefined ? { customAttributes: request.customAttributes } : {}),
-          },
+          { eventId: this.deps.uuid(), inferenceTimeMs: startedMs, inferenceId: request.inferenceId, customAttributes: request.customAttributes },
           capture,
         );
         await variant.capture.append(line, startedMs);
       }
-      return {
-        variant: variant.spec.name,
-        body: reply.body,
-        contentType,
-        ...(request.customAttributes !== undefined ? { customAttributes: request.customAttributes } : {}),
-      };
+      return { variant: variant.spec.name, body: reply.body, contentType, customAttributes: request.customAttributes };
     } finally {
       ep.inFlight--;
       if (ep.inFlight === 0 && ep.onIdle) ep.onIdle();
