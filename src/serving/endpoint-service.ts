@@ -73,6 +73,13 @@ export class EndpointService implements EndpointDesiredState {
     return this.deps.store.listConfigs(page);
   }
 
+  /** The local folder a config's data capture writes to (`<folder>/<endpoint>/<variant>/yyyy/mm/dd/hh/`); `failed_precondition` when it captures nothing. */
+  captureFolder(config: EndpointConfig): string {
+    const c = config.DataCaptureConfig;
+    if (!c?.EnableCapture) throw new FailedPreconditionError(`endpoint config '${config.EndpointConfigName}' captures nothing`);
+    return this.deps.models.localCaptureFolder(c.DestinationS3Uri);
+  }
+
   deleteEndpointConfig(name: string): Promise<void> {
     return this.deps.store.deleteConfig(name);
   }

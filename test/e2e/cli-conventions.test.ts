@@ -92,7 +92,9 @@ describe('CLI conventions', () => {
       prepared: string;
       execution: string;
       evaluation: { regression_metrics: { rmse: { value: number } } };
-      analysis: { status: string };
+      deployment: string;
+      endpoints: string[];
+      analyses: { status: string; violations: number; driftedFeatures: string[] }[];
     }>();
     const list = await cli(['data', 'list'], { home });
     assert.match(list.stdout, new RegExp(`${result.prepared}\\s+prepared`));
@@ -105,8 +107,12 @@ describe('CLI conventions', () => {
       described.PipelineExecutionSteps.slice(0, 5).map((s) => s.StepName),
       ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel', 'CheckEvaluation'],
     );
-    // The drifted month (the notebook's preset) is flagged against the January baseline.
-    assert.equal(result.analysis.status, 'CompletedWithViolations');
+    // Served through staging and production; the drifted month's captured traffic (the notebook's preset) is flagged, January's is not.
+    assert.deepEqual(result.endpoints, ['quickstart-nyc-taxi-staging', 'quickstart-nyc-taxi-prod']);
+    const [january, february] = result.analyses;
+    assert.equal(february?.status, 'CompletedWithViolations');
+    assert.ok(february?.driftedFeatures.includes('passenger_count') && february.driftedFeatures.includes('geo_distance'), JSON.stringify(february));
+    assert.ok(!january?.driftedFeatures.includes('geo_distance') && !january?.driftedFeatures.includes('passenger_count'), JSON.stringify(january));
     const missing = await cli(['data', 'show', 'ds_nope'], { home });
     assert.equal(missing.code, 3);
     assert.equal(missing.stderr, "driftline: dataset 'ds_nope' not found\n");

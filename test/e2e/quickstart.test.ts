@@ -56,6 +56,21 @@ describe('quickstart', () => {
       assert.deepEqual(pipeline.definition, (await app.pipelines.versions('nyc-taxi-build'))[0]!.definition);
       assert.equal((await app.pipelines.executions({ pipelineName: 'nyc-taxi-build' })).items.length, 0);
       assert.equal((await app.registry.latestApproved('quickstart-nyc-taxi'))?.version, 2);
+      // Each run deployed its version through staging and production; production now serves version 2.
+      assert.deepEqual(
+        (await app.deployments.list({ group: 'quickstart-nyc-taxi' })).items.map((d) => [d.version, d.status]),
+        [
+          [2, 'Succeeded'],
+          [1, 'Succeeded'],
+        ],
+      );
+      const prod = await app.endpoints.getEndpoint('quickstart-nyc-taxi-prod');
+      assert.equal(prod.status, 'InService');
+      assert.equal((await app.endpoints.describeEndpointConfig(prod.configName)).ProductionVariants[0]?.ModelPackageName, 'quickstart-nyc-taxi/2');
+      // The user's own approval deployed their version to nyc-taxi-staging; the quickstart left it alone.
+      const user = await app.endpoints.getEndpoint('nyc-taxi-staging');
+      assert.equal((await app.endpoints.describeEndpointConfig(user.configName)).ProductionVariants[0]?.ModelPackageName, 'nyc-taxi/1');
+      assert.equal(user.generation, 1);
 
       const rerun = await app.pipelines.describeExecution(result.execution);
       for (const name of ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel']) {

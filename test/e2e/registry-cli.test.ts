@@ -129,7 +129,10 @@ describe('registry CLI', () => {
   it('approves with a reason and rejects; the history keeps who, when and why; the status filter finds them', async () => {
     const approve = await cli(['registry', 'approve', 'taxi', '3', '--by', 'alice', '--reason', 'rmse 3.4 below the 7.0 gate'], { home });
     assert.equal(approve.code, 0, approve.stderr);
-    assert.equal(approve.stdout.trim(), 'taxi/3 Approved by alice: rmse 3.4 below the 7.0 gate');
+    const [decision, deployment] = approve.stdout.trim().split('\n');
+    assert.equal(decision, 'taxi/3 Approved by alice: rmse 3.4 below the 7.0 gate');
+    // The approval starts the deployment pipeline: the command says where to follow it.
+    assert.match(deployment ?? '', /^deployment (\S+) started: deploying taxi\/3 to endpoint taxi-staging \(1 instance\) \(`driftline deploy describe \1`\)$/);
 
     const reject = await cli(['--json', 'registry', 'reject', 'taxi', '1'], { home });
     assert.equal(reject.code, 0, reject.stderr);

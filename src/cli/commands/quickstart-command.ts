@@ -8,6 +8,7 @@ import type { EngineEvent } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';
 import { parseInteger } from './data-command.js';
+import { outputFile, serveAndCapture, summary, type QuickstartTraffic } from './quickstart-serving.js';
 
 /**
  * The pipeline and model package group the quickstart builds: its own, so that a quickstart never
@@ -24,22 +25,26 @@ const localPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri)
  * `driftline quickstart`: the main job on embedded defaults (SQLite and files in the home folder,
  * everything on this machine), walking the loop as far as it is built: synthetic trips -> the
  * sample's build pipeline (preprocess, baseline || training, evaluation, rmse gate, registration)
- * -> approval in the model registry -> a drifted month checked against the approved version's
- * drift-check baseline. Deployment and alarms join it later.
+ * -> approval in the model registry -> the deployment pipeline on an in-process server (staging,
+ * smoke test, approval, production with data capture) -> a normal and a drifted hour of traffic ->
+ * Model Monitor on the captured traffic against the version's drift-check baseline. Schedules and
+ * alarms join it later.
  */
 export function registerQuickstartCommand(program: Command, ctx: CliContext): void {
   program
     .command('quickstart')
-    .description('run the main job on embedded defaults: data -> build pipeline -> registry approval -> drift check')
+    .description('run the main job on embedded defaults: data -> build pipeline -> approval -> staging -> production with capture -> traffic -> drift check')
     .option('--rows <n>', 'synthetic trips per month', '50000')
     .option('--seed <n>', 'random seed', '42')
+    .option('--requests <n>', 'requests sent to production per traffic phase', '2000')
     .addHelpText(
       'after',
       `\nThe quickstart keeps to its own names in the home: pipeline '${QUICKSTART_PIPELINE}', model package group\n` +
         `'${QUICKSTART_GROUP}', files in <home>/quickstart. Your own pipelines and groups (e.g. 'nyc-taxi') are not touched.`,
     )
-    .action(async (opts: { rows: string; seed: string }) => {
+    .action(async (opts: { rows: string; seed: string; requests: string }) => {
       const rows = parseInteger('--rows', opts.rows, 10);
+      const requests = parseInteger('--requests', opts.requests, 10);
       const seed = parseInteger('--seed', opts.seed);
       const app = await ctx.app();
       const dir = path.join(app.config.home, 'quickstart');
@@ -51,7 +56,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`    its own names: pipeline '${PIPELINE}', model package group '${GROUP}', files in ${dir}`);
       say("    (your 'nyc-taxi-build' pipeline and 'nyc-taxi' models are left as they are)");
 
-      say("1/4 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook's drift");
+      say("1/6 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook's drift");
       const generated = await app.generate.generate({
         out: at('raw'),
         months: ['2021-01'],
@@ -72,7 +77,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       });
       say(`    ${num(rows)} trips per month`);
 
-      say(`2/4 build pipeline '${PIPELINE}': PreprocessData -> (DataQualityBaselineJob || TrainModel) -> EvaluateModel -> rmse <= 7.0 -> RegisterModel`);
+      say(`2/6 build pipeline '${PIPELINE}': PreprocessData -> (DataQualityBaselineJob || TrainModel) -> EvaluateModel -> rmse <= 7.0 -> RegisterModel`);
       await app.pipelines.upsert(
         PIPELINE,
         (await import('../../pipeline/nyc-taxi-build-pipeline.js')).nycTaxiBuildPipeline({
@@ -102,7 +107,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       const m = evaluation.regression_metrics;
       say(`    execution ${run.execution.id}: rmse ${m['rmse']!.value.toFixed(3)}, mae ${m['mae']!.value.toFixed(3)}, r2 ${m['r2']!.value.toFixed(3)}`);
 
-      say('3/4 model registry: the new version waits for approval (PendingManualApproval); the quickstart approves it');
+      say('3/6 model registry: the new version waits for approval (PendingManualApproval); the quickstart approves it, which starts the deployment pipeline');
       const registered = step('RegisterModel')?.properties;
       let baseline = {
         statistics: String(step('DataQualityBaselineJob')?.properties?.['CalculatedBaselineStatistics']),
@@ -120,7 +125,6 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
         say('    rmse above the gate: nothing registered (the sample registers only when rmse <= 7.0)');
       }
 
-      say("4/4 checking the drifted February against the model's drift-check baseline (Model Monitor analyze; month is excluded, see README)");
       const driftedPrepared = await app.prepare.prepare({
         trips: [at('raw-drifted', 'green_tripdata_2021-02.parquet')],
         zones: at('raw-drifted', GENERATED_ZONES_FILE),
@@ -129,21 +133,50 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
         replace: true,
         progress: ctx.progress(),
       });
-      const analysis = await app.analyses.analyze({
-        statistics: localPath(baseline.statistics),
-        constraints: localPath(baseline.constraints),
-        dataset: path.join(at('prepared-drifted'), PREPARED_FILES.baseline),
-        header: true,
-        out: at('analysis'),
-        settings: { month: { exclude: true } },
-        report: at('analysis', 'report.html'),
-        replace: true,
-      });
-      say(`    ${analysis.exitMessage}`);
-      for (const v of analysis.violations) say(`    ${v.constraint_check_type} ${v.feature_name}: ${v.description}`);
-      say(`    report: ${at('analysis', 'report.html')}`);
+      const check = (label: string, input: { dataset: string } | { capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' } }) =>
+        app.analyses.analyze({
+          statistics: localPath(baseline.statistics),
+          constraints: localPath(baseline.constraints),
+          ...input,
+          header: true,
+          out: at('analysis', label),
+          settings: { month: { exclude: true } },
+          report: at('analysis', label, 'report.html'),
+          replace: true,
+        });
+      const show = (outcome: Awaited<ReturnType<typeof check>>, report: string) => {
+        say(`    ${outcome.exitMessage}${outcome.capture ? ` (${num(outcome.capture.rows)} captured requests)` : ''}`);
+        for (const v of outcome.violations) say(`      ${v.constraint_check_type} ${v.feature_name}: ${v.description}`);
+        say(`      report: ${report}`);
+      };
+      let served: QuickstartTraffic | undefined;
+      if (modelPackage) {
+        served = await serveAndCapture(ctx, {
+          group: GROUP,
+          requests,
+          january: outputFile(step('PreprocessData')?.properties, 'validation', 'validation.csv'),
+          february: path.join(at('prepared-drifted'), PREPARED_FILES.validation),
+          say,
+        });
+        say("6/6 Model Monitor on the captured traffic, against the version's drift-check baseline (month excluded, see README)");
+        say('    January hour (the traffic the model was trained for):');
+        const normal = await check('january', {
+          capture: { dir: served.captureDir, fromMs: served.windows[0].from, toMs: served.windows[0].to, outputPosition: 'START' },
+        });
+        show(normal, at('analysis', 'january', 'report.html'));
+        say("    February hour (the notebook's drift: 4 passengers dominate, trips far longer):");
+        const drift = await check('february', {
+          capture: { dir: served.captureDir, fromMs: served.windows[1].from, toMs: served.windows[1].to, outputPosition: 'START' },
+        });
+        show(drift, at('analysis', 'february', 'report.html'));
+        say("    note: 'fare_amount' in captured traffic is the model's prediction, checked against the training fares (the sample's design)");
+        served = { ...served, analyses: [summary(normal), summary(drift)] };
+      } else {
+        say("4/6 nothing to deploy; checking the drifted February against the build's baseline instead (Model Monitor analyze; month excluded)");
+        show(await check('february', { dataset: path.join(at('prepared-drifted'), PREPARED_FILES.baseline) }), at('analysis', 'february', 'report.html'));
+      }
       say(
-        `done: \`driftline pipeline describe-execution ${run.execution.id}\`, \`driftline registry versions ${GROUP}\` and \`driftline data list\` show what was built.`,
+        `done: \`driftline pipeline describe-execution ${run.execution.id}\`, \`driftline registry versions ${GROUP}\`${served ? `, \`driftline deploy describe ${served.deployment}\`, \`driftline endpoint list\`` : ''} and \`driftline data list\` show what was built.`,
       );
       if (ctx.json()) {
         emit(
@@ -158,7 +191,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
             modelPackageGroup: GROUP,
             modelPackage,
             evaluation,
-            analysis: { status: analysis.status, violations: analysis.violations },
+            ...(served ? { deployment: served.deployment, endpoints: served.endpoints, capture: served.captureDir, analyses: served.analyses } : {}),
           },
           () => '',
         );
