@@ -9,9 +9,11 @@ import { InProcessEventBus } from '../events/index.js';
 import { ModelRegistry } from '../registry/index.js';
 import { EndpointService } from '../serving/index.js';
 import { openMetadataStore } from '../store/index.js';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { registerControlApi } from './control-api.js';
 
-async function harness() {
+async function harness(auth?: { keys: ReadonlyMap<string, string> }) {
   const meta = await openMetadataStore('memory:');
   const clock = new ManualClock(Date.UTC(2026, 11, 3, 9));
   let n = 0;
@@ -29,7 +31,7 @@ async function harness() {
   const deployments = new DeploymentService({ store: meta.deployments, endpoints, registry, clock, ids, logger: noopLogger });
   events.subscribe((e) => deployments.onEvent(e));
   const server = fastify();
-  registerControlApi(server, { endpoints, deployments });
+  registerControlApi(server, { endpoints, deployments }, auth ? { auth } : {});
   await server.ready();
   await registry.register({ group: 'taxi', modelDataUrl: 'file:///m/model.json', modelSha256: 'a'.repeat(64) });
   return { server, registry, endpoints, deployments };
@@ -116,5 +118,65 @@ describe('control API (/api): endpoints and the deployment approval over HTTP', 
       }),
       { numRuns: 300, seed: 5 },
     );
+  });
+});
+
+describe('control API with SigV4 (a server bound beyond loopback)', () => {
+  class Sha256 extends Hash {
+    constructor(secret?: never) {
+      super('sha256', secret);
+    }
+  }
+  const sign = async (secret: string, method: string, path: string, body?: unknown) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: 'AKIDOPS', secretAccessKey: secret },
+      region: 'eu-west-1',
+      service: 'sagemaker',
+      sha256: Sha256,
+    });
+    const signed = await signer.sign({
+      method,
+      protocol: 'http:',
+      hostname: 'localhost',
+      path,
+      query: {},
+      headers: { host: 'localhost', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(payload === undefined ? {} : { body: payload }),
+    });
+    return { headers: signed.headers as Record<string, string>, payload };
+  };
+
+  it('answers signed requests with a known key; unsigned, forged or tampered ones get 403 and change nothing', async () => {
+    const h = await harness({ keys: new Map([['AKIDOPS', 'ops-secret']]) });
+    await h.registry.approve('taxi', 1, { by: 'alice' });
+    const id = (await h.deployments.list()).items[0]!.id;
+    const staging = await h.endpoints.getEndpoint('taxi-staging');
+    await h.endpoints.report({ kind: 'in_service', name: staging.name, generation: staging.generation, instances: { LatestApproved: 1 } });
+    await h.deployments.tick();
+
+    const unsigned = await h.server.inject({ method: 'GET', url: '/api/deployments' });
+    assert.equal(unsigned.statusCode, 403);
+    assert.equal(unsigned.headers['x-amzn-errortype'], 'MissingAuthenticationTokenException');
+    const list = await sign('ops-secret', 'GET', '/api/deployments');
+    assert.equal((await h.server.inject({ method: 'GET', url: '/api/deployments', headers: list.headers })).statusCode, 200);
+
+    const forged = await sign('not-the-secret', 'POST', `/api/deployments/${id}/approve`, { by: 'mallory' });
+    const refused = await h.server.inject({ method: 'POST', url: `/api/deployments/${id}/approve`, headers: forged.headers, payload: forged.payload });
+    assert.equal(refused.statusCode, 403);
+    const tampered = await sign('ops-secret', 'POST', `/api/deployments/${id}/approve`, { by: 'bob' });
+    const changed = await h.server.inject({
+      method: 'POST',
+      url: `/api/deployments/${id}/approve`,
+      headers: tampered.headers,
+      payload: JSON.stringify({ by: 'mallory' }),
+    });
+    assert.equal(changed.statusCode, 403, 'the body is covered by the signature');
+    assert.equal((await h.deployments.get(id)).stages[1]?.status, 'InProgress', 'nothing approved');
+
+    const ok = await sign('ops-secret', 'POST', `/api/deployments/${id}/approve`, { by: 'bob', comment: 'signed' });
+    const approved = await h.server.inject({ method: 'POST', url: `/api/deployments/${id}/approve`, headers: ok.headers, payload: ok.payload });
+    assert.equal(approved.statusCode, 200, approved.body);
+    assert.equal((await h.deployments.get(id)).stages[1]?.actor, 'bob');
   });
 });

@@ -5,6 +5,7 @@ import { InvalidArgumentError, isAppError } from '../core/errors.js';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../deploy/index.js';
 import { toDescribeEndpoint, toDescribeEndpointConfig, toEndpointSummary } from '../serving/index.js';
 import { toHttpError } from './http-errors.js';
+import { verifySigV4 } from './sigv4-verifier.js';
 
 /** What the control API needs of the application. */
 export type ControlApp = Pick<App, 'endpoints' | 'deployments'>;
@@ -51,11 +52,43 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 /**
  * The control plane over HTTP, under `/api`: endpoints and endpoint configs (DescribeEndpoint
  * shapes) and the deployment pipeline, including the manual approval (approve or reject with a
- * comment). Errors are `{ "error": { code, message } }` with the status of `http-errors.ts`.
+ * comment). Errors are `{ "error": { code, message } }` with the status of `http-errors.ts`. With
+ * `auth`, every request must be SigV4-signed (403 otherwise), as the runtime API.
  */
-export function registerControlApi(server: FastifyInstance, app: ControlApp): void {
+export function registerControlApi(
+  server: FastifyInstance,
+  app: ControlApp,
+  options: { auth?: { readonly keys: ReadonlyMap<string, string>; readonly now?: () => number } } = {},
+): void {
+  const auth = options.auth;
   server.register(
     async (api) => {
+      // JSON bodies are kept as received too: a SigV4 signature covers the bytes.
+      api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+        (req as { rawBody?: Buffer }).rawBody = body;
+        if (body.length === 0) return done(null, undefined);
+        try {
+          done(null, JSON.parse(body.toString('utf8')) as unknown);
+        } catch (err) {
+          done(Object.assign(new Error(`the body is not JSON: ${(err as Error).message}`), { statusCode: 400 }), undefined);
+        }
+      });
+      if (auth) {
+        // Signed like the runtime API (service sagemaker, any region), with the same keys.
+        api.addHook('preHandler', async (req, reply) => {
+          const failure = await verifySigV4(
+            { method: req.method, url: req.raw.url ?? req.url, headers: req.headers, body: (req as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0) },
+            auth.keys,
+            (auth.now ?? Date.now)(),
+          );
+          if (failure)
+            return reply
+              .status(403)
+              .header('x-amzn-ErrorType', failure.errorType)
+              .send({ error: { code: 'invalid_argument', message: failure.message } });
+          return undefined;
+        });
+      }
       api.setErrorHandler((err, _req, reply) => {
         // Fastify's own errors (bad JSON, wrong content type, body too large) carry a status code.
         const e = err as { statusCode?: unknown; message?: unknown };

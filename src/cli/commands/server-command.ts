@@ -19,7 +19,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       'after',
       '\nRoutes: POST /endpoints/<name>/invocations (text/csv, application/json, application/jsonlines; headers\n' +
         'X-Amzn-SageMaker-Inference-Id, -Target-Variant, -Custom-Attributes, Accept), GET /ping, GET /stats (loopback), and the\n' +
-        'control API under /api (endpoints, deployments; on loopback without --require-auth only).\n' +
+        'control API under /api (endpoints, deployments; SigV4-signed too where invocations must be).\n' +
         'Point the AWS SDK at it: new SageMakerRuntimeClient({ endpoint: "http://127.0.0.1:8080", region: "us-east-1", credentials }).\n' +
         'Signed requests use service "sagemaker", any region, and a key of DRIFTLINE_ACCESS_KEYS=id:secret,id2:secret2.\n' +
         'Data capture fsync: DRIFTLINE_CAPTURE_FSYNC=none|batch|interval:<ms>. SIGINT/SIGTERM: stop accepting, answer what\n' +
@@ -57,9 +57,8 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         // Worker pids and counters: for operators on this machine only.
         ...(requireAuth ? {} : { stats: () => ({ capture: runtime.captureCounters(), endpoints: runtime.stats() }) }),
       });
-      // The control API (/api) has no SigV4 yet: it is served only where invocations need no signature.
-      if (!requireAuth) registerControlApi(server.fastify, app);
-      else logger.warn('the control API (/api) is served on loopback without --require-auth only', { host });
+      // The control API (/api): SigV4-signed with the same keys wherever invocations must be.
+      registerControlApi(server.fastify, app, requireAuth ? { auth: { keys } } : {});
       // The deployment pipeline moves on as endpoints come InService and approvals time out.
       const deployTicker = setInterval(() => {
         app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
