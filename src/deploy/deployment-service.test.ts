@@ -1,50 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../core/clock.js';
-import { noopLogger } from '../core/logger.js';
-import { InProcessEventBus } from '../events/index.js';
-import { ModelRegistry } from '../registry/index.js';
-import { EndpointService } from '../serving/index.js';
-import { openMetadataStore } from '../store/index.js';
-import { DeploymentService } from './deployment-service.js';
+import { controlPlane } from '../../test/support/control-plane.js';
 import { parseStageConfig } from './stage-configs.js';
 import type { DeploymentRecord } from './types.js';
 
 async function harness() {
-  const meta = await openMetadataStore('memory:');
-  const clock = new ManualClock(Date.UTC(2026, 11, 3, 9));
-  let n = 0;
-  const ids = (p: string) => `${p}-${++n}`;
-  const events = new InProcessEventBus(noopLogger);
-  const registry = new ModelRegistry({ store: meta.registry, events, clock, ids, logger: noopLogger });
-  const endpoints = new EndpointService({
-    store: meta.endpoints,
-    registry,
-    models: { localModelPath: async (uri) => uri.slice('file://'.length), localCaptureFolder: (uri) => uri.slice('file://'.length) },
-    clock,
-    logger: noopLogger,
-    defaultCaptureUri: 'file:///capture',
-  });
-  const deployments = new DeploymentService({ store: meta.deployments, endpoints, registry, clock, ids, logger: noopLogger });
-  events.subscribe((e) => deployments.onEvent(e));
-  /** The data plane: every endpoint's latest generation comes InService. */
-  const serve = async () => {
-    for (const spec of (await endpoints.desired()).specs)
-      await endpoints.report({
-        kind: 'in_service',
-        name: spec.name,
-        generation: spec.generation,
-        instances: { LatestApproved: spec.variants[0]!.instances.initial },
-      });
-    await deployments.tick();
-  };
+  const cp = await controlPlane();
+  const { registry, deployments } = cp;
   const register = (version: number) => registry.register({ group: 'taxi', modelDataUrl: `file:///m/v${version}/model.json`, modelSha256: 'a'.repeat(64) });
   const only = async (): Promise<DeploymentRecord> => {
     const items = (await deployments.list()).items;
     return items[0]!;
   };
   const stages = (d: DeploymentRecord) => Object.fromEntries(d.stages.map((s) => [s.name, s.status]));
-  return { meta, clock, registry, endpoints, deployments, serve, register, only, stages };
+  return { ...cp, register, only, stages };
 }
 
 describe('deployment pipeline (staging, manual approval, production)', () => {

@@ -2,34 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fastify from 'fastify';
 import fc from 'fast-check';
-import { ManualClock } from '../core/clock.js';
-import { noopLogger } from '../core/logger.js';
-import { DeploymentService } from '../deploy/index.js';
-import { InProcessEventBus } from '../events/index.js';
-import { ModelRegistry } from '../registry/index.js';
-import { EndpointService } from '../serving/index.js';
-import { openMetadataStore } from '../store/index.js';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { controlPlane } from '../../test/support/control-plane.js';
 import { registerControlApi } from './control-api.js';
 
 async function harness(auth?: { keys: ReadonlyMap<string, string> }) {
-  const meta = await openMetadataStore('memory:');
-  const clock = new ManualClock(Date.UTC(2026, 11, 3, 9));
-  let n = 0;
-  const ids = (p: string) => `${p}-${++n}`;
-  const events = new InProcessEventBus(noopLogger);
-  const registry = new ModelRegistry({ store: meta.registry, events, clock, ids, logger: noopLogger });
-  const endpoints = new EndpointService({
-    store: meta.endpoints,
-    registry,
-    models: { localModelPath: async (u) => u, localCaptureFolder: (u) => u },
-    clock,
-    logger: noopLogger,
-    defaultCaptureUri: 'file:///capture',
-  });
-  const deployments = new DeploymentService({ store: meta.deployments, endpoints, registry, clock, ids, logger: noopLogger });
-  events.subscribe((e) => deployments.onEvent(e));
+  const { registry, endpoints, deployments } = await controlPlane();
   const server = fastify();
   registerControlApi(server, { endpoints, deployments }, auth ? { auth } : {});
   await server.ready();
@@ -123,8 +102,8 @@ describe('control API (/api): endpoints and the deployment approval over HTTP', 
 
 describe('control API with SigV4 (a server bound beyond loopback)', () => {
   class Sha256 extends Hash {
-    constructor(secret?: never) {
-      super('sha256', secret);
+    constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+      super('sha256', secret as never);
     }
   }
   const sign = async (secret: string, method: string, path: string, body?: unknown) => {

@@ -1,40 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { runnerExecArgv } from '../../src/app/pipeline-runtime.js';
 import { cli } from '../support/cli-runner.js';
 import { openApp } from '../support/pipeline-app.js';
 import { alive, endpointSpec, invokeCsv, killAll, readCaptureRecords, trainServingModel, until, variantSpec } from '../support/serving.js';
-import { PROJECT_ROOT } from '../support/shared-data.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
 /** `driftline server` as a process: with the control plane (endpoint create → InService → invoke), and its graceful SIGTERM. */
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly exited: Promise<number | null>;
-  stderr(): string;
-}
-
-async function startServer(home: string, args: string[] = [], detached = false): Promise<Running> {
-  const child = spawn(process.execPath, [...runnerExecArgv(), path.join(PROJECT_ROOT, 'src/main/cli.ts'), '--home', home, 'server', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached,
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await until(() => /listening on (http:\/\/\S+)/.test(out) || child.exitCode !== null, 'the server to listen', 60_000);
-  const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-  assert.ok(url, `the server did not start: ${err}`);
-  return { child, url, exited, stderr: () => err };
-}
 
 async function workerPids(url: string, endpoint: string): Promise<number[]> {
   const stats = (await (await fetch(`${url}/stats`)).json()) as { endpoints: { name: string; variants: { pids: number[] }[] }[] };
@@ -56,13 +31,13 @@ describe('driftline server', () => {
     const home = await tmpDir('driftline-server-cp-');
     const model = await trainServingModel(home, 'model');
     const app = await openApp(home);
-    let server: Running | undefined;
+    let server: ServerProcess | undefined;
     let pids: number[] = [];
     try {
       await app.registry.register({ group: 'taxi', modelDataUrl: `file://${model.path}`, modelSha256: model.sha256 });
       // Approving also starts the deployment pipeline (endpoint taxi-staging): the server serves both.
       await app.registry.approve('taxi', 1, { by: 'alice' });
-      server = await startServer(home);
+      server = await startServerProcess(home);
       const create = await cli(['endpoint', 'create', 'direct', '--model-package', 'taxi/1', '--instances', '2', '--capture-percent', '100'], { home });
       assert.equal(create.code, 0, create.stderr);
       await until(
@@ -109,11 +84,11 @@ describe('driftline server', () => {
     const capture = path.join(dir, 'capture');
     const file = path.join(dir, 'endpoints.json');
     await writeFile(file, JSON.stringify({ endpoints: [endpointSpec('taxi', 1, [variantSpec('LatestApproved', model)], capture)] }));
-    let server: Running | undefined;
+    let server: ServerProcess | undefined;
     let pids: number[] = [];
     try {
       // Its own process group, as under a terminal or a service manager: the signal reaches the workers too.
-      server = await startServer(path.join(dir, 'home'), ['--endpoints', file], true);
+      server = await startServerProcess(path.join(dir, 'home'), ['--endpoints', file], true);
       const s = server;
       pids = await workerPids(s.url, 'taxi');
       const ok: string[] = [];
