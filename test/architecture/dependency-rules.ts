@@ -31,6 +31,7 @@ export const DRIVER_PACKAGES = [
   'ioredis',
   'bullmq',
   '@aws-sdk/',
+  '@smithy/',
   'node:http',
   'node:https',
 ];
