@@ -31,6 +31,8 @@ import { registryRegistrar } from './registry-registrar.js';
 import { modelQualityReader } from './model-quality-reader.js';
 import { EndpointService } from '../serving/index.js';
 import { DeploymentService } from '../deploy/index.js';
+import { MetricsService } from '../metrics/index.js';
+import { AlarmService } from '../alarms/index.js';
 import { LocalModelArtifacts } from './local-model-artifacts.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -56,6 +58,10 @@ export interface App {
   readonly endpoints: EndpointService;
   /** The deployment pipeline (staging, manual approval, production); started by approvals, moved on by the server's `tick`. */
   readonly deployments: DeploymentService;
+  /** CloudWatch-style metrics: PutMetricData, GetMetricStatistics, retention. */
+  readonly metrics: MetricsService;
+  /** CloudWatch-style alarms on those metrics; state changes are events on `events`. */
+  readonly alarms: AlarmService;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
   modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
   /** Writes a whole text file atomically (CLI outputs). */
@@ -130,7 +136,9 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
       ? `${config.artifactUri.replace(/\/+$/, '')}/datacapture`
       : pathToFileURL(path.join(config.home, 'datacapture')).href,
   });
-  const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, clock, ids, logger });
+  const metrics = new MetricsService({ store: metadata.metrics, clock });
+  const alarms = new AlarmService({ store: metadata.alarms, metrics: metadata.metrics, events, clock, ids, logger });
+  const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, alarms, clock, ids, logger });
   // An approval starts the deployment pipeline in the process that approved (CLI, server or pipeline).
   events.subscribe((event) => deployments.onEvent(event));
   return {
@@ -138,6 +146,8 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     pipelines,
     endpoints,
     deployments,
+    metrics,
+    alarms,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
     training,

@@ -19,4 +19,9 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     this.current += ms;
   }
+  /** Moves to an absolute time (forwards only: a clock never goes back). */
+  set(ms: number): void {
+    if (ms < this.current) throw new Error(`ManualClock.set(${ms}) would go back from ${this.current}`);
+    this.current = ms;
+  }
 }

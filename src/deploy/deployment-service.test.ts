@@ -50,6 +50,13 @@ describe('deployment pipeline (staging, manual approval, production)', () => {
       },
       { metric: 'feature_baseline_drift_fare_amount', threshold: 0.4, period: 3600, op: 'GreaterThanThreshold', ns: 'aws/sagemaker/Endpoints/data-metrics' },
     );
+    // The drift alarm exists now, waiting for its first data point.
+    const alarm = await h.alarms.get('taxi-prod-threshold');
+    assert.equal(alarm.state, 'INSUFFICIENT_DATA');
+    assert.deepEqual(alarm.definition.Dimensions, [
+      { Name: 'Endpoint', Value: 'taxi-prod' },
+      { Name: 'MonitoringSchedule', Value: 'taxi-prod-threshold' },
+    ]);
     const spec = (await h.endpoints.desired()).specs.find((s) => s.name === 'taxi-prod')!;
     assert.deepEqual(spec.variants[0]?.instances, {
       initial: 2,

@@ -16,8 +16,15 @@ export interface DeployTarget {
   getEndpoint(name: string): Promise<EndpointRecord>;
 }
 
+/** Where the production stage puts its drift alarm (CloudWatch's PutMetricAlarm: `alarms/`). */
+export interface AlarmRegistrar {
+  putMetricAlarm(definition: MetricAlarmDefinition): Promise<unknown>;
+}
+
 export interface DeploymentServiceDeps {
   readonly store: DeploymentStore;
+  /** Absent: the alarm is only recorded in the stage history. */
+  readonly alarms?: AlarmRegistrar;
   readonly endpoints: DeployTarget;
   readonly registry: Pick<ModelRegistry, 'describe' | 'getGroup'>;
   readonly clock: Clock;
@@ -222,6 +229,8 @@ export class DeploymentService {
         ...(schedule ? { capturePercent: schedule.data_capture_sampling_percentage } : {}),
         tags: { 'sagemaker:deployment-stage': config.stage_name, 'sagemaker:project-name': pkg.group },
       });
+      const alarm = schedule ? alarmFor(endpointName, schedule) : undefined;
+      if (alarm) await this.deps.alarms?.putMetricAlarm(alarm);
       return this.setStage(cur, stage, {
         status: 'InProgress',
         startedAt: now,

@@ -6,6 +6,7 @@ export {
   SAMPLE_VARIANT,
   endpointNameFor,
   type DeployTarget,
+  type AlarmRegistrar,
   type DeploymentServiceDeps,
   type StartDeploymentInput,
 } from './deployment-service.js';

@@ -9,6 +9,7 @@ import { SqlDatasetStore } from './sql/sql-dataset-store.js';
 import { SqlDeploymentStore } from './sql/sql-deployment-store.js';
 import { SqlEndpointStore } from './sql/sql-endpoint-store.js';
 import { SqlMetricStore } from './sql/sql-metric-store.js';
+import { SqlAlarmStore } from './sql/sql-alarm-store.js';
 import { SqlPipelineStore } from './sql/sql-pipeline-store.js';
 import { SqlRegistryStore } from './sql/sql-registry-store.js';
 
@@ -46,6 +47,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
           endpoints: new SqlEndpointStore(db),
           deployments: new SqlDeploymentStore(db),
           metrics: new SqlMetricStore(db),
+          alarms: new SqlAlarmStore(db),
           migrations,
           close: () => db.destroy(),
         };
@@ -65,6 +67,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
         endpoints: new SqlEndpointStore(db),
         deployments: new SqlDeploymentStore(db),
         metrics: new SqlMetricStore(db),
+        alarms: new SqlAlarmStore(db),
         migrations: [],
         close: () => db.destroy(),
       };

@@ -140,6 +140,23 @@ export interface MetricDatapointsTable {
   unit: string;
 }
 
+export interface MetricAlarmsTable {
+  name: string;
+  state: string;
+  revision: number;
+  record_json: string;
+  updated_at: number;
+}
+
+export interface AlarmHistoryTable {
+  alarm_name: string;
+  timestamp: number;
+  seq: number;
+  type: string;
+  summary: string;
+  data_json: string;
+}
+
 /** The whole metadata database, as Kysely sees it. */
 export interface MetadataDb {
   datasets: DatasetsTable;
@@ -154,4 +171,6 @@ export interface MetadataDb {
   endpoints: EndpointsTable;
   deployments: DeploymentsTable;
   metric_datapoints: MetricDatapointsTable;
+  metric_alarms: MetricAlarmsTable;
+  alarm_history: AlarmHistoryTable;
 }

@@ -81,6 +81,30 @@ describe('endpoint and deploy commands (control plane, no server)', () => {
       );
       const served = (await cli(['endpoint', 'describe', 'taxi-prod', '--json'], { home })).json<{ DataCaptureConfig: { CaptureStatus: string } }>();
       assert.equal(served.DataCaptureConfig.CaptureStatus, 'Started');
+
+      // The drift alarm production came with: the notebook's retrain demo writes drift data points by hand.
+      const alarms = await cli(['alarm', 'list'], { home });
+      assert.match(alarms.stdout, /taxi-prod-threshold\s+INSUFFICIENT_DATA\s+.*Average\(feature_baseline_drift_fare_amount\) GreaterThan 0.4 over 3600 s/);
+      const dims = ['--dimension', 'Endpoint=taxi-prod', '--dimension', 'MonitoringSchedule=taxi-prod-threshold'];
+      const put = await cli(
+        ['metrics', 'put', '--namespace', 'aws/sagemaker/Endpoints/data-metrics', '--name', 'feature_baseline_drift_fare_amount', '--value', '0.73', ...dims],
+        { home },
+      );
+      assert.equal(put.code, 0, put.stderr);
+      const evaluated = await cli(['alarm', 'evaluate'], { home });
+      assert.match(evaluated.stdout, /^taxi-prod-threshold -> ALARM: Threshold Crossed: 1 out of the last 1 datapoints \[0.73 /);
+      const stats = await cli(
+        ['--json', 'metrics', 'get', '--namespace', 'aws/sagemaker/Endpoints/data-metrics', '--name', 'feature_baseline_drift_fare_amount', ...dims],
+        { home },
+      );
+      assert.equal(stats.json<{ Datapoints: { Average: number }[] }>().Datapoints[0]?.Average, 0.73);
+      const described = await cli(['--json', 'alarm', 'describe', 'taxi-prod-threshold'], { home });
+      assert.deepEqual(
+        described.json<{ StateValue: string; AlarmHistoryItems: { summary: string }[] }>().AlarmHistoryItems.map((x) => x.summary),
+        ['Alarm updated from INSUFFICIENT_DATA to ALARM', 'Alarm "taxi-prod-threshold" created'],
+      );
+      const bad = await cli(['alarm', 'set-state', 'taxi-prod-threshold', '--state', 'RED', '--reason', 'x'], { home });
+      assert.equal(bad.code, 2);
     } finally {
       await app.close();
     }

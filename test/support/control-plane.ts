@@ -1,5 +1,6 @@
 import { ManualClock } from '../../src/core/clock.js';
 import { noopLogger } from '../../src/core/logger.js';
+import { AlarmService } from '../../src/alarms/index.js';
 import { DeploymentService } from '../../src/deploy/index.js';
 import { InProcessEventBus } from '../../src/events/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
@@ -31,7 +32,8 @@ export async function controlPlane(options: { models?: ModelArtifacts; at?: numb
     logger: noopLogger,
     defaultCaptureUri: 'file:///capture',
   });
-  const deployments = new DeploymentService({ store: meta.deployments, endpoints, registry, clock, ids, logger: noopLogger });
+  const alarms = new AlarmService({ store: meta.alarms, metrics: meta.metrics, events, clock, ids, logger: noopLogger });
+  const deployments = new DeploymentService({ store: meta.deployments, endpoints, registry, alarms, clock, ids, logger: noopLogger });
   events.subscribe((e) => deployments.onEvent(e));
   /** What the data plane does: every endpoint's latest generation comes InService; then the deployment pipeline moves on. */
   const serve = async () => {
@@ -44,5 +46,5 @@ export async function controlPlane(options: { models?: ModelArtifacts; at?: numb
       });
     await deployments.tick();
   };
-  return { meta, clock, ids, events, registry, endpoints, deployments, serve };
+  return { meta, clock, ids, events, registry, endpoints, deployments, alarms, serve };
 }

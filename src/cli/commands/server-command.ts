@@ -60,8 +60,11 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       // The control API (/api): SigV4-signed with the same keys wherever invocations must be.
       registerControlApi(server.fastify, app, requireAuth ? { auth: { keys } } : {});
       // The deployment pipeline moves on as endpoints come InService and approvals time out.
+      // Alarms are evaluated every 10 seconds against the metric store.
+      let ticks = 0;
       const deployTicker = setInterval(() => {
         app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
+        if (ticks++ % 10 === 0) app.alarms.evaluateAll().catch((err: unknown) => logger.warn('alarm evaluation failed', { error: (err as Error).message }));
       }, 1000);
       deployTicker.unref();
       const serve = async (signal: AbortSignal) => {
