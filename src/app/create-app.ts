@@ -33,6 +33,8 @@ import { EndpointService } from '../serving/index.js';
 import { DeploymentService } from '../deploy/index.js';
 import { MetricsService } from '../metrics/index.js';
 import { AlarmService } from '../alarms/index.js';
+import { MonitoringScheduleService } from '../scheduler/index.js';
+import { fileURLToPath } from 'node:url';
 import { LocalModelArtifacts } from './local-model-artifacts.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
@@ -62,6 +64,8 @@ export interface App {
   readonly metrics: MetricsService;
   /** CloudWatch-style alarms on those metrics; state changes are events on `events`. */
   readonly alarms: AlarmService;
+  /** Model Monitor schedules on endpoints: `runDue()` runs the ones whose time has come (the server calls it). */
+  readonly monitoring: MonitoringScheduleService;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
   modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
   /** Writes a whole text file atomically (CLI outputs). */
@@ -138,7 +142,30 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   const metrics = new MetricsService({ store: metadata.metrics, clock });
   const alarms = new AlarmService({ store: metadata.alarms, metrics: metadata.metrics, events, clock, ids, logger });
-  const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, alarms, clock, ids, logger });
+  const localOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+  const monitoringRoot = config.artifactUri.startsWith('file:') ? path.join(localOf(config.artifactUri), 'monitoring') : path.join(config.home, 'monitoring');
+  const monitoring = new MonitoringScheduleService({
+    store: metadata.monitoring,
+    ports: {
+      captureDirOf: async (name) => {
+        const e = await endpoints.getEndpoint(name);
+        const epConfig = await endpoints.describeEndpointConfig(e.configName);
+        return path.join(endpoints.captureFolder(epConfig), name, epConfig.ProductionVariants[0]!.VariantName);
+      },
+      localPath: localOf,
+      outputFolder: (endpoint, schedule, at, subHourly) => {
+        const iso = new Date(at).toISOString();
+        const parts = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10), iso.slice(11, 13), ...(subHourly ? [iso.slice(14, 16)] : [])];
+        return path.join(monitoringRoot, endpoint, schedule, ...parts);
+      },
+      analyze: (req) => analyses.analyze(req),
+      publish: (data) => metrics.publish(data),
+    },
+    clock,
+    ids,
+    logger,
+  });
+  const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, alarms, monitoring, clock, ids, logger });
   // An approval starts the deployment pipeline in the process that approved (CLI, server or pipeline).
   events.subscribe((event) => deployments.onEvent(event));
   return {
@@ -148,6 +175,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     deployments,
     metrics,
     alarms,
+    monitoring,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
     training,

@@ -21,8 +21,21 @@ export interface AlarmRegistrar {
   putMetricAlarm(definition: MetricAlarmDefinition): Promise<unknown>;
 }
 
+/** Where the production stage puts its monitoring schedule (CreateMonitoringSchedule: `scheduler/`). */
+export interface ScheduleRegistrar {
+  putSchedule(input: {
+    name: string;
+    endpointName: string;
+    scheduleExpression: string;
+    baselineStatisticsUri: string;
+    baselineConstraintsUri: string;
+  }): Promise<unknown>;
+}
+
 export interface DeploymentServiceDeps {
   readonly store: DeploymentStore;
+  /** Absent: the schedule is only recorded in the stage history. */
+  readonly monitoring?: ScheduleRegistrar;
   /** Absent: the alarm is only recorded in the stage history. */
   readonly alarms?: AlarmRegistrar;
   readonly endpoints: DeployTarget;
@@ -230,6 +243,16 @@ export class DeploymentService {
         tags: { 'sagemaker:deployment-stage': config.stage_name, 'sagemaker:project-name': pkg.group },
       });
       const alarm = schedule ? alarmFor(endpointName, schedule) : undefined;
+      const monitor = schedule ? monitoringScheduleFor(endpointName, schedule.schedule_expression, pkg) : undefined;
+      // The schedule checks against this version's baseline (an update moves it to the new one).
+      if (monitor?.BaselineStatisticsUri && monitor.BaselineConstraintsUri)
+        await this.deps.monitoring?.putSchedule({
+          name: monitor.MonitoringScheduleName,
+          endpointName,
+          scheduleExpression: monitor.ScheduleExpression,
+          baselineStatisticsUri: monitor.BaselineStatisticsUri,
+          baselineConstraintsUri: monitor.BaselineConstraintsUri,
+        });
       if (alarm) await this.deps.alarms?.putMetricAlarm(alarm);
       return this.setStage(cur, stage, {
         status: 'InProgress',

@@ -7,6 +7,7 @@ export {
   endpointNameFor,
   type DeployTarget,
   type AlarmRegistrar,
+  type ScheduleRegistrar,
   type DeploymentServiceDeps,
   type StartDeploymentInput,
 } from './deployment-service.js';

@@ -10,6 +10,7 @@ import { SqlDeploymentStore } from './sql/sql-deployment-store.js';
 import { SqlEndpointStore } from './sql/sql-endpoint-store.js';
 import { SqlMetricStore } from './sql/sql-metric-store.js';
 import { SqlAlarmStore } from './sql/sql-alarm-store.js';
+import { SqlMonitoringStore } from './sql/sql-monitoring-store.js';
 import { SqlPipelineStore } from './sql/sql-pipeline-store.js';
 import { SqlRegistryStore } from './sql/sql-registry-store.js';
 
@@ -48,6 +49,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
           deployments: new SqlDeploymentStore(db),
           metrics: new SqlMetricStore(db),
           alarms: new SqlAlarmStore(db),
+          monitoring: new SqlMonitoringStore(db),
           migrations,
           close: () => db.destroy(),
         };
@@ -68,6 +70,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
         deployments: new SqlDeploymentStore(db),
         metrics: new SqlMetricStore(db),
         alarms: new SqlAlarmStore(db),
+        monitoring: new SqlMonitoringStore(db),
         migrations: [],
         close: () => db.destroy(),
       };

@@ -5,6 +5,7 @@ import type { EndpointStore } from '../serving/index.js';
 import type { DeploymentStore } from '../deploy/index.js';
 import type { MetricStore } from '../metrics/index.js';
 import type { AlarmStore } from '../alarms/index.js';
+import type { MonitoringStore } from '../scheduler/index.js';
 
 /** Every metadata port, bound to one database. Later contexts add their stores here. */
 export interface MetadataStores {
@@ -15,6 +16,7 @@ export interface MetadataStores {
   readonly deployments: DeploymentStore;
   readonly metrics: MetricStore;
   readonly alarms: AlarmStore;
+  readonly monitoring: MonitoringStore;
   /** The migration names applied, in order. */
   readonly migrations: readonly string[];
   close(): Promise<void>;

@@ -157,6 +157,21 @@ export interface AlarmHistoryTable {
   data_json: string;
 }
 
+export interface MonitoringSchedulesTable {
+  name: string;
+  revision: number;
+  record_json: string;
+  updated_at: number;
+}
+
+export interface MonitoringExecutionsTable {
+  id: string;
+  schedule_name: string;
+  scheduled_time: number;
+  status: string;
+  record_json: string;
+}
+
 /** The whole metadata database, as Kysely sees it. */
 export interface MetadataDb {
   datasets: DatasetsTable;
@@ -173,4 +188,6 @@ export interface MetadataDb {
   metric_datapoints: MetricDatapointsTable;
   metric_alarms: MetricAlarmsTable;
   alarm_history: AlarmHistoryTable;
+  monitoring_schedules: MonitoringSchedulesTable;
+  monitoring_executions: MonitoringExecutionsTable;
 }

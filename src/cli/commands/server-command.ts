@@ -60,11 +60,22 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       // The control API (/api): SigV4-signed with the same keys wherever invocations must be.
       registerControlApi(server.fastify, app, requireAuth ? { auth: { keys } } : {});
       // The deployment pipeline moves on as endpoints come InService and approvals time out.
-      // Alarms are evaluated every 10 seconds against the metric store.
+      // Every 10 seconds: due monitoring runs, then alarm evaluation.
       let ticks = 0;
+      let monitoringBusy = false;
       const deployTicker = setInterval(() => {
         app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
-        if (ticks++ % 10 === 0) app.alarms.evaluateAll().catch((err: unknown) => logger.warn('alarm evaluation failed', { error: (err as Error).message }));
+        // Monitoring schedules whose time has come run, then alarms look at what they published (one round at a time).
+        if (ticks++ % 10 === 0 && !monitoringBusy) {
+          monitoringBusy = true;
+          app.monitoring
+            .runDue()
+            .then(() => app.alarms.evaluateAll())
+            .catch((err: unknown) => logger.warn('monitoring or alarm evaluation failed', { error: (err as Error).message }))
+            .finally(() => {
+              monitoringBusy = false;
+            });
+        }
       }, 1000);
       deployTicker.unref();
       const serve = async (signal: AbortSignal) => {

@@ -5,6 +5,7 @@ import * as m0003 from './0003-create-pipelines.js';
 import * as m0004 from './0004-create-endpoints-and-deployments.js';
 import * as m0005 from './0005-create-metrics.js';
 import * as m0007 from './0007-create-alarms.js';
+import * as m0008 from './0008-create-monitoring-schedules.js';
 
 /** Every migration, in order. Names are numbered and say what they do; one sequence serves both dialects. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-create-endpoints-and-deployments': m0004,
   '0005-create-metrics': m0005,
   '0007-create-alarms': m0007,
+  '0008-create-monitoring-schedules': m0008,
 };
 
 /** Hands Kysely's Migrator the bundled migrations (no directory scanning, so it works from dist/ too). */
