@@ -16,6 +16,7 @@ import { registerServerCommand } from './commands/server-command.js';
 import { registerEndpointCommands } from './commands/endpoint-command.js';
 import { registerDeployCommands } from './commands/deploy-command.js';
 import { registerAlarmCommands } from './commands/alarm-command.js';
+import { registerScheduleCommands } from './commands/schedule-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -74,6 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerEndpointCommands(program, ctx);
   registerDeployCommands(program, ctx);
   registerAlarmCommands(program, ctx);
+  registerScheduleCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
   registerServerCommand(program, ctx);
 

@@ -76,6 +76,24 @@ describe('quickstart', () => {
       for (const name of ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel']) {
         assert.ok(rerun.steps.find((s) => s.name === name)?.cacheHit, `${name} is a cache hit on the second run`);
       }
+      // Production came with the sample's hourly schedule (on version 2's baseline) and drift alarm.
+      const schedule = await app.monitoring.get('quickstart-nyc-taxi-prod-threshold');
+      assert.equal(schedule.scheduleExpression, 'cron(0 * ? * * *)');
+      assert.equal(
+        schedule.baselineStatisticsUri,
+        (await app.registry.describe('quickstart-nyc-taxi', 2)).driftCheckBaselines.ModelDataQuality?.Statistics?.S3Uri,
+      );
+      const run = await cli(['--json', 'schedule', 'run', 'quickstart-nyc-taxi-prod-threshold'], { home });
+      assert.equal(run.code, 0, run.stderr);
+      const summary = run.json<{ MonitoringExecutionStatus: string; Driftline: { rows: number } }>();
+      assert.equal(summary.MonitoringExecutionStatus, 'CompletedWithViolations', 'the last hour holds the drifted February traffic');
+      assert.ok(summary.Driftline.rows > 0);
+      const drift = await app.metrics.latest('aws/sagemaker/Endpoints/data-metrics');
+      const fare = drift.find((d) => d.name === 'feature_baseline_drift_fare_amount');
+      assert.deepEqual(fare?.dimensions, { Endpoint: 'quickstart-nyc-taxi-prod', MonitoringSchedule: 'quickstart-nyc-taxi-prod-threshold' });
+      await app.alarms.evaluateAll();
+      const alarm = await app.alarms.get('quickstart-nyc-taxi-prod-threshold');
+      assert.equal(alarm.state, fare!.value > 0.4 ? 'ALARM' : 'OK', `drift ${fare!.value}: ${alarm.stateReason}`);
     } finally {
       await app.close();
     }
