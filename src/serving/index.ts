@@ -36,3 +36,4 @@ export {
 } from './serving-runtime.js';
 export { MemoryDesiredState } from './memory-desired-state.js';
 export type { VariantPool, VariantPoolFactory, PoolReply, PoolRequest } from './variant-pool.js';
+export { endpointMetricData, ENDPOINT_METRICS_NAMESPACE, type VariantCounters } from './endpoint-metrics.js';

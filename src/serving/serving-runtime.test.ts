@@ -226,4 +226,25 @@ describe('ServingRuntime', () => {
     assert.equal(pools[0]!.size(), 2);
     await runtime.stop();
   });
+  it('counts, per variant and per minute, what CloudWatch publishes: invocations, 4xx and 5xx answers, latency', async () => {
+    const { desired, runtime, pools, clock } = setup();
+    desired.put(endpoint('ep', 1, [variant('A', 'g/1')]));
+    await runtime.reconcile();
+    const pool = pools[0]!;
+    await runtime.invoke('ep', csv());
+    pool.hold = true;
+    const held = runtime.invoke('ep', csv());
+    clock.advance(40);
+    pool.held.shift()!();
+    await held;
+    pool.hold = false;
+    pool.invoke = () => Promise.resolve({ ok: false, kind: 'input', message: 'expected 3 columns' } as PoolReply);
+    await assert.rejects(runtime.invoke('ep', csv()));
+    pool.invoke = () => Promise.reject(new UnavailableError('worker died'));
+    await assert.rejects(runtime.invoke('ep', csv()));
+    const [c] = runtime.drainCounters();
+    assert.deepEqual(c, { endpoint: 'ep', variant: 'A', instances: 1, invocations: 4, errors4xx: 1, errors5xx: 1, latencyMsSum: 40, latencyMsMax: 40 });
+    assert.equal(runtime.drainCounters()[0]?.invocations, 0, 'counted again from zero');
+    await runtime.stop();
+  });
 });

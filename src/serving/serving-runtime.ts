@@ -56,6 +56,8 @@ interface LiveVariant {
   readonly pool: VariantPool;
   readonly capture: CaptureWriter | undefined;
   readonly rate: InvocationRate;
+  /** Since the last `drainCounters()`: what CloudWatch's AWS/SageMaker endpoint metrics count. */
+  readonly counts: { invocations: number; errors4xx: number; errors5xx: number; latencyMsSum: number; latencyMsMax: number };
   lastScaleOutMs?: number;
   lastScaleInMs?: number;
 }
@@ -150,6 +152,8 @@ export class ServingRuntime implements Invoker {
     const variant = this.choose(ep, request.targetVariant);
     const startedMs = this.deps.clock.now();
     ep.inFlight++;
+    const counts = variant.counts;
+    counts.invocations++;
     try {
       variant.rate.add();
       let reply;
@@ -172,11 +176,43 @@ export class ServingRuntime implements Invoker {
         );
         await variant.capture.append(line, startedMs);
       }
+      const latency = this.deps.clock.now() - startedMs;
+      counts.latencyMsSum += latency;
+      if (latency > counts.latencyMsMax) counts.latencyMsMax = latency;
       return { variant: variant.spec.name, body: reply.body, contentType, customAttributes: request.customAttributes };
+    } catch (err) {
+      if (err instanceof InvocationError && (err.errorType === 'ValidationError' || err.errorType === 'ModelError')) counts.errors4xx++;
+      else counts.errors5xx++;
+      throw err;
     } finally {
       ep.inFlight--;
       if (ep.inFlight === 0 && ep.onIdle) ep.onIdle();
     }
+  }
+
+  /**
+   * Per variant, what happened since the previous call (invocations, 4xx and 5xx answers, latency of
+   * the successful ones) and the instances now; the counters start again from zero. The server
+   * publishes these every minute as CloudWatch's AWS/SageMaker endpoint metrics.
+   */
+  drainCounters(): {
+    endpoint: string;
+    variant: string;
+    instances: number;
+    invocations: number;
+    errors4xx: number;
+    errors5xx: number;
+    latencyMsSum: number;
+    latencyMsMax: number;
+  }[] {
+    const out = [];
+    for (const ep of this.live.values()) {
+      for (const v of ep.variants) {
+        out.push({ endpoint: ep.spec.name, variant: v.spec.name, instances: v.pool.size(), ...v.counts });
+        Object.assign(v.counts, { invocations: 0, errors4xx: 0, errors5xx: 0, latencyMsSum: 0, latencyMsMax: 0 });
+      }
+    }
+    return out;
   }
 
   /** The endpoints served now, with their counters. */
@@ -301,6 +337,7 @@ export class ServingRuntime implements Invoker {
       pool: pools[i]!,
       capture: spec.capture ? this.deps.capture(spec.name, v.name, spec.capture) : undefined,
       rate: new InvocationRate(() => this.deps.clock.now()),
+      counts: { invocations: 0, errors4xx: 0, errors5xx: 0, latencyMsSum: 0, latencyMsMax: 0 },
     }));
     const next: LiveEndpoint = {
       spec,

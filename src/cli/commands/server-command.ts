@@ -34,12 +34,14 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         port = Number(opts.port);
         if (!/^\d+$/.test(opts.port) || port > 65535) throw new InvalidArgumentError(`--port '${opts.port}' is not a port number (0-65535)`);
       }
-      const [{ createServer, isLoopback }, { registerControlApi }, { createServingRuntime, fileDesiredState }, { createJsonLogger }] = await Promise.all([
-        import('../../server/create-server.js'),
-        import('../../server/control-api.js'),
-        import('../../app/create-serving.js'),
-        import('../../app/json-logger.js'),
-      ]);
+      const [{ createServer, isLoopback }, { registerControlApi }, { prometheusText }, { createServingRuntime, fileDesiredState }, { createJsonLogger }] =
+        await Promise.all([
+          import('../../server/create-server.js'),
+          import('../../server/control-api.js'),
+          import('../../server/prometheus.js'),
+          import('../../app/create-serving.js'),
+          import('../../app/json-logger.js'),
+        ]);
       const keys = new Map(Object.entries(settings.accessKeys));
       const requireAuth = Boolean(opts.requireAuth) || !isLoopback(host);
       if (requireAuth && keys.size === 0) {
@@ -59,11 +61,20 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       });
       // The control API (/api): SigV4-signed with the same keys wherever invocations must be.
       registerControlApi(server.fastify, app, requireAuth ? { auth: { keys } } : {});
+      // Prometheus scrapes the latest value of every metric (loopback, or where no signature is required).
+      if (!requireAuth)
+        server.fastify.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(prometheusText(await app.metrics.latest())));
+      const { endpointMetricData } = await import('../../serving/index.js');
       // The deployment pipeline moves on as endpoints come InService and approvals time out.
       // Every 10 seconds: due monitoring runs, then alarm evaluation.
       let ticks = 0;
       let monitoringBusy = false;
       const deployTicker = setInterval(() => {
+        // Every minute: the endpoints' invocation metrics (AWS/SageMaker) of the minute that ended.
+        if (ticks % 60 === 59)
+          app.metrics
+            .publish(endpointMetricData(runtime.drainCounters(), Date.now()))
+            .catch((err: unknown) => logger.warn('endpoint metrics failed', { error: (err as Error).message }));
         app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
         // Monitoring schedules whose time has come run, then alarms look at what they published (one round at a time).
         if (ticks++ % 10 === 0 && !monitoringBusy) {
