@@ -117,13 +117,22 @@ export class TrainingService {
    * value and the standard deviation of the residual measure).
    */
   async evaluate(modelFile: string, input: string): Promise<RegressionEvaluation> {
+    const { labels, predictions } = await this.score(modelFile, input);
+    return regressionMetrics(labels, predictions);
+  }
+
+  /**
+   * The labels (first column) and the model's predictions of a labelled CSV, row by row: with a header
+   * by default (the test split), `header: false` for the headerless train and validation splits.
+   */
+  async score(modelFile: string, input: string, options: { header?: boolean } = {}): Promise<{ labels: Float64Array; predictions: Float64Array }> {
     const model = await this.loadModel(modelFile);
-    const table = await this.deps.reader.read(input, { labelFirst: true, header: true });
+    const table = await this.deps.reader.read(input, { labelFirst: true, header: options.header ?? true });
     if (table.cols !== model.numFeature) {
       throw new InvalidArgumentError(`${input}: rows have ${table.cols} features after the label but the model expects ${model.numFeature}`);
     }
     const predictions = new Predictor(model).predictBatch(table.data, table.rows, table.cols);
-    return regressionMetrics(table.label!, predictions);
+    return { labels: table.label!, predictions };
   }
 
   /** Loads an XGBoost JSON model (driftline's or XGBoost's). */

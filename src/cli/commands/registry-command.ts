@@ -123,7 +123,8 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
       else if (groupOrArn.startsWith('arn:')) pkg = await app.registry.describeArn(groupOrArn);
       else throw new InvalidArgumentError(`give a version: registry describe ${groupOrArn} <version>, or a model package ARN`);
       const lineage = pkg.generatedBy ? await app.lineage.forExecutionArn(pkg.generatedBy).catch(() => undefined) : undefined;
-      emit(ctx.io, ctx.json(), { ...toDescribeModelPackage(pkg), ...(lineage ? { Lineage: lineage } : {}) }, () =>
+      const metrics = await app.modelQuality(pkg).catch(() => undefined);
+      emit(ctx.io, ctx.json(), { ...toDescribeModelPackage(pkg, metrics), ...(lineage ? { Lineage: lineage } : {}) }, () =>
         lineage ? `${describePackage(pkg)}\n\n${describeLineage(lineage)}` : describePackage(pkg),
       );
     });
