@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { loadDuckDb } from '../../src/data/adapters/load-duckdb.js';
 import { parseRegressionConstraints, parseRegressionStatistics, regressionValues } from '../../src/monitor/index.js';
 import { SAMPLE_HYPERPARAMETER_PARAMETERS } from '../../src/pipeline/index.js';
 import { cli, type CliRun } from '../support/cli-runner.js';
@@ -113,6 +114,33 @@ describe('monitor suggest-baseline --problem-type Regression', () => {
         0.8660254037844386,
       );
     }
+  });
+
+  it('reads Parquet: numeric columns as numbers, a null refused in one line', async () => {
+    const { DuckDBInstance } = await loadDuckDb();
+    const instance = await DuckDBInstance.create(':memory:');
+    const con = await instance.connect();
+    const good = path.join(dir, 'scored.parquet');
+    const withNull = path.join(dir, 'null.parquet');
+    try {
+      await con.run(`COPY (SELECT * FROM read_csv('${fixture('baseline_dataset.csv')}')) TO '${good}' (FORMAT parquet)`);
+      await con.run(`COPY (SELECT 1.5::DOUBLE AS Label, NULL::DOUBLE AS Prediction) TO '${withNull}' (FORMAT parquet)`);
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+    const run = await cli(
+      ['monitor', 'suggest-baseline', '--problem-type', 'Regression', '--dataset', good, ...attrs, '--out', path.join(dir, 'pq'), '--json'],
+      { home },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const stats = run.json<{ statistics: { regression_metrics: Record<string, { value: number }> } }>().statistics;
+    assert.equal(stats.regression_metrics['r2']!.value, 0.70703125);
+    oneLineError(
+      await cli(['monitor', 'suggest-baseline', '--problem-type', 'Regression', '--dataset', withNull, ...attrs, '--out', path.join(dir, 'pq-null')], { home }),
+      2,
+      /null\.parquet: column 'Prediction', row 1: the value is missing$/,
+    );
   });
 
   it('reports standard deviations from 200 rows on, the same for the same seed', async () => {
