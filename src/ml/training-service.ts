@@ -17,7 +17,11 @@ export interface RegressionEvaluation {
   readonly regression_metrics: Readonly<Record<'mae' | 'mse' | 'rmse' | 'r2', { readonly value: number; readonly standard_deviation: number }>>;
 }
 
-/** MAE, MSE, RMSE and R² with the standard deviation of the residuals' absolute and squared errors. */
+/**
+ * MAE, MSE, RMSE and R² as the sample's evaluate.py reports them: every entry's standard_deviation is
+ * the (population) standard deviation of the residuals y - ŷ, `np.std(y_test - predictions)`
+ * (sagemaker-reference §8.2). Model Monitor's own model-quality statistics are monitor/model-quality.
+ */
 export function regressionMetrics(label: Float64Array, pred: Float64Array): RegressionEvaluation {
   const n = label.length;
   const mean = (xs: ArrayLike<number>) => {
@@ -42,8 +46,8 @@ export function regressionMetrics(label: Float64Array, pred: Float64Array): Regr
   const residualStd = std(residual, mean(residual));
   return {
     regression_metrics: {
-      mae: { value: mae, standard_deviation: std(abs, mae) },
-      mse: { value: mse, standard_deviation: std(sq, mse) },
+      mae: { value: mae, standard_deviation: residualStd },
+      mse: { value: mse, standard_deviation: residualStd },
       rmse: { value: Math.sqrt(mse), standard_deviation: residualStd },
       r2: { value: ssTot > 0 ? 1 - (mse * n) / ssTot : NaN, standard_deviation: residualStd },
     },
