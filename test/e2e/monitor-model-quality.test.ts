@@ -344,6 +344,80 @@ describe('monitor analyze --problem-type Regression', () => {
     assert.equal(copied.regression_constraints.rmse?.threshold, 5);
   });
 
+  it('needs no baseline statistics (the service reads only constraints); data quality still does', async () => {
+    const run = await cli(
+      [
+        'monitor',
+        'analyze',
+        '--problem-type',
+        'Regression',
+        '--constraints',
+        fixture('constraints.json'),
+        '--dataset',
+        fixture('window.csv'),
+        ...attrs,
+        '--out',
+        path.join(dir, 'nostats'),
+        '--json',
+      ],
+      { home },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const result = run.json<{ status: string; baseline?: unknown }>();
+    assert.equal(result.status, 'CompletedWithViolations');
+    assert.equal(result.baseline, undefined);
+    oneLineError(
+      await cli(['monitor', 'analyze', '--constraints', fixture('constraints.json'), '--dataset', fixture('window.csv'), '--out', path.join(dir, 'dq')], {
+        home,
+      }),
+      2,
+      /required option '--statistics <file>' not specified/,
+    );
+    const withDqStats = await cli(
+      [
+        'monitor',
+        'analyze',
+        '--problem-type',
+        'Regression',
+        '--statistics',
+        path.join(PROJECT_ROOT, 'test', 'fixtures', 'sagemaker', 'statistics.json'),
+        '--constraints',
+        fixture('constraints.json'),
+        '--dataset',
+        fixture('window.csv'),
+        ...attrs,
+        '--out',
+        path.join(dir, 'dqstats'),
+      ],
+      { home },
+    );
+    oneLineError(withDqStats, 2, /statistics\.json: not a model-quality statistics file for Regression \(no "regression_metrics" object\)$/);
+  });
+
+  it('loads the older service layout (no evaluation_time, 2048.0, exponents) as baseline statistics', async () => {
+    const run = await cli(
+      [
+        'monitor',
+        'analyze',
+        '--problem-type',
+        'Regression',
+        '--statistics',
+        fixture('statistics-2021.json'),
+        '--constraints',
+        fixture('constraints.json'),
+        '--dataset',
+        fixture('baseline_dataset.csv'),
+        ...attrs,
+        '--out',
+        path.join(dir, 'older'),
+        '--json',
+      ],
+      { home },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.json<{ baseline: Record<string, number> }>().baseline, { mae: 1.5, mse: 2048, rmse: 45.254833995939045, r2: -0.25 });
+  });
+
   it('checks only the metrics the constraints name', async () => {
     const only = path.join(dir, 'only-r2.json');
     await writeFile(only, '{"version" : 0.0, "regression_constraints" : {"r2" : {"threshold" : 0.6, "comparison_operator" : "LessThanThreshold"}}}');

@@ -88,7 +88,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
   monitor
     .command('analyze')
     .description('check a dataset against a baseline: statistics.json, constraint_violations.json and drift distances')
-    .requiredOption('--statistics <file>', 'baseline statistics.json')
+    .option('--statistics <file>', 'baseline statistics.json (required for data quality; optional with --problem-type, as the service reads only constraints)')
     .requiredOption('--constraints <file>', 'baseline constraints.json')
     .option('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by name; by position with --no-header)')
     .option('--capture <dir>', 'data-capture folder of an endpoint variant (<dir>/yyyy/mm/dd/hh/*.jsonl)')
@@ -139,6 +139,8 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
           return;
         }
         rejectModelQualityOptions(opts);
+        if (opts.statistics === undefined) throw new InvalidArgumentError("required option '--statistics <file>' not specified");
+        const statistics = opts.statistics;
         if (Boolean(opts.dataset) === Boolean(opts.capture)) throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
         let capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
         if (opts.capture) {
@@ -168,7 +170,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         }
         const app = await ctx.app();
         const outcome = await app.analyses.analyze({
-          statistics: opts.statistics,
+          statistics,
           constraints: opts.constraints,
           ...(opts.dataset ? { dataset: opts.dataset } : {}),
           ...(capture ? { capture } : {}),
@@ -267,7 +269,7 @@ async function analyzeModelQuality(
   ctx: CliContext,
   opts: Omit<ModelQualityOptions, 'threshold'> & {
     threshold: string[];
-    statistics: string;
+    statistics?: string;
     constraints: string;
     dataset?: string;
     capture?: string;
@@ -289,7 +291,7 @@ async function analyzeModelQuality(
     throw new InvalidArgumentError('--exclude, --method and --report are data-quality options: they do not apply with --problem-type Regression');
   const app = await ctx.app();
   const outcome = await app.modelQualityMonitor.analyze({
-    statistics: opts.statistics,
+    ...(opts.statistics !== undefined ? { statistics: opts.statistics } : {}),
     constraints: opts.constraints,
     dataset: opts.dataset,
     header: opts.header,
