@@ -147,6 +147,7 @@ describe('the NYC taxi build pipeline', () => {
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, /ModelQuality\.Statistics\s+application\/json\s+file:\S+\/model_quality\/statistics\.json/);
     assert.match(shown.stdout, /ModelQuality\.Constraints\s+application\/json\s+file:\S+\/model_quality\/constraints\.json/);
+    assert.match(shown.stdout, /model quality\s+mae [\d.]+, mse [\d.]+, rmse [\d.]+, r2 -?[\d.]+/);
     const described = (await cli(['registry', 'describe', 'lineage', '1', '--json'], { home })).json<{
       ModelMetrics: { ModelQuality: unknown };
       DriftCheckBaselines: { ModelQuality: { Statistics: { S3Uri: string }; Constraints: { S3Uri: string } }; ModelDataQuality: unknown };
