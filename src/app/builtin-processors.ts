@@ -83,15 +83,33 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<
     const { dataset, report } = await (await kit.prepare()).prepare({ trips: [trips], zones, out, seed, replace: true, ...(locations ? { locations } : {}) });
     return { datasets: [dataset.id], rowsRead: report.rowsRead, rowsKept: report.rowsKept };
   },
-  /** The sample's EvaluateModel: `--model <dir> --test <dir> --out <dir>` writes evaluation.json. */
+  /**
+   * The sample's EvaluateModel: `--model <dir> --test <dir> --out <dir>` writes evaluation.json. With
+   * `--validation <dir> --model-quality-out <dir>` it also writes the model-quality baseline of the
+   * validation split (Model Monitor's statistics.json + constraints.json, Regression: the model's
+   * predictions against the labels), which RegisterModel records as the version's ModelQuality.
+   */
   evaluate: async (kit, dir, args) => {
     const f = parseFlags(args);
     const model = await singleFile(f.get('model') ?? path.join(dir, 'model'), ['.json'], 'model');
     const test = await singleFile(f.get('test') ?? path.join(dir, 'test'), ['.csv'], 'test data');
     const out = f.get('out') ?? path.join(dir, 'evaluation');
-    const evaluation = await (await kit.training()).evaluate(model, test);
+    const training = await kit.training();
+    const evaluation = await training.evaluate(model, test);
     await kit.writeText(path.join(out, 'evaluation.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
-    return { regression_metrics: evaluation.regression_metrics };
+    const result: ProcessorResult = { regression_metrics: evaluation.regression_metrics };
+    const validationDir = f.get('validation');
+    const modelQualityOut = f.get('model-quality-out');
+    if ((validationDir === undefined) !== (modelQualityOut === undefined))
+      throw new InvalidArgumentError('--validation and --model-quality-out go together (the model-quality baseline of the validation split)');
+    if (validationDir !== undefined && modelQualityOut !== undefined) {
+      const validation = await singleFile(validationDir, ['.csv'], 'validation data');
+      // The sample's validation split has no header (train and validation do not; test does).
+      const { labels, predictions } = await training.score(model, validation, { header: false });
+      const { statistics } = await (await kit.modelQuality()).writeBaseline(labels, predictions, modelQualityOut, { replace: true, source: validation });
+      result['model_quality_baseline'] = statistics.regression_metrics;
+    }
+    return result;
   },
   /** Model Monitor's analyzer as a QualityCheck: env dataset_source, dataset_format, output_path; `--check <dir>` also checks against a baseline. */
   'suggest-baseline': async (kit, dir, args, env) => {

@@ -16,7 +16,7 @@ import type { TrainingService } from '../ml/index.js';
 import { createTrainingService } from './create-training-service.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
 import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
-import { AnalysisService, BaselineService } from '../monitor/index.js';
+import { AnalysisService, BaselineService, ModelQualityService } from '../monitor/index.js';
 import { InProcessEventBus, type EventBus } from '../events/index.js';
 import { ModelRegistry, type ModelPackage, type ModelQualityMetrics } from '../registry/index.js';
 import { openMetadataStore } from '../store/index.js';
@@ -48,6 +48,8 @@ export interface App {
   readonly training: TrainingService;
   readonly baselines: BaselineService;
   readonly analyses: AnalysisService;
+  /** Model Monitor's model-quality analyzer (Regression): baselines and analyses of predictions against ground truth. */
+  readonly modelQualityMonitor: ModelQualityService;
   /** The model registry (groups, versions, approval); publishes on `events`. */
   readonly registry: ModelRegistry;
   /** The in-process event bus: registry changes now, pipeline and alarm events later. */
@@ -103,7 +105,9 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const generate = new GenerateService({ writer: new DuckDbTripFileWriter(), files, datasets: metadata.datasets, clock, ids, logger });
   const fetchNyc = new NycFetchService({ downloader: new HttpDownloader(), files, datasets: metadata.datasets, clock, ids, logger });
   const training = createTrainingService(files, logger);
-  const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
+  const tableReader = new DuckDbTableReader();
+  const baselines = new BaselineService({ reader: tableReader, files, logger });
+  const modelQualityMonitor = new ModelQualityService({ reader: tableReader, files, logger, clock });
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
   const events = new InProcessEventBus(logger);
   const registry = new ModelRegistry({ store: metadata.registry, events, clock, ids, logger });
@@ -181,6 +185,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     training,
     baselines,
     analyses,
+    modelQualityMonitor,
     registry,
     events,
     writeText: (file, text) => files.writeText(file, text),

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { NodeLocalFiles } from '../data/adapters/node-local-files.js';
 import type { PrepareService } from '../data/index.js';
 import type { TrainingService } from '../ml/index.js';
-import type { AnalysisService, BaselineService } from '../monitor/index.js';
+import type { AnalysisService, BaselineService, ModelQualityService } from '../monitor/index.js';
 
 /**
  * The services a pipeline job's child process may need, each built on first use with its adapters
@@ -18,6 +18,7 @@ export interface ProcessorKit {
   training(): Promise<TrainingService>;
   baselines(): Promise<BaselineService>;
   analyses(): Promise<AnalysisService>;
+  modelQuality(): Promise<ModelQualityService>;
   /** Data preparation, recording its dataset in the metadata store (for lineage). */
   prepare(): Promise<PrepareService>;
   writeText(file: string, text: string): Promise<void>;
@@ -45,6 +46,13 @@ export function createProcessorKit(config: Config, logger: Logger): ProcessorKit
     analyses: once(async () => {
       const [{ AnalysisService }, { FsCaptureSource }] = await Promise.all([import('../monitor/index.js'), import('../monitor/adapters/fs-capture-source.js')]);
       return new AnalysisService({ baselines: await baselines(), capture: new FsCaptureSource(), files, logger, clock });
+    }),
+    modelQuality: once(async () => {
+      const [{ ModelQualityService }, { DuckDbTableReader }] = await Promise.all([
+        import('../monitor/index.js'),
+        import('../monitor/adapters/duckdb-table-reader.js'),
+      ]);
+      return new ModelQualityService({ reader: new DuckDbTableReader(), files, logger, clock });
     }),
     prepare: once(async () => {
       const [{ PrepareService }, { DuckDbTripReader }, { ZoneFileLoader }, { openMetadataStore }] = await Promise.all([

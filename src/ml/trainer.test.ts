@@ -160,5 +160,8 @@ describe('regressionMetrics', () => {
     assert.equal(m.mse.value, 1.25); // (0 + 1 + 0 + 4) / 4
     assert.equal(m.rmse.value, Math.sqrt(1.25));
     assert.equal(m.r2.value, 1 - 5 / 5); // SS_res 5, SS_tot 5
+    // np.std(y - p) of residuals [0, -1, 0, 2] (mean 0.25), repeated in every entry as evaluate.py does.
+    const residualStd = Math.sqrt((0.0625 + 1.5625 + 0.0625 + 3.0625) / 4);
+    for (const k of ['mae', 'mse', 'rmse', 'r2'] as const) assert.equal(m[k].standard_deviation, residualStd, k);
   });
 });

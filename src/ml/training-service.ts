@@ -17,7 +17,11 @@ export interface RegressionEvaluation {
   readonly regression_metrics: Readonly<Record<'mae' | 'mse' | 'rmse' | 'r2', { readonly value: number; readonly standard_deviation: number }>>;
 }
 
-/** MAE, MSE, RMSE and R² with the standard deviation of the residuals' absolute and squared errors. */
+/**
+ * MAE, MSE, RMSE and R² as the sample's evaluate.py reports them: every entry's standard_deviation is
+ * the (population) standard deviation of the residuals y - ŷ, `np.std(y_test - predictions)`
+ * (sagemaker-reference §8.2). Model Monitor's own model-quality statistics are monitor/model-quality.
+ */
 export function regressionMetrics(label: Float64Array, pred: Float64Array): RegressionEvaluation {
   const n = label.length;
   const mean = (xs: ArrayLike<number>) => {
@@ -42,8 +46,8 @@ export function regressionMetrics(label: Float64Array, pred: Float64Array): Regr
   const residualStd = std(residual, mean(residual));
   return {
     regression_metrics: {
-      mae: { value: mae, standard_deviation: std(abs, mae) },
-      mse: { value: mse, standard_deviation: std(sq, mse) },
+      mae: { value: mae, standard_deviation: residualStd },
+      mse: { value: mse, standard_deviation: residualStd },
       rmse: { value: Math.sqrt(mse), standard_deviation: residualStd },
       r2: { value: ssTot > 0 ? 1 - (mse * n) / ssTot : NaN, standard_deviation: residualStd },
     },
@@ -117,13 +121,22 @@ export class TrainingService {
    * value and the standard deviation of the residual measure).
    */
   async evaluate(modelFile: string, input: string): Promise<RegressionEvaluation> {
+    const { labels, predictions } = await this.score(modelFile, input);
+    return regressionMetrics(labels, predictions);
+  }
+
+  /**
+   * The labels (first column) and the model's predictions of a labelled CSV, row by row: with a header
+   * by default (the test split), `header: false` for the headerless train and validation splits.
+   */
+  async score(modelFile: string, input: string, options: { header?: boolean } = {}): Promise<{ labels: Float64Array; predictions: Float64Array }> {
     const model = await this.loadModel(modelFile);
-    const table = await this.deps.reader.read(input, { labelFirst: true, header: true });
+    const table = await this.deps.reader.read(input, { labelFirst: true, header: options.header ?? true });
     if (table.cols !== model.numFeature) {
       throw new InvalidArgumentError(`${input}: rows have ${table.cols} features after the label but the model expects ${model.numFeature}`);
     }
     const predictions = new Predictor(model).predictBatch(table.data, table.rows, table.cols);
-    return regressionMetrics(table.label!, predictions);
+    return { labels: table.label!, predictions };
   }
 
   /** Loads an XGBoost JSON model (driftline's or XGBoost's). */

@@ -16,3 +16,15 @@ export type { CaptureSource, CaptureLine } from './capture-source.js';
 export { recordToRows, type OutputPosition, type CaptureSummary } from './capture-rows.js';
 export { renderHtmlReport } from './html-report.js';
 export { mergeStatistics } from './merge-statistics.js';
+export * from './model-quality/index.js';
+export {
+  ModelQualityService,
+  MODEL_QUALITY_RESULT_FILE,
+  resolveColumn,
+  type ModelQualityDeps,
+  type ModelQualityColumns,
+  type ModelQualityBaselineRequest,
+  type ModelQualityAnalyzeRequest,
+  type ModelQualityOutcome,
+  type MetricThresholds,
+} from './model-quality-service.js';

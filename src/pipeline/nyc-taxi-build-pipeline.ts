@@ -27,8 +27,11 @@ export const SAMPLE_HYPERPARAMETER_PARAMETERS = {
 /**
  * The sample's build pipeline, on this engine: PreprocessData -> (DataQualityBaselineJob ||
  * TrainModel) -> EvaluateModel -> CheckEvaluation (rmse <= RmseThreshold, default 7.0) ->
- * RegisterModel (PendingManualApproval by default), with the baseline as the version's drift-check
- * baseline and evaluation.json as its model quality metrics.
+ * RegisterModel (PendingManualApproval by default), with the data-quality baseline as the version's
+ * drift-check baseline, and the model-quality baseline EvaluateModel computes on the validation split
+ * (statistics.json with regression_metrics, constraints.json with regression_constraints) as its
+ * ModelMetrics.ModelQuality and DriftCheckBaselines.ModelQuality. evaluation.json (test split) stays
+ * what CheckEvaluation reads, as in the sample.
  */
 export function nycTaxiBuildPipeline(o: NycTaxiBuildOptions): PipelineDefinition {
   const b = new PipelineBuilder();
@@ -84,12 +87,27 @@ export function nycTaxiBuildPipeline(o: NycTaxiBuildOptions): PipelineDefinition
   });
   const evaluate = b.processing('EvaluateModel', {
     processor: 'evaluate',
-    arguments: ['--model', '/opt/ml/processing/model', '--test', '/opt/ml/processing/test', '--out', '/opt/ml/processing/evaluation'],
+    arguments: [
+      '--model',
+      '/opt/ml/processing/model',
+      '--test',
+      '/opt/ml/processing/test',
+      '--out',
+      '/opt/ml/processing/evaluation',
+      '--validation',
+      '/opt/ml/processing/validation',
+      '--model-quality-out',
+      '/opt/ml/processing/model_quality',
+    ],
     inputs: [
       { name: 'model', source: train.property('ModelArtifacts.S3ModelArtifacts'), localPath: '/opt/ml/processing/model' },
       { name: 'test', source: prep.output('test'), localPath: '/opt/ml/processing/test' },
+      { name: 'validation', source: prep.output('validation'), localPath: '/opt/ml/processing/validation' },
     ],
-    outputs: [{ name: 'evaluation', localPath: '/opt/ml/processing/evaluation' }],
+    outputs: [
+      { name: 'evaluation', localPath: '/opt/ml/processing/evaluation' },
+      { name: 'model_quality', localPath: '/opt/ml/processing/model_quality' },
+    ],
     propertyFiles: [{ name: 'EvaluationReport', output: 'evaluation', path: 'evaluation.json' }],
     cache,
     retry,
@@ -98,7 +116,8 @@ export function nycTaxiBuildPipeline(o: NycTaxiBuildOptions): PipelineDefinition
     group: group.ref,
     approvalStatus: approval.ref,
     modelDataUrl: train.property('ModelArtifacts.S3ModelArtifacts'),
-    modelQuality: join('/', [evaluate.output('evaluation'), 'evaluation.json']),
+    modelQualityStatistics: join('/', [evaluate.output('model_quality'), 'statistics.json']),
+    modelQualityConstraints: join('/', [evaluate.output('model_quality'), 'constraints.json']),
     dataQualityStatistics: baseline.property('BaselineUsedForDriftCheckStatistics'),
     dataQualityConstraints: baseline.property('BaselineUsedForDriftCheckConstraints'),
     customerMetadata: { InputSource: { Get: 'Parameters.InputSource' } },

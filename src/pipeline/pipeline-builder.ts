@@ -106,7 +106,11 @@ export interface RegisterModelOptions extends StepOptions {
   readonly modelDataUrl: Expression;
   readonly contentTypes?: readonly string[];
   readonly responseTypes?: readonly string[];
+  /** ModelMetrics.ModelQuality.Statistics alone (e.g. the sample's evaluation.json). */
   readonly modelQuality?: Expression;
+  /** A model-quality baseline: ModelMetrics.ModelQuality and DriftCheckBaselines.ModelQuality {Statistics, Constraints}. */
+  readonly modelQualityStatistics?: Expression;
+  readonly modelQualityConstraints?: Expression;
   readonly dataQualityStatistics?: Expression;
   readonly dataQualityConstraints?: Expression;
   readonly customerMetadata?: Readonly<Record<string, Expression>>;
@@ -233,6 +237,15 @@ export class PipelineBuilder {
       o.dataQualityStatistics !== undefined && o.dataQualityConstraints !== undefined
         ? { Statistics: source(o.dataQualityStatistics), Constraints: source(o.dataQualityConstraints) }
         : undefined;
+    const modelQualityBaseline =
+      o.modelQualityStatistics !== undefined && o.modelQualityConstraints !== undefined
+        ? { Statistics: source(o.modelQualityStatistics), Constraints: source(o.modelQualityConstraints) }
+        : undefined;
+    const modelQuality = modelQualityBaseline ?? (o.modelQuality !== undefined ? { Statistics: source(o.modelQuality) } : undefined);
+    const driftCheck = {
+      ...(modelQualityBaseline ? { ModelQuality: modelQualityBaseline } : {}),
+      ...(dataQuality ? { ModelDataQuality: dataQuality } : {}),
+    };
     return this.add({
       ...this.common(name, 'RegisterModel', o),
       Arguments: {
@@ -244,12 +257,12 @@ export class PipelineBuilder {
           SupportedResponseMIMETypes: [...(o.responseTypes ?? ['text/csv'])],
         },
         ModelMetrics: {
-          ...(o.modelQuality !== undefined ? { ModelQuality: { Statistics: source(o.modelQuality) } } : {}),
+          ...(modelQuality ? { ModelQuality: modelQuality } : {}),
           ...(dataQuality ? { ModelDataQuality: dataQuality } : {}),
           Bias: {},
           Explainability: {},
         },
-        ...(dataQuality ? { DriftCheckBaselines: { ModelDataQuality: dataQuality } } : {}),
+        ...(Object.keys(driftCheck).length > 0 ? { DriftCheckBaselines: driftCheck } : {}),
         ...(o.customerMetadata ? { CustomerMetadataProperties: { ...o.customerMetadata } } : {}),
       },
     });

@@ -4,6 +4,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
+import { parseRegressionConstraints, parseRegressionStatistics } from '../../src/monitor/index.js';
 import { nycTaxiBuildPipeline } from '../../src/pipeline/index.js';
 import { openApp, sha256File, syntheticMonth } from '../support/pipeline-app.js';
 import { cli } from '../support/cli-runner.js';
@@ -48,6 +49,20 @@ describe('the NYC taxi build pipeline', () => {
           first.steps.find((s) => s.name === 'TrainModel')!,
         );
         assert.match(logs[0]!.text, /^\[0\]\ttrain-rmse:\d+\.\d+\tvalidation-rmse:\d+\.\d+$/m);
+        // The model-quality baseline of the validation split: the model's predictions against the labels.
+        const mq = v1.driftCheckBaselines.ModelQuality!;
+        assert.deepEqual(v1.modelMetrics.ModelQuality, mq);
+        const mqStats = parseRegressionStatistics(await readFile(fileURLToPath(mq.Statistics!.S3Uri), 'utf8'));
+        const mqConstraints = parseRegressionConstraints(await readFile(fileURLToPath(mq.Constraints!.S3Uri), 'utf8'));
+        const validationRmse = [...logs[0]!.text.matchAll(/validation-rmse:(\d+\.\d+)$/gm)].map((m) => Number(m[1]));
+        const rmse = mqStats.regression_metrics.rmse.value as number;
+        // The log prints 5 decimals.
+        assert.ok(
+          Math.abs(validationRmse.at(-1)! - rmse) <= 5e-6,
+          `the baseline rmse ${rmse} is the validation rmse the training printed last (${validationRmse.slice(-3).join(', ')})`,
+        );
+        assert.equal(mqConstraints.regression_constraints.rmse?.threshold, rmse);
+        assert.equal(typeof mqStats.regression_metrics.rmse.standard_deviation, 'number', 'thousands of validation rows: a standard deviation');
         const stats = JSON.parse(await readFile(fileURLToPath(v1.driftCheckBaselines.ModelDataQuality!.Statistics!.S3Uri), 'utf8')) as {
           dataset: { item_count: number };
         };
@@ -130,6 +145,23 @@ describe('the NYC taxi build pipeline', () => {
     }
     const shown = await cli(['registry', 'describe', 'lineage', '1'], { home });
     assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /ModelQuality\.Statistics\s+application\/json\s+file:\S+\/model_quality\/statistics\.json/);
+    assert.match(shown.stdout, /ModelQuality\.Constraints\s+application\/json\s+file:\S+\/model_quality\/constraints\.json/);
+    assert.match(shown.stdout, /model quality\s+mae [\d.]+, mse [\d.]+, rmse [\d.]+, r2 -?[\d.]+/);
+    const described = (await cli(['registry', 'describe', 'lineage', '1', '--json'], { home })).json<{
+      ModelMetrics: { ModelQuality: unknown };
+      DriftCheckBaselines: { ModelQuality: { Statistics: { S3Uri: string }; Constraints: { S3Uri: string } }; ModelDataQuality: unknown };
+      Driftline: { ModelQualityMetrics: Record<string, number> };
+    }>();
+    assert.deepEqual(described.ModelMetrics.ModelQuality, described.DriftCheckBaselines.ModelQuality);
+    assert.ok(described.DriftCheckBaselines.ModelDataQuality, 'the data-quality baseline is still there');
+    const mqStats = parseRegressionStatistics(await readFile(fileURLToPath(described.DriftCheckBaselines.ModelQuality.Statistics.S3Uri), 'utf8'));
+    const validationRows = (await readFile(fileURLToPath(outputs.find((f) => f.uri.endsWith('validation/validation.csv'))!.uri), 'utf8'))
+      .trim()
+      .split('\n').length;
+    assert.equal(mqStats.dataset.item_count, validationRows, 'every validation row (the split has no header)');
+    assert.deepEqual(Object.keys(described.Driftline.ModelQualityMetrics), ['mae', 'mse', 'rmse', 'r2']);
+    assert.equal(described.Driftline.ModelQualityMetrics['rmse'], mqStats.regression_metrics.rmse.value);
     for (const f of outputs) assert.match(shown.stdout, new RegExp(`output ${f.uri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} sha256 ${f.sha256.slice(0, 12)}`));
   });
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { FailedPreconditionError, InvalidArgumentError } from '../../core/errors.js';
-import type { FeatureSettings } from '../../monitor/index.js';
+import { REGRESSION_METRICS, type FeatureSettings, type MetricThresholds, type RegressionMetricName } from '../../monitor/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num, table } from '../output.js';
 
@@ -16,8 +16,38 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .option('--no-header', 'the CSV has no header: columns are named _c0, _c1, …')
     .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --force)')
     .option('--force', 'replace a non-empty output folder')
-    .action(async (opts: { dataset: string; header: boolean; out: string; force?: boolean }) => {
+    .option('--problem-type <type>', 'Regression: a model-quality baseline of predictions against ground truth (default: a data-quality baseline)')
+    .option('--inference-attribute <column>', 'model quality: the prediction column (header name, _c<N> or 0-based index)')
+    .option('--ground-truth-attribute <column>', 'model quality: the ground-truth column (header name, _c<N> or 0-based index)')
+    .option('--threshold <metric=value...>', 'model quality: a threshold for one metric instead of the suggested one (e.g. rmse=5.0)', [])
+    .option('--seed <n>', 'model quality: seed of the standard-deviation subsamples', '42')
+    .action(async (opts: { dataset: string; header: boolean; out: string; force?: boolean } & ModelQualityOptions) => {
       const app = await ctx.app();
+      if (opts.problemType !== undefined) {
+        const mq = modelQualityOptions(opts);
+        const { statistics, constraints } = await app.modelQualityMonitor.suggestBaseline({
+          dataset: opts.dataset,
+          header: opts.header,
+          ...mq,
+          out: opts.out,
+          replace: Boolean(opts.force),
+        });
+        emit(ctx.io, ctx.json(), { out: opts.out, statistics, constraints }, () =>
+          [
+            `model-quality baseline (Regression) of ${num(statistics.dataset.item_count)} rows -> ${opts.out}/statistics.json, ${opts.out}/constraints.json`,
+            table(
+              ['METRIC', 'VALUE', 'STD', 'THRESHOLD', 'OPERATOR'],
+              REGRESSION_METRICS.map((m) => {
+                const c = constraints.regression_constraints[m];
+                const r = statistics.regression_metrics[m];
+                return [m, String(r.value), String(r.standard_deviation), c ? String(c.threshold) : '', c?.comparison_operator ?? ''];
+              }),
+            ),
+          ].join('\n'),
+        );
+        return;
+      }
+      rejectModelQualityOptions(opts);
       const { statistics, constraints } = await app.baselines.suggestBaseline(opts.dataset, opts.out, {
         header: opts.header,
         replace: Boolean(opts.force),
@@ -58,7 +88,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
   monitor
     .command('analyze')
     .description('check a dataset against a baseline: statistics.json, constraint_violations.json and drift distances')
-    .requiredOption('--statistics <file>', 'baseline statistics.json')
+    .option('--statistics <file>', 'baseline statistics.json (required for data quality; optional with --problem-type, as the service reads only constraints)')
     .requiredOption('--constraints <file>', 'baseline constraints.json')
     .option('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by name; by position with --no-header)')
     .option('--capture <dir>', 'data-capture folder of an endpoint variant (<dir>/yyyy/mm/dd/hh/*.jsonl)')
@@ -73,29 +103,44 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .option('--method <feature=Simple|Robust...>', 'the numeric drift method for one feature', [])
     .option('--report <file.html>', 'also write a self-contained HTML report')
     .option('--force', 'replace a non-empty output folder')
+    .option('--problem-type <type>', 'Regression: check model quality (predictions against ground truth) against a model-quality baseline')
+    .option('--inference-attribute <column>', 'model quality: the prediction column (header name, _c<N> or 0-based index)')
+    .option('--ground-truth-attribute <column>', 'model quality: the ground-truth column (header name, _c<N> or 0-based index)')
+    .option('--seed <n>', 'model quality: seed of the standard-deviation subsamples', '42')
     .addHelpText(
       'after',
       '\nPer-feature settings can also live in constraints.json: "monitoringConfigOverrides": {"exclude": true} or\n' +
         '{"comparison_threshold": 0.3, "comparison_method": "Simple"}. The command line wins.\n' +
+        'With --problem-type Regression, --threshold takes metric=value (mae, mse, rmse, r2) and the data-quality options\n' +
+        '(--capture, --exclude, --method, --report) do not apply.\n' +
         'Exit code 0 for Completed and CompletedWithViolations; 5 when the run Failed (e.g. no data).',
     )
     .action(
-      async (opts: {
-        statistics: string;
-        constraints: string;
-        dataset?: string;
-        capture?: string;
-        from?: string;
-        to?: string;
-        outputPosition: string;
-        header: boolean;
-        out: string;
-        exclude: string[];
-        threshold: string[];
-        method: string[];
-        report?: string;
-        force?: boolean;
-      }) => {
+      async (
+        opts: {
+          statistics: string;
+          constraints: string;
+          dataset?: string;
+          capture?: string;
+          from?: string;
+          to?: string;
+          outputPosition: string;
+          header: boolean;
+          out: string;
+          exclude: string[];
+          threshold: string[];
+          method: string[];
+          report?: string;
+          force?: boolean;
+        } & Omit<ModelQualityOptions, 'threshold'>,
+      ) => {
+        if (opts.problemType !== undefined) {
+          await analyzeModelQuality(ctx, opts);
+          return;
+        }
+        rejectModelQualityOptions(opts);
+        if (opts.statistics === undefined) throw new InvalidArgumentError("required option '--statistics <file>' not specified");
+        const statistics = opts.statistics;
         if (Boolean(opts.dataset) === Boolean(opts.capture)) throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
         let capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
         if (opts.capture) {
@@ -125,7 +170,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         }
         const app = await ctx.app();
         const outcome = await app.analyses.analyze({
-          statistics: opts.statistics,
+          statistics,
           constraints: opts.constraints,
           ...(opts.dataset ? { dataset: opts.dataset } : {}),
           ...(capture ? { capture } : {}),
@@ -173,4 +218,107 @@ function splitSetting(flag: string, kv: string): [string, string] {
   const eq = kv.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`${flag} expects feature=value, got '${kv}'`);
   return [kv.slice(0, eq), kv.slice(eq + 1)];
+}
+
+/** The model-quality options shared by `suggest-baseline` and `analyze`. */
+interface ModelQualityOptions {
+  problemType?: string;
+  inferenceAttribute?: string;
+  groundTruthAttribute?: string;
+  threshold: string[];
+  seed: string;
+}
+
+const PROBLEM_TYPES = ['Regression', 'BinaryClassification', 'MulticlassClassification'];
+
+/** The checked model-quality options: the problem type (Regression only for now), both attributes, thresholds and seed. */
+function modelQualityOptions(opts: ModelQualityOptions): {
+  inferenceAttribute: string;
+  groundTruthAttribute: string;
+  thresholds: MetricThresholds;
+  seed: number;
+} {
+  if (!PROBLEM_TYPES.includes(opts.problemType ?? ''))
+    throw new InvalidArgumentError(`--problem-type must be one of ${PROBLEM_TYPES.join(', ')}, got '${opts.problemType}'`);
+  if (opts.problemType !== 'Regression')
+    throw new InvalidArgumentError(`--problem-type ${opts.problemType} is not supported yet: driftline computes Regression model quality only`);
+  if (!opts.inferenceAttribute || !opts.groundTruthAttribute)
+    throw new InvalidArgumentError('--problem-type Regression needs --inference-attribute <prediction column> and --ground-truth-attribute <label column>');
+  const thresholds: Partial<Record<RegressionMetricName, number>> = {};
+  for (const kv of opts.threshold) {
+    const [m, v] = splitSetting('--threshold', kv);
+    if (!(REGRESSION_METRICS as readonly string[]).includes(m))
+      throw new InvalidArgumentError(`--threshold ${kv}: unknown metric '${m}' (regression metrics are ${REGRESSION_METRICS.join(', ')})`);
+    const t = v.trim() === '' ? NaN : Number(v);
+    if (!Number.isFinite(t)) throw new InvalidArgumentError(`--threshold ${kv}: the threshold must be a finite number`);
+    thresholds[m as RegressionMetricName] = t;
+  }
+  const seed = Number(opts.seed);
+  if (!Number.isSafeInteger(seed)) throw new InvalidArgumentError(`--seed must be an integer, got '${opts.seed}'`);
+  return { inferenceAttribute: opts.inferenceAttribute, groundTruthAttribute: opts.groundTruthAttribute, thresholds, seed };
+}
+
+/** The attribute options belong to model quality: refused without --problem-type rather than ignored. */
+function rejectModelQualityOptions(opts: Partial<ModelQualityOptions>): void {
+  if (opts.inferenceAttribute !== undefined || opts.groundTruthAttribute !== undefined)
+    throw new InvalidArgumentError('--inference-attribute and --ground-truth-attribute need --problem-type Regression (model quality)');
+}
+
+/** `monitor analyze --problem-type Regression`. */
+async function analyzeModelQuality(
+  ctx: CliContext,
+  opts: Omit<ModelQualityOptions, 'threshold'> & {
+    threshold: string[];
+    statistics?: string;
+    constraints: string;
+    dataset?: string;
+    capture?: string;
+    header: boolean;
+    out: string;
+    exclude: string[];
+    method: string[];
+    report?: string;
+    force?: boolean;
+  },
+): Promise<void> {
+  const mq = modelQualityOptions(opts);
+  if (opts.capture !== undefined)
+    throw new InvalidArgumentError(
+      '--problem-type Regression analyses a --dataset of predictions and ground truth; captured data needs ground truth merged first',
+    );
+  if (!opts.dataset) throw new InvalidArgumentError('--problem-type Regression needs --dataset <file> with the prediction and ground-truth columns');
+  if (opts.exclude.length > 0 || opts.method.length > 0 || opts.report !== undefined)
+    throw new InvalidArgumentError('--exclude, --method and --report are data-quality options: they do not apply with --problem-type Regression');
+  const app = await ctx.app();
+  const outcome = await app.modelQualityMonitor.analyze({
+    ...(opts.statistics !== undefined ? { statistics: opts.statistics } : {}),
+    constraints: opts.constraints,
+    dataset: opts.dataset,
+    header: opts.header,
+    ...mq,
+    out: opts.out,
+    replace: Boolean(opts.force),
+  });
+  const { statistics, ...result } = outcome;
+  emit(ctx.io, ctx.json(), { out: opts.out, ...result }, () =>
+    [
+      `${outcome.exitMessage} -> ${opts.out}`,
+      ...outcome.violations.map((v) => `  ${v.constraint_check_type.padEnd(30)} ${v.metric_name}: ${v.description}`),
+      ...(statistics
+        ? [
+            table(
+              ['METRIC', 'VALUE', 'STD', 'BASELINE'],
+              REGRESSION_METRICS.map((m) => [
+                m,
+                String(statistics.regression_metrics[m].value),
+                String(statistics.regression_metrics[m].standard_deviation),
+                outcome.baseline?.[m] === undefined ? '' : String(outcome.baseline[m]),
+              ]),
+            ),
+            `records: ${num(statistics.dataset.item_count)}`,
+          ]
+        : []),
+    ].join('\n'),
+  );
+  if (outcome.status === 'Failed') throw new FailedPreconditionError(`analysis failed: ${outcome.failureReason ?? 'unknown reason'}`);
 }

@@ -123,8 +123,9 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
       else if (groupOrArn.startsWith('arn:')) pkg = await app.registry.describeArn(groupOrArn);
       else throw new InvalidArgumentError(`give a version: registry describe ${groupOrArn} <version>, or a model package ARN`);
       const lineage = pkg.generatedBy ? await app.lineage.forExecutionArn(pkg.generatedBy).catch(() => undefined) : undefined;
-      emit(ctx.io, ctx.json(), { ...toDescribeModelPackage(pkg), ...(lineage ? { Lineage: lineage } : {}) }, () =>
-        lineage ? `${describePackage(pkg)}\n\n${describeLineage(lineage)}` : describePackage(pkg),
+      const metrics = await app.modelQuality(pkg).catch(() => undefined);
+      emit(ctx.io, ctx.json(), { ...toDescribeModelPackage(pkg, metrics), ...(lineage ? { Lineage: lineage } : {}) }, () =>
+        lineage ? `${describePackage(pkg, metrics)}\n\n${describeLineage(lineage)}` : describePackage(pkg, metrics),
       );
     });
 
@@ -182,7 +183,7 @@ function nextPageHint(token: string | undefined): string[] {
 }
 
 /** The human description of one package: every field a reviewer needs before approving. */
-export function describePackage(p: ModelPackage): string {
+export function describePackage(p: ModelPackage, modelQuality?: Readonly<Record<string, number>>): string {
   const field = (label: string, value: string) => `  ${label.padEnd(14)} ${value}`;
   const spec = p.inferenceSpecification;
   const lines = [
@@ -200,6 +201,16 @@ export function describePackage(p: ModelPackage): string {
     '',
     'model metrics',
     indent(sources(p.modelMetrics), '(none)'),
+    ...(modelQuality
+      ? [
+          field(
+            'model quality',
+            Object.entries(modelQuality)
+              .map(([k, v]) => `${k} ${Number(v.toPrecision(6))}`)
+              .join(', '),
+          ),
+        ]
+      : []),
     '',
     'drift-check baselines',
     indent(sources(p.driftCheckBaselines), '(none)'),
