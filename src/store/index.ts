@@ -8,6 +8,7 @@ import { migrateToLatest } from './migrate.js';
 import { SqlDatasetStore } from './sql/sql-dataset-store.js';
 import { SqlDeploymentStore } from './sql/sql-deployment-store.js';
 import { SqlEndpointStore } from './sql/sql-endpoint-store.js';
+import { SqlEventStore } from './sql/sql-event-store.js';
 import { SqlMetricStore } from './sql/sql-metric-store.js';
 import { SqlPipelineStore } from './sql/sql-pipeline-store.js';
 import { SqlRegistryStore } from './sql/sql-registry-store.js';
@@ -46,6 +47,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
           endpoints: new SqlEndpointStore(db),
           deployments: new SqlDeploymentStore(db),
           metrics: new SqlMetricStore(db),
+          events: new SqlEventStore(db),
           migrations,
           close: () => db.destroy(),
         };
@@ -55,7 +57,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
       }
     }
     case 'memory': {
-      // Pipelines, endpoints and deployments keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
+      // Pipelines, endpoints, deployments and events keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
       const db = openSqlite(':memory:');
       await migrateToLatest(db);
       return {
@@ -65,6 +67,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
         endpoints: new SqlEndpointStore(db),
         deployments: new SqlDeploymentStore(db),
         metrics: new SqlMetricStore(db),
+        events: new SqlEventStore(db),
         migrations: [],
         close: () => db.destroy(),
       };

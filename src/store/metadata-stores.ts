@@ -4,6 +4,7 @@ import type { RegistryStore } from '../registry/index.js';
 import type { EndpointStore } from '../serving/index.js';
 import type { DeploymentStore } from '../deploy/index.js';
 import type { MetricStore } from '../metrics/index.js';
+import type { EventStore } from '../events/index.js';
 
 /** Every metadata port, bound to one database. Later contexts add their stores here. */
 export interface MetadataStores {
@@ -13,6 +14,7 @@ export interface MetadataStores {
   readonly endpoints: EndpointStore;
   readonly deployments: DeploymentStore;
   readonly metrics: MetricStore;
+  readonly events: EventStore;
   /** The migration names applied, in order. */
   readonly migrations: readonly string[];
   close(): Promise<void>;
