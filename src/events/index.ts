@@ -16,3 +16,19 @@ export type {
   PipelineTarget,
   WebhookTarget,
 } from './event-store.js';
+export { PersistentEventBus, type PersistentEventBusDeps } from './persistent-event-bus.js';
+export {
+  RuleService,
+  publicRule,
+  ruleArn,
+  MAX_TARGETS,
+  SCHEDULED_EVENT_SOURCE,
+  SCHEDULED_EVENT_DETAIL_TYPE,
+  type RuleServiceDeps,
+  type RuleTargetRunner,
+  type PutRuleInput,
+  type TargetInput,
+  type PutEventInput,
+  type DeliverySummary,
+} from './rule-service.js';
+export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature, deliverWebhook, type HttpSender } from './webhook.js';
