@@ -15,6 +15,7 @@ import { registerPipelineCommands } from './commands/pipeline-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerEndpointCommands } from './commands/endpoint-command.js';
 import { registerDeployCommands } from './commands/deploy-command.js';
+import { registerEventsCommands } from './commands/events-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -72,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRegistryCommands(program, ctx);
   registerEndpointCommands(program, ctx);
   registerDeployCommands(program, ctx);
+  registerEventsCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
   registerServerCommand(program, ctx);
 
