@@ -178,6 +178,31 @@ describe('RuleService', () => {
     }
   });
 
+  it('a delivery claimed by a worker that died is attempted again once its lease runs out', async () => {
+    const { rules, bus, alarm, store, clock, runner } = await setup();
+    await rules.putRule({ name: 'r', eventPattern: DRIFT_PATTERN });
+    await rules.putTargets('r', [{ kind: 'pipeline', pipelineName: 'p' }]);
+    await bus.publish(alarm());
+    const [d] = (await rules.listDeliveries()).items;
+    // Another process claimed it (as `deliverDue` does) and died before recording the outcome.
+    assert.equal(await store.updateDelivery({ ...d!, nextAttemptAt: clock.now() + 60_000 }, d!), true);
+    assert.equal((await rules.deliverDue()).attempted, 0);
+    clock.advance(59_999);
+    assert.equal((await rules.deliverDue()).attempted, 0);
+    clock.advance(1);
+    assert.equal((await rules.deliverDue()).succeeded, 1);
+    assert.equal(runner.calls.length, 1);
+  });
+
+  it('deliverDue calls do not overlap in one process', async () => {
+    const { rules, bus, alarm } = await setup();
+    await rules.putRule({ name: 'r', eventPattern: DRIFT_PATTERN });
+    await rules.putTargets('r', [{ kind: 'pipeline', pipelineName: 'p' }]);
+    await bus.publish(alarm());
+    const [a, b] = await Promise.all([rules.deliverDue(), rules.deliverDue()]);
+    assert.deepEqual([a.attempted, b.attempted].sort(), [0, 1]);
+  });
+
   it('a schedule fires a "Scheduled Event" to its rule only, then moves on to the next fire time', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1, 11, 30));
     const { rules, runner } = await setup({ clock });
