@@ -102,7 +102,13 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const baselines = new BaselineService({ reader: new DuckDbTableReader(), files, logger });
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
   const events = new PersistentEventBus({ store: metadata.events, clock, logger });
-  const ruleRunner = new AppRuleTargetRunner({ pipelines: () => pipelines, sender: new FetchHttpSender(), logger });
+  const ruleRunner = new AppRuleTargetRunner({
+    pipelines: () => pipelines,
+    registry: () => registry,
+    deployments: () => deployments,
+    sender: new FetchHttpSender(),
+    logger,
+  });
   const rules = new RuleService({ store: metadata.events, runner: ruleRunner, clock, ids, logger, publish: (e) => events.publish(e) });
   events.routeWith((e) => rules.route(e));
   const registry = new ModelRegistry({ store: metadata.registry, events, clock, ids, logger });

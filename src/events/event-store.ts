@@ -25,7 +25,14 @@ export interface WebhookTarget {
   readonly secret: string;
 }
 
-export type RuleTarget = PipelineTarget | WebhookTarget;
+/** Start the deployment pipeline of a model package group's latest Approved version (the sample's deploy CodePipeline). */
+export interface DeploymentTarget {
+  readonly id: string;
+  readonly kind: 'deployment';
+  readonly group: string;
+}
+
+export type RuleTarget = PipelineTarget | WebhookTarget | DeploymentTarget;
 
 /** An EventBridge rule (PutRule + PutTargets): an event pattern, a schedule expression, or both. */
 export interface RuleRecord {

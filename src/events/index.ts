@@ -15,6 +15,7 @@ export type {
   RuleTarget,
   PipelineTarget,
   WebhookTarget,
+  DeploymentTarget,
 } from './event-store.js';
 export { PersistentEventBus, type PersistentEventBusDeps } from './persistent-event-bus.js';
 export {

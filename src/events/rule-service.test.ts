@@ -234,6 +234,8 @@ describe('RuleService', () => {
     await rules.putRule({ name: 'r', eventPattern: DRIFT_PATTERN, description: 'drift' });
     await assert.rejects(rules.putTargets('r', [{ kind: 'webhook', url: 'ftp://x', secret: 's' }]), /http or https/);
     await assert.rejects(rules.putTargets('r', [{ kind: 'webhook', url: 'http://x', secret: '' }]), /secret/);
+    await assert.rejects(rules.putTargets('r', [{ kind: 'deployment', group: '' }]), /needs a model package group/);
+    await assert.rejects(rules.putTargets('r', [{ kind: 'lambda' } as never]), /unknown target kind "lambda"/);
     const six = Array.from({ length: 6 }, (_, i) => ({ kind: 'pipeline' as const, pipelineName: `p${i}` }));
     await assert.rejects(rules.putTargets('r', six), /at most 5/);
     await rules.putTargets('r', [{ kind: 'pipeline', pipelineName: 'p' }]);

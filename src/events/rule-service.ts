@@ -45,7 +45,8 @@ export interface PutRuleInput {
 
 export type TargetInput =
   | { readonly id?: string; readonly kind: 'pipeline'; readonly pipelineName: string; readonly parameters?: Readonly<Record<string, string>> }
-  | { readonly id?: string; readonly kind: 'webhook'; readonly url: string; readonly secret: string };
+  | { readonly id?: string; readonly kind: 'webhook'; readonly url: string; readonly secret: string }
+  | { readonly id?: string; readonly kind: 'deployment'; readonly group: string };
 
 export interface PutEventInput {
   readonly source: string;
@@ -189,6 +190,10 @@ export class RuleService {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`webhook URL must be http or https, not ${url.protocol}`);
       if (typeof input.secret !== 'string' || input.secret.length === 0) throw new InvalidArgumentError('a webhook target needs a non-empty secret');
       return { id, kind: 'webhook', url: url.href, secret: input.secret };
+    }
+    if (input.kind === 'deployment') {
+      if (typeof input.group !== 'string' || input.group === '') throw new InvalidArgumentError('a deployment target needs a model package group');
+      return { id, kind: 'deployment', group: input.group };
     }
     throw new InvalidArgumentError(`unknown target kind ${JSON.stringify((input as { kind?: unknown }).kind)}`);
   }

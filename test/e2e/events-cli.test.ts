@@ -4,7 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../src/app/create-app.js';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { noopLogger } from '../../src/core/logger.js';
 import { verifyWebhookSignature } from '../../src/events/index.js';
 import { cli } from '../support/cli-runner.js';
 import { tmpDir } from '../support/tmp-dir.js';
@@ -210,5 +213,34 @@ describe('events and rules CLI', () => {
     assert.equal(refused.code, EXIT_CODES.failed_precondition);
     assert.equal((await run('rules', 'delete', 'hook', '--force')).code, 0);
     assert.equal((await run('rules', 'describe', 'hook')).code, EXIT_CODES.not_found);
+  });
+
+  it("a deployment target starts the deployment pipeline of the group's latest Approved version", async () => {
+    const app = await createApp(loadConfig({}, { home }, home), { logger: noopLogger });
+    try {
+      await app.registry.register({
+        group: 'taxi',
+        modelDataUrl: 'file:///models/1.json',
+        modelSha256: 'a'.repeat(64),
+        registeredBy: 'test',
+        approvalStatus: 'Approved',
+      });
+      await app.registry.register({ group: 'taxi', modelDataUrl: 'file:///models/2.json', modelSha256: 'b'.repeat(64), registeredBy: 'test' });
+    } finally {
+      await app.close();
+    }
+    const before = (await run('--json', 'deploy', 'executions')).json<{ DeploymentExecutions: unknown[] }>().DeploymentExecutions.length;
+    assert.equal((await run('rules', 'put', 'redeploy', '--event-pattern', '{"source":["my.ops"],"detail-type":["Redeploy"]}')).code, 0);
+    const t = await run('rules', 'targets', 'redeploy', '--deployment', 'taxi');
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /deployment of the latest Approved version of taxi/);
+    assert.equal((await run('rules', 'targets', 'redeploy', '--deployment', 'taxi', '--secret', 'x')).code, EXIT_CODES.invalid_argument);
+    assert.equal((await run('events', 'put', '--source', 'my.ops', '--detail-type', 'Redeploy')).code, 0);
+    const delivered = await run('--json', 'rules', 'deliver');
+    assert.equal(delivered.json<{ succeeded: number }>().succeeded, 1, delivered.stdout);
+    const after = (await run('--json', 'deploy', 'executions')).json<{ DeploymentExecutions: { version: number; trigger: string }[] }>().DeploymentExecutions;
+    assert.equal(after.length, before + 1);
+    assert.equal(after[0]!.version, 1, 'version 2 is not approved');
+    assert.match(after[0]!.trigger, /^rule redeploy \(event evt_/);
   });
 });

@@ -74,7 +74,9 @@ function describeRuleText(r: RuleRecord): string {
                   .join(' ')}`
               : ''
           }`
-        : `    ${t.id}: webhook ${t.url} (signed)`,
+        : t.kind === 'webhook'
+          ? `    ${t.id}: webhook ${t.url} (signed)`
+          : `    ${t.id}: deployment of the latest Approved version of ${t.group}`,
     );
   }
   return lines.join('\n').replace(/ +$/gm, '');
@@ -167,17 +169,22 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
 
   rules
     .command('targets')
-    .description('add or replace a target of a rule (PutTargets): start a pipeline, or POST a signed webhook')
+    .description('add or replace a target of a rule (PutTargets): start a pipeline or a deployment, or POST a signed webhook')
     .argument('<name>', 'rule name')
     .option('--pipeline <name>', 'start an execution of this pipeline')
     .option('--param <name=value>', 'a pipeline parameter (repeatable)', collect, [])
+    .option('--deployment <group>', "start the deployment pipeline of this model package group's latest Approved version")
     .option('--webhook <url>', 'POST the event JSON here, signed in X-Driftline-Signature: sha256=<hex>')
     .option('--secret <secret>', 'the webhook HMAC-SHA256 key')
     .option('--id <id>', 'target id (default target-<n>); an existing id is replaced')
-    .action(async (name: string, opts: { pipeline?: string; param: string[]; webhook?: string; secret?: string; id?: string }) => {
-      if ((opts.pipeline === undefined) === (opts.webhook === undefined)) throw new InvalidArgumentError('give exactly one of --pipeline and --webhook');
+    .action(async (name: string, opts: { pipeline?: string; param: string[]; deployment?: string; webhook?: string; secret?: string; id?: string }) => {
+      if ([opts.pipeline, opts.webhook, opts.deployment].filter((o) => o !== undefined).length !== 1)
+        throw new InvalidArgumentError('give exactly one of --pipeline, --webhook and --deployment');
       let target: TargetInput;
-      if (opts.pipeline !== undefined) {
+      if (opts.deployment !== undefined) {
+        if (opts.secret !== undefined || opts.param.length > 0) throw new InvalidArgumentError('--deployment takes neither --param nor --secret');
+        target = { kind: 'deployment', group: opts.deployment, ...(opts.id === undefined ? {} : { id: opts.id }) };
+      } else if (opts.pipeline !== undefined) {
         if (opts.secret !== undefined) throw new InvalidArgumentError('--secret goes with --webhook only');
         target = { kind: 'pipeline', pipelineName: opts.pipeline, parameters: parseParams(opts.param), ...(opts.id === undefined ? {} : { id: opts.id }) };
       } else {
