@@ -246,4 +246,19 @@ describe('event patterns: properties', () => {
       fcParams(1203, 300),
     );
   });
+
+  it('wildcard matching agrees with the equivalent regular expression', () => {
+    const chars = fc.constantFrom('a', 'b', '*');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: chars, maxLength: 8 }).filter((p) => !p.includes('**')),
+        fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 12 }),
+        (p, text) => {
+          const re = new RegExp(`^${p.replace(/\*/g, '.*')}$`, 's');
+          assert.equal(matchesPattern(parseEventPattern({ f: [{ wildcard: p }] }), { f: text }), re.test(text), `${p} vs ${text}`);
+        },
+      ),
+      fcParams(1204, 500),
+    );
+  });
 });

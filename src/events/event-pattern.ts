@@ -17,7 +17,7 @@ type Scalar = string | number | boolean | null;
 type StringTest =
   | { readonly kind: 'prefix' | 'suffix'; readonly value: string; readonly ignoreCase: boolean }
   | { readonly kind: 'equals-ignore-case'; readonly value: string }
-  | { readonly kind: 'wildcard'; readonly value: string };
+  | { readonly kind: 'wildcard'; readonly value: string; readonly tokens: readonly (string | null)[] };
 
 type NumericOp = '=' | '<' | '<=' | '>' | '>=';
 
@@ -147,7 +147,7 @@ function parseStringTest(op: string, arg: unknown, at: readonly string[]): Strin
   const tokens = wildcardTokens(arg);
   if (tokens === undefined) throw invalid(at, 'a backslash may only escape * or \\');
   if (tokens.some((t, i) => t === null && tokens[i - 1] === null)) throw invalid(at, 'consecutive wildcard characters are not allowed');
-  return { kind: 'wildcard', value: arg };
+  return { kind: 'wildcard', value: arg, tokens };
 }
 
 function parseAnythingBut(arg: unknown, at: readonly string[]): Matcher {
@@ -326,7 +326,7 @@ function stringTest(t: StringTest, v: string): boolean {
     case 'equals-ignore-case':
       return v.toLowerCase() === t.value.toLowerCase();
     case 'wildcard':
-      return wildcardMatch(t.value, v);
+      return wildcardMatch(t.tokens, v);
   }
 }
 
@@ -344,8 +344,7 @@ function wildcardTokens(pattern: string): (string | null)[] | undefined {
   return tokens;
 }
 
-function wildcardMatch(pattern: string, text: string): boolean {
-  const tokens = wildcardTokens(pattern) ?? [];
+function wildcardMatch(tokens: readonly (string | null)[], text: string): boolean {
   let p = 0;
   let t = 0;
   let star = -1;
