@@ -17,7 +17,9 @@ import { createTrainingService } from './create-training-service.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
 import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
 import { AnalysisService, BaselineService, ModelQualityService } from '../monitor/index.js';
-import { InProcessEventBus, type EventBus } from '../events/index.js';
+import { PersistentEventBus, RuleService, type EventBus } from '../events/index.js';
+import { FetchHttpSender } from '../events/adapters/fetch-http-sender.js';
+import { AppRuleTargetRunner } from './rule-target-runner.js';
 import { ModelRegistry, type ModelPackage, type ModelQualityMetrics } from '../registry/index.js';
 import { openMetadataStore } from '../store/index.js';
 import { ChildProcessJobLauncher } from '../pipeline/adapters/child-process-job-launcher.js';
@@ -52,8 +54,12 @@ export interface App {
   readonly modelQualityMonitor: ModelQualityService;
   /** The model registry (groups, versions, approval); publishes on `events`. */
   readonly registry: ModelRegistry;
-  /** The in-process event bus: registry changes now, pipeline and alarm events later. */
+  /** The event bus: every event stored, routed to the rules it matches, then given to this process's handlers. */
   readonly events: EventBus;
+  /** EventBridge rules: patterns and schedules, targets, at-least-once deliveries (`rules.deliverDue()`, every second in the server), dead letters. */
+  readonly rules: RuleService;
+  /** Resolves once the pipeline executions started by rule targets in this process have finished (the CLI waits; the server does not). */
+  ruleRunsSettled(): Promise<void>;
   /** SageMaker Pipelines: definitions, executions (durable, resumable), caching. */
   readonly pipelines: PipelineService;
   /** Model version -> execution -> steps -> datasets -> raw files. */
@@ -109,7 +115,16 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const baselines = new BaselineService({ reader: tableReader, files, logger });
   const modelQualityMonitor = new ModelQualityService({ reader: tableReader, files, logger, clock });
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
-  const events = new InProcessEventBus(logger);
+  const events = new PersistentEventBus({ store: metadata.events, clock, logger });
+  const ruleRunner = new AppRuleTargetRunner({
+    pipelines: () => pipelines,
+    registry: () => registry,
+    deployments: () => deployments,
+    sender: new FetchHttpSender(),
+    logger,
+  });
+  const rules = new RuleService({ store: metadata.events, runner: ruleRunner, clock, ids, logger, publish: (e) => events.publish(e) });
+  events.routeWith((e) => rules.route(e));
   const registry = new ModelRegistry({ store: metadata.registry, events, clock, ids, logger });
   const pipelines = new PipelineService({
     store: metadata.pipelines,
@@ -188,6 +203,8 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     modelQualityMonitor,
     registry,
     events,
+    rules,
+    ruleRunsSettled: () => ruleRunner.settled(),
     writeText: (file, text) => files.writeText(file, text),
     generate,
     fetchNyc,

@@ -17,6 +17,7 @@ import { registerEndpointCommands } from './commands/endpoint-command.js';
 import { registerDeployCommands } from './commands/deploy-command.js';
 import { registerAlarmCommands } from './commands/alarm-command.js';
 import { registerScheduleCommands } from './commands/schedule-command.js';
+import { registerEventsCommands } from './commands/events-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -76,6 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDeployCommands(program, ctx);
   registerAlarmCommands(program, ctx);
   registerScheduleCommands(program, ctx);
+  registerEventsCommands(program, ctx);
   registerQuickstartCommand(program, ctx);
   registerServerCommand(program, ctx);
 

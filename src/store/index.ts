@@ -8,6 +8,7 @@ import { migrateToLatest } from './migrate.js';
 import { SqlDatasetStore } from './sql/sql-dataset-store.js';
 import { SqlDeploymentStore } from './sql/sql-deployment-store.js';
 import { SqlEndpointStore } from './sql/sql-endpoint-store.js';
+import { SqlEventStore } from './sql/sql-event-store.js';
 import { SqlMetricStore } from './sql/sql-metric-store.js';
 import { SqlAlarmStore } from './sql/sql-alarm-store.js';
 import { SqlMonitoringStore } from './sql/sql-monitoring-store.js';
@@ -50,6 +51,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
           metrics: new SqlMetricStore(db),
           alarms: new SqlAlarmStore(db),
           monitoring: new SqlMonitoringStore(db),
+          events: new SqlEventStore(db),
           migrations,
           close: () => db.destroy(),
         };
@@ -59,7 +61,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
       }
     }
     case 'memory': {
-      // Pipelines, endpoints and deployments keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
+      // Pipelines, endpoints, deployments and events keep their state in an in-memory SQLite database: the same adapter, nothing persisted.
       const db = openSqlite(':memory:');
       await migrateToLatest(db);
       return {
@@ -71,6 +73,7 @@ export async function openMetadataStore(uri: string): Promise<MetadataStores> {
         metrics: new SqlMetricStore(db),
         alarms: new SqlAlarmStore(db),
         monitoring: new SqlMonitoringStore(db),
+        events: new SqlEventStore(db),
         migrations: [],
         close: () => db.destroy(),
       };

@@ -6,6 +6,7 @@ import type { DeploymentStore } from '../deploy/index.js';
 import type { MetricStore } from '../metrics/index.js';
 import type { AlarmStore } from '../alarms/index.js';
 import type { MonitoringStore } from '../scheduler/index.js';
+import type { EventStore } from '../events/index.js';
 
 /** Every metadata port, bound to one database. Later contexts add their stores here. */
 export interface MetadataStores {
@@ -17,6 +18,7 @@ export interface MetadataStores {
   readonly metrics: MetricStore;
   readonly alarms: AlarmStore;
   readonly monitoring: MonitoringStore;
+  readonly events: EventStore;
   /** The migration names applied, in order. */
   readonly migrations: readonly string[];
   close(): Promise<void>;

@@ -172,6 +172,36 @@ export interface MonitoringExecutionsTable {
   record_json: string;
 }
 
+export interface EventsTable {
+  id: string;
+  source: string;
+  detail_type: string;
+  time: string;
+  received_at: number;
+  event_json: string;
+}
+
+export interface EventRulesTable {
+  name: string;
+  state: string;
+  next_fire_at: number | null;
+  rule_json: string;
+  updated_at: number;
+}
+
+export interface EventDeliveriesTable {
+  id: string;
+  event_id: string;
+  rule_name: string;
+  target_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The whole metadata database, as Kysely sees it. */
 export interface MetadataDb {
   datasets: DatasetsTable;
@@ -190,4 +220,7 @@ export interface MetadataDb {
   alarm_history: AlarmHistoryTable;
   monitoring_schedules: MonitoringSchedulesTable;
   monitoring_executions: MonitoringExecutionsTable;
+  events: EventsTable;
+  event_rules: EventRulesTable;
+  event_deliveries: EventDeliveriesTable;
 }

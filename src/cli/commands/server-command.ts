@@ -89,6 +89,8 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         }
       }, 1000);
       deployTicker.unref();
+      // Rule deliveries (at least once: pending, retried, dead-lettered) every second, never overlapping.
+      const ruleLoop = (await import('../../app/rule-delivery-loop.js')).startRuleDeliveryLoop(app.rules, logger);
       const serve = async (signal: AbortSignal) => {
         try {
           await runtime.start();
@@ -99,6 +101,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
           if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
         } finally {
           clearInterval(deployTicker);
+          await ruleLoop.stop();
           await server.close();
           await runtime.stop();
         }

@@ -1,0 +1,53 @@
+import { oneLine } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { deliverWebhook, type EventEnvelope, type HttpSender, type RuleRecord, type RuleTarget, type RuleTargetRunner } from '../events/index.js';
+import type { PipelineService } from '../pipeline/index.js';
+import type { ModelRegistry } from '../registry/index.js';
+import type { DeploymentService } from '../deploy/index.js';
+import { FailedPreconditionError } from '../core/errors.js';
+
+/**
+ * Runs rule targets in this process. A pipeline target is delivered once its execution is created
+ * (StartPipelineExecution); the execution then runs in the background, owned by this process
+ * (`settled()` waits for those runs; if the process ends first, `pipeline resume` takes them over).
+ * A webhook target is a signed POST through the HTTP sender; a deployment target starts the
+ * deployment pipeline of the group's latest Approved version.
+ */
+export class AppRuleTargetRunner implements RuleTargetRunner {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly deps: {
+      readonly pipelines: () => PipelineService;
+      readonly registry: () => ModelRegistry;
+      readonly deployments: () => DeploymentService;
+      readonly sender: HttpSender;
+      readonly logger: Logger;
+    },
+  ) {}
+
+  async run(target: RuleTarget, event: EventEnvelope, rule: RuleRecord): Promise<void> {
+    if (target.kind === 'webhook') return deliverWebhook(this.deps.sender, target, event);
+    if (target.kind === 'deployment') {
+      // As the sample's deploy CodePipeline: always the group's latest Approved version.
+      const latest = await this.deps.registry().latestApproved(target.group);
+      if (!latest) throw new FailedPreconditionError(`model package group '${target.group}' has no Approved version to deploy`);
+      const d = await this.deps.deployments().start({ group: target.group, version: latest.version, trigger: `rule ${rule.name} (event ${event.id})` });
+      this.deps.logger.info('rule started deployment', { rule: rule.name, eventId: event.id, deployment: d.id, group: target.group, version: latest.version });
+      return;
+    }
+    const pipelines = this.deps.pipelines();
+    const execution = await pipelines.create(target.pipelineName, { parameters: target.parameters });
+    this.deps.logger.info('rule started pipeline execution', { rule: rule.name, eventId: event.id, pipeline: target.pipelineName, execution: execution.id });
+    const run = pipelines
+      .resumeOwned(execution.id)
+      .catch((err: unknown) => this.deps.logger.error('pipeline execution started by a rule failed to run', { execution: execution.id, error: oneLine(err) }))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  /** Resolves once every pipeline execution started here has finished running. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+}
