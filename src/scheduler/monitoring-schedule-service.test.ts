@@ -156,6 +156,8 @@ describe('monitoring schedules (Model Monitor on endpoints)', () => {
     const moved = await h.service.putSchedule({ ...SAMPLE, scheduleExpression: 'rate(5 minutes)', baselineStatisticsUri: 'file:///v2/statistics.json' });
     assert.equal(moved.nextFireAt, at(12, 10));
     assert.equal(moved.baselineStatisticsUri, 'file:///v2/statistics.json');
+    const now = await h.service.runNow(SAMPLE.name, at(12, 7));
+    assert.deepEqual([now.windowStart, now.windowEnd], [at(12, 2), at(12, 7)], 'a run at any time covers one period');
     await assert.rejects(h.service.putSchedule({ ...SAMPLE, scheduleExpression: 'every hour' }), { code: 'invalid_argument' });
     await assert.rejects(h.service.putSchedule({ ...SAMPLE, name: 'bad name' }), { code: 'invalid_argument' });
   });

@@ -158,8 +158,12 @@ export class MonitoringScheduleService {
     expression: ReturnType<typeof parseScheduleExpression>,
   ): Promise<MonitoringExecutionRecord> {
     const { ports } = this.deps;
-    // The window is the interval before the nominal time: an hour for the sample's hourly schedule.
-    const interval = Math.max(60_000, (nextFireTime(expression, scheduled, s.createdAt) ?? scheduled + 3_600_000) - scheduled);
+    // The window is one period of the schedule before the nominal time (an hour for the sample's
+    // hourly schedule), the period measured between its next two slots so that a run at any time
+    // (`runNow`) covers the same length as a scheduled one.
+    const n1 = nextFireTime(expression, scheduled, s.createdAt);
+    const n2 = n1 === undefined ? undefined : nextFireTime(expression, n1, s.createdAt);
+    const interval = Math.max(60_000, n1 !== undefined && n2 !== undefined ? n2 - n1 : 3_600_000);
     const windowStart = scheduled - interval;
     const outputPath = ports.outputFolder(s.endpointName, s.name, scheduled, interval < 3_600_000);
     const base: MonitoringExecutionRecord = {
