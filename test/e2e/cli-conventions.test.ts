@@ -37,7 +37,41 @@ const COMMANDS = [
   ['registry', 'approve'],
 ];
 
+/** Every command and subcommand, found by walking the `Commands:` sections of the help texts (so a new command cannot be forgotten). */
+async function discoverCommands(prefix: string[] = []): Promise<string[][]> {
+  const help = (await cli([...prefix, '--help'])).stdout;
+  const section = help.split(/^Commands:$/m)[1] ?? '';
+  const names = [...section.matchAll(/^ {2}([a-z][a-z0-9-]*)(?: |\[|$)/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+  const out: string[][] = [];
+  for (const n of names) {
+    out.push([...prefix, n]);
+    out.push(...(await discoverCommands([...prefix, n])));
+  }
+  return out;
+}
+
 describe('CLI conventions', () => {
+  it('every command and subcommand explains itself with --help (exit 0), and the hand-kept list is covered', async () => {
+    const all = await discoverCommands();
+    for (const known of COMMANDS.filter((c) => c.length > 0))
+      assert.ok(
+        all.some((c) => c.join(' ') === known.join(' ')),
+        `${known.join(' ')} was not discovered`,
+      );
+    for (const top of ['endpoint', 'deploy', 'server', 'schedule', 'metrics', 'alarm', 'rules', 'events'])
+      assert.ok(
+        all.some((c) => c[0] === top),
+        `${top} is a command`,
+      );
+    assert.ok(all.length > 80, `${all.length} commands`);
+    for (const command of all) {
+      const run = await cli([...command, '--help']);
+      assert.equal(run.code, 0, command.join(' '));
+      assert.match(run.stdout, /^Usage: driftline/, command.join(' '));
+      assert.match(run.stdout, /--help/, command.join(' '));
+    }
+  });
+
   for (const command of COMMANDS) {
     it(`'${['driftline', ...command].join(' ')} --help' prints usage and exits 0`, async () => {
       const run = await cli([...command, '--help']);
