@@ -79,4 +79,11 @@ describe('alarm evaluation (CloudWatch semantics)', () => {
       { numRuns: 300, seed: 4 },
     );
   });
+  it('with missing data, a data point stamped just before the current period still counts (a monitor not aligned on the period)', () => {
+    const minute: AlarmRule = { ...SAMPLE, period: 60 };
+    const t = Date.UTC(2026, 11, 3, 6, 58, 54);
+    const e = evaluateAlarm(minute, [point(t - 60_000, 0.06), point(t, 0.83)], Date.UTC(2026, 11, 3, 6, 59, 4), 'OK');
+    assert.equal(e.state, 'ALARM', e.reason);
+    assert.match(e.reason, /\[0.83 \(03\/12\/26 06:58:00\)\]/);
+  });
 });

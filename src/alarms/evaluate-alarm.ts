@@ -67,11 +67,12 @@ function breaches(rule: AlarmRule, v: number): boolean {
  * - the evaluation range is the last N periods, aligned on the period, up to the one holding `now`;
  * - each period's value is the statistic of its data points; a period without data is missing;
  * - ALARM when at least M periods breach; OK otherwise;
- * - missing periods: `notBreaching` counts them as good, `breaching` as bad; `missing` and `ignore`
- *   leave them out; with no data in the range, `ignore` keeps the state and `missing` keeps it
- *   while data exists in the previous `MISSING_LOOKBACK_PERIODS` periods, else INSUFFICIENT_DATA
- *   (an hourly monitor's metric arrives some minutes after its period starts: the alarm must not
- *   flap to INSUFFICIENT_DATA and back in between).
+ * - missing periods: `notBreaching` counts them as good, `breaching` as bad; `ignore` leaves them
+ *   out (no data at all keeps the state); `missing` leaves them out and looks back up to
+ *   `MISSING_LOOKBACK_PERIODS` periods for the newest N periods with data, INSUFFICIENT_DATA when
+ *   there are none (an hourly monitor's metric arrives some seconds after its period starts, and a
+ *   schedule not aligned on the period stamps it in the previous one: neither may be missed, and
+ *   the alarm must not flap to INSUFFICIENT_DATA and back in between).
  */
 export function evaluateAlarm(rule: AlarmRule, data: readonly MetricDatum[], now: number, previous: AlarmState): AlarmEvaluation {
   const p = rule.period * 1000;
@@ -85,7 +86,16 @@ export function evaluateAlarm(rule: AlarmRule, data: readonly MetricDatum[], now
   const byStart = new Map(stats.map((s) => [s.timestamp, statisticValue(s, rule.statistic)]));
   const range: { start: number; value: number | undefined }[] = [];
   for (let t = last; t >= first; t -= p) range.push({ start: t, value: byStart.get(t) });
-  const present = range.filter((r): r is { start: number; value: number } => r.value !== undefined);
+  let present = range.filter((r): r is { start: number; value: number } => r.value !== undefined);
+  // With `missing`, periods without data are left out and CloudWatch looks further back for data
+  // points: the newest N periods with data within the look-back are evaluated (a monitor's data
+  // point stamped inside the previous period still counts a few seconds into the next one).
+  if (rule.treatMissingData === 'missing' && present.length < range.length) {
+    for (let t = first - p; t >= first - MISSING_LOOKBACK_PERIODS * p && present.length < range.length; t -= p) {
+      const v = byStart.get(t);
+      if (v !== undefined) present = [...present, { start: t, value: v }];
+    }
+  }
   const missing = range.length - present.length;
   const breaching = present.filter((r) => breaches(rule, r.value)).length + (rule.treatMissingData === 'breaching' ? missing : 0);
   const reasonData = JSON.stringify({
@@ -100,12 +110,10 @@ export function evaluateAlarm(rule: AlarmRule, data: readonly MetricDatum[], now
   });
   const m = rule.datapointsToAlarm;
   const minimum = `(minimum ${m} datapoint${m === 1 ? '' : 's'} for ${previous === 'ALARM' ? 'ALARM -> OK' : 'OK -> ALARM'} transition)`;
-  if (present.length === 0 && (rule.treatMissingData === 'missing' || rule.treatMissingData === 'ignore')) {
-    const seenBefore = stats.some((s) => s.timestamp < first && s.timestamp >= first - MISSING_LOOKBACK_PERIODS * p);
-    if (rule.treatMissingData === 'ignore' || (seenBefore && previous !== 'INSUFFICIENT_DATA'))
-      return { state: previous, reason: `no datapoints in the last ${range.length} period(s): the state stays ${previous}`, reasonData };
+  if (present.length === 0 && rule.treatMissingData === 'ignore')
+    return { state: previous, reason: `no datapoints in the last ${range.length} period(s): the state stays ${previous}`, reasonData };
+  if (present.length === 0 && rule.treatMissingData === 'missing')
     return { state: 'INSUFFICIENT_DATA', reason: `Insufficient Data: ${range.length} datapoint${range.length === 1 ? ' was' : 's were'} unknown.`, reasonData };
-  }
   const shown = present.map((r) => `${fmt(r.value)} (${shortTime(r.start)})`).join(', ');
   const counted = rule.treatMissingData === 'notBreaching' || rule.treatMissingData === 'breaching' ? range.length : present.length;
   if (breaching >= m) {

@@ -156,6 +156,16 @@ describe('monitoring schedules (Model Monitor on endpoints)', () => {
     const moved = await h.service.putSchedule({ ...SAMPLE, scheduleExpression: 'rate(5 minutes)', baselineStatisticsUri: 'file:///v2/statistics.json' });
     assert.equal(moved.nextFireAt, at(12, 10));
     assert.equal(moved.baselineStatisticsUri, 'file:///v2/statistics.json');
+    // Moved to rate(5 minutes) from hourly at 12:07:30: slots counted from then, every run, every restart.
+    const h2 = await harness(at(12, 0));
+    await h2.service.putSchedule(SAMPLE);
+    h2.clock.set(at(12, 7) + 30_000);
+    const rated = await h2.service.putSchedule({ ...SAMPLE, scheduleExpression: 'rate(5 minutes)' });
+    assert.equal(rated.nextFireAt, at(12, 12) + 30_000);
+    h2.clock.set(at(12, 13));
+    const [first] = await h2.service.runDue();
+    assert.equal(first?.scheduledTime, at(12, 12) + 30_000);
+    assert.equal((await h2.service.get(SAMPLE.name)).nextFireAt, at(12, 17) + 30_000, 'the same phase after a run');
     const now = await h.service.runNow(SAMPLE.name, at(12, 7));
     assert.deepEqual([now.windowStart, now.windowEnd], [at(12, 2), at(12, 7)], 'a run at any time covers one period');
     await assert.rejects(h.service.putSchedule({ ...SAMPLE, scheduleExpression: 'every hour' }), { code: 'invalid_argument' });

@@ -75,6 +75,7 @@ export class MonitoringScheduleService {
         excludeFeatures: [...(input.excludeFeatures ?? [])],
         status: current?.status ?? 'Scheduled',
         ...(sameTimes && current.nextFireAt !== undefined ? { nextFireAt: current.nextFireAt } : firstFire(expression, now)),
+        phaseFrom: sameTimes ? (current.phaseFrom ?? current.createdAt) : now,
         ...(current?.lastScheduledTime === undefined ? {} : { lastScheduledTime: current.lastScheduledTime }),
         createdAt: current?.createdAt ?? now,
         updatedAt: now,
@@ -111,7 +112,7 @@ export class MonitoringScheduleService {
     const next: MonitoringScheduleRecord = {
       ...rest,
       status,
-      ...(status === 'Scheduled' ? firstFire(parseScheduleExpression(current.scheduleExpression), now) : {}),
+      ...(status === 'Scheduled' ? { ...firstFire(parseScheduleExpression(current.scheduleExpression), now), phaseFrom: now } : {}),
       updatedAt: now,
       revision: current.revision + 1,
     };
@@ -127,11 +128,11 @@ export class MonitoringScheduleService {
       const expression = parseScheduleExpression(s.scheduleExpression);
       let scheduled = s.nextFireAt;
       for (let i = 0; i < MAX_CATCH_UP; i++) {
-        const n = nextFireTime(expression, scheduled, s.createdAt);
+        const n = nextFireTime(expression, scheduled, phaseOf(s));
         if (n === undefined || n > now) break;
         scheduled = n;
       }
-      const following = nextFireTime(expression, now, s.createdAt);
+      const following = nextFireTime(expression, now, phaseOf(s));
       const { nextFireAt: _old, ...rest } = s;
       const claimed = await this.deps.store.saveSchedule({
         ...rest,
@@ -161,8 +162,8 @@ export class MonitoringScheduleService {
     // The window is one period of the schedule before the nominal time (an hour for the sample's
     // hourly schedule), the period measured between its next two slots so that a run at any time
     // (`runNow`) covers the same length as a scheduled one.
-    const n1 = nextFireTime(expression, scheduled, s.createdAt);
-    const n2 = n1 === undefined ? undefined : nextFireTime(expression, n1, s.createdAt);
+    const n1 = nextFireTime(expression, scheduled, phaseOf(s));
+    const n2 = n1 === undefined ? undefined : nextFireTime(expression, n1, phaseOf(s));
     const interval = Math.max(60_000, n1 !== undefined && n2 !== undefined ? n2 - n1 : 3_600_000);
     const windowStart = scheduled - interval;
     const outputPath = ports.outputFolder(s.endpointName, s.name, scheduled, interval < 3_600_000);
@@ -228,6 +229,10 @@ export class MonitoringScheduleService {
       throw err;
     }
   }
+}
+
+function phaseOf(s: MonitoringScheduleRecord): number {
+  return s.phaseFrom ?? s.createdAt;
 }
 
 function firstFire(expression: ReturnType<typeof parseScheduleExpression>, now: number): { nextFireAt?: number } {

@@ -11,6 +11,8 @@ export interface MonitoringScheduleRecord {
   readonly status: 'Scheduled' | 'Stopped';
   /** The next nominal run time (epoch ms), stored so that a restart neither loses nor repeats a run. */
   readonly nextFireAt?: number;
+  /** Where a `rate()` schedule's slots are counted from: when the expression was set. */
+  readonly phaseFrom?: number;
   /** The nominal time of the last run started. */
   readonly lastScheduledTime?: number;
   readonly createdAt: number;
