@@ -89,8 +89,7 @@ export class ProjectService {
     if (await files.exists(folder)) throw exists(`project '${name}' already exists (${folder})`);
     if (await platform.groupExists(name)) throw exists(`project '${name}': model package group '${name}' already exists`);
     if (await platform.pipelineExists(buildPipelineName)) throw exists(`project '${name}': pipeline '${buildPipelineName}' already exists`);
-    for (const rule of [retrainRuleName, driftRuleName])
-      if (await platform.ruleExists(rule)) throw exists(`project '${name}': rule '${rule}' already exists`);
+    for (const rule of [retrainRuleName, driftRuleName]) if (await platform.ruleExists(rule)) throw exists(`project '${name}': rule '${rule}' already exists`);
 
     const j = (...p: string[]) => files.join(folder, ...p);
     const inputDataUrl = input.inputDataUrl ?? j('input', 'data');
@@ -156,7 +155,10 @@ export class ProjectService {
         buildPipelineName,
       );
       madeRules.push(retrainRuleName);
-      await platform.putPipelineRule({ name: driftRuleName, eventPattern: driftPattern(record.driftAlarmName), description: `project ${name}: drift alarm -> retrain` }, buildPipelineName);
+      await platform.putPipelineRule(
+        { name: driftRuleName, eventPattern: driftPattern(record.driftAlarmName), description: `project ${name}: drift alarm -> retrain` },
+        buildPipelineName,
+      );
       madeRules.push(driftRuleName);
       await platform.upsertPipeline(buildPipelineName, definition, `project ${name}: the model build pipeline`);
       await platform.createGroup(name, { 'sagemaker:project-name': name });
@@ -225,7 +227,7 @@ function buildReadme(p: ProjectRecord): string {
     `The model build repository of driftline project \`${p.name}\`.`,
     '',
     `\`${DEFINITION_FILE}\` is the SageMaker pipeline definition of \`${p.buildPipelineName}\`. Every commit`,
-    'runs the post-commit hook (the sample\'s CodePipeline trigger): it upserts the committed definition',
+    "runs the post-commit hook (the sample's CodePipeline trigger): it upserts the committed definition",
     `as a new version of \`${p.buildPipelineName}\` and starts an execution in the background; the log is`,
     `\`${p.hookLog}\`.`,
     '',
@@ -237,7 +239,7 @@ function deployReadme(p: ProjectRecord): string {
     `# ${p.repositories.deploy.name}`,
     '',
     `The model deploy repository of driftline project \`${p.name}\`: \`staging-config.json\` and \`prod-config.json\``,
-    'in the sample\'s shape. Deploy a version with these stages:',
+    "in the sample's shape. Deploy a version with these stages:",
     '',
     '```',
     `driftline deploy start --group ${p.modelPackageGroupName} --staging-config ${p.repositories.deploy.stagingConfig} --prod-config ${p.repositories.deploy.prodConfig}`,

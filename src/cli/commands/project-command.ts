@@ -30,7 +30,8 @@ function describeText(s: ProjectStatus): string {
   const monitoring = live['monitoring'];
   const alarm = live['alarm'];
   const rules = (live['rules'] ?? {}) as Record<string, Record<string, unknown>>;
-  const commit = (r: ProjectStatus['repositories']['build']) => (r.lastCommit ? `${r.lastCommit.sha.slice(0, 10)} ${r.lastCommit.at} ${r.lastCommit.message}` : 'no commit');
+  const commit = (r: ProjectStatus['repositories']['build']) =>
+    r.lastCommit ? `${r.lastCommit.sha.slice(0, 10)} ${r.lastCommit.at} ${r.lastCommit.message}` : 'no commit';
   const rows: string[][] = [
     [
       'model package group',
@@ -46,7 +47,11 @@ function describeText(s: ProjectStatus): string {
     ],
     ['deployment', s.project.modelPackageGroupName, dep ? `${str(dep['id'])} v${str(dep['version'])} ${str(dep['status'])}` : 'none yet'],
     ...endpoints.map((e) => [`endpoint (${e.stage})`, e.name, e.status]),
-    ['monitoring schedule', s.project.driftAlarmName, monitoring ? `${str(monitoring['status'])}, next ${str(monitoring['nextFireAt'])}` : 'none (no production yet)'],
+    [
+      'monitoring schedule',
+      s.project.driftAlarmName,
+      monitoring ? `${str(monitoring['status'])}, next ${str(monitoring['nextFireAt'])}` : 'none (no production yet)',
+    ],
     ['alarm', s.project.driftAlarmName, alarm ? str(alarm['state']) : 'none (no production yet)'],
     ...['retrain', 'drift'].map((k) => {
       const r = rules[k] ?? {};
@@ -64,11 +69,15 @@ function describeText(s: ProjectStatus): string {
 
 /** `driftline project …`: the project template (the sample's Service Catalog product). */
 export function registerProjectCommands(program: Command, ctx: CliContext): void {
-  const project = program.command('project').description("projects from the template (the sample's Service Catalog product): repositories, build pipeline, rules");
+  const project = program
+    .command('project')
+    .description("projects from the template (the sample's Service Catalog product): repositories, build pipeline, rules");
 
   project
     .command('create <name>')
-    .description('create a project: model package group, build and deploy git repositories (a commit to build upserts and starts the pipeline), build pipeline, retrain and drift rules')
+    .description(
+      'create a project: model package group, build and deploy git repositories (a commit to build upserts and starts the pipeline), build pipeline, retrain and drift rules',
+    )
     .option('--retrain-schedule <expression>', 'when to retrain anyway (EventBridge schedule expression, UTC)', DEFAULT_SCHEDULE)
     .option('--input-data <path-or-uri>', "the build pipeline's InputDataUrl (default: the project's input/data folder)")
     .option('--input-zones <path-or-uri>', "the build pipeline's InputZonesUrl (default: the project's input/zones folder)")
