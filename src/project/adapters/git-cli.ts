@@ -52,5 +52,5 @@ export class GitCli implements GitPort {
 function gitEnv(from: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(from)) if (v !== undefined && !k.startsWith('GIT_')) env[k] = v;
-  return { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+  return { PATH: '/usr/local/bin:/usr/bin:/bin', ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
 }
