@@ -186,6 +186,8 @@ describe('ProjectService', () => {
       ['taxi'],
     );
     assert.deepEqual(files.all('/home/projects/.staging'), []);
+    assert.equal((await service.findByGroup('taxi'))?.repositories.deploy.prodConfig, '/home/projects/taxi/repos/taxi-deploy/prod-config.json');
+    assert.equal(await service.findByGroup('other'), undefined);
     const described = await service.describe('taxi');
     assert.deepEqual(described.live, { ok: true });
     assert.equal(described.repositories.deploy.lastCommit?.message, 'Initial stage configs of project taxi');

@@ -192,6 +192,11 @@ export class ProjectService {
     return out;
   }
 
+  /** The project whose model package group this is (its deploy repository holds the group's stage configs), if any. */
+  async findByGroup(group: string): Promise<ProjectRecord | undefined> {
+    return (await this.list()).find((p) => p.modelPackageGroupName === group);
+  }
+
   async describe(name: string): Promise<ProjectStatus> {
     const project = await this.get(name);
     const commit = async (dir: string) => {

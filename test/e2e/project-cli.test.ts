@@ -118,6 +118,15 @@ describe('project CLI', () => {
       );
       assert.equal((await d('project', 'describe', 'nope')).code, EXIT_CODES.not_found);
 
+      // `deploy start` for the project's group reads the deploy repository's stage configs.
+      const prodConfig = await readFile(p.repositories.deploy.prodConfig, 'utf8');
+      await writeFile(p.repositories.deploy.prodConfig, '{"stage_name": "prod", "instance_count": "two"}');
+      const deploy = await d('deploy', 'start', 'taxi', '1');
+      assert.equal(deploy.code, EXIT_CODES.invalid_argument, deploy.stderr);
+      assert.match(deploy.stderr, /prod-config\.json/);
+      await writeFile(p.repositories.deploy.prodConfig, prodConfig);
+      assert.equal((await d('deploy', 'start', 'taxi', '1')).code, EXIT_CODES.not_found);
+
       // A commit of a changed definition: the hook upserts version 2 and starts an execution, without holding up git.
       const def = JSON.parse(await readFile(p.repositories.build.definitionFile, 'utf8')) as { Parameters: { Name: string; DefaultValue: unknown }[] };
       def.Parameters.find((x) => x.Name === 'NumRound')!.DefaultValue = 20;
