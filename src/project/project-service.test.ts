@@ -215,6 +215,17 @@ describe('ProjectService', () => {
     await assert.rejects(service.get('other'), code('not_found'));
   });
 
+  it('removes the staging folder when git fails, and makes nothing else', async () => {
+    const { service, platform, files, git } = setup();
+    git.commitAll = async (dir: string) => {
+      if (dir.endsWith('-deploy')) throw new AppError('unavailable', 'git commit failed');
+      return 'sha';
+    };
+    await assert.rejects(service.create({ name: 'taxi' }), code('unavailable'));
+    assert.deepEqual(files.all('/home/projects'), []);
+    assert.equal(platform.rules.size + platform.pipelines.size + platform.groups.size, 0);
+  });
+
   for (const failOn of ['drift-rule', 'upsertPipeline', 'createGroup'] as const) {
     it(`cleans up when ${failOn} fails: no folder, no rules, the name free again`, async () => {
       const { service, platform, files } = setup();
