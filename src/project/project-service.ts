@@ -146,7 +146,11 @@ export class ProjectService {
       await files.writeText(s('hook', 'trigger.sh'), triggerScript(record, this.deps.cli), { executable: true });
       await files.writeText(s('repos', buildRepo, '.git', 'hooks', 'post-commit'), hookScript(record), { executable: true });
       await files.writeText(s(PROJECT_FILE), `${JSON.stringify(record, null, 2)}\n`);
-      await files.rename(staging, folder);
+      await files.rename(staging, folder).catch(async (err: unknown) => {
+        // Another create of the same name won the race.
+        if (await files.exists(folder)) throw exists(`project '${name}' already exists (${folder})`);
+        throw err;
+      });
       placed = true;
 
       // Then the resources that can be removed, then those that cannot (checked above, so they should not fail).
