@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -164,6 +164,7 @@ describe('project CLI', () => {
         process.kill(triggerPid, 'SIGTERM');
         await poll('the hook process to stop', 20_000, async () => (alive(triggerPid!) ? undefined : true)).catch(() => process.kill(triggerPid!, 'SIGKILL'));
       }
+      await rm(home, { recursive: true, force: true });
     }
   });
 });
