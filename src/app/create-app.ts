@@ -42,6 +42,7 @@ import { ProjectService } from '../project/index.js';
 import { GitCli } from '../project/adapters/git-cli.js';
 import { NodeProjectFiles } from '../project/adapters/node-project-files.js';
 import { projectPlatform } from './project-platform.js';
+import { projectDeploymentHandler } from './project-deployments.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -203,6 +204,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     ids,
     logger,
   });
+  events.subscribe(projectDeploymentHandler({ registry, projects, deployments }));
   return {
     projects,
     config,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../config/load-config.js';
 import { noopLogger } from '../core/logger.js';
@@ -24,6 +24,25 @@ const ALARM = {
 };
 
 describe('project platform (the App wiring)', () => {
+  it("an approval in a project's group deploys with the deploy repository's stage configs", async () => {
+    const home = await tmpDir('driftline-project-deploy-');
+    const app = await createApp(loadConfig({ DRIFTLINE_METADATA_URI: 'memory:' }, { home }, home), { logger: noopLogger, env: { PATH: process.env['PATH'] } });
+    try {
+      const p = await app.projects.create({ name: 'taxi' });
+      const prod = JSON.parse(await readFile(p.repositories.deploy.prodConfig, 'utf8')) as Record<string, unknown>;
+      await writeFile(p.repositories.deploy.prodConfig, JSON.stringify({ ...prod, instance_count: 3 }));
+      await app.registry.register({ group: 'taxi', modelDataUrl: 'file:///models/1.json', modelSha256: 'a'.repeat(64), registeredBy: 'test' });
+      await app.registry.approve('taxi', 1, { by: 'tester' });
+      const deployments = (await app.deployments.list({ group: 'taxi' })).items;
+      assert.equal(deployments.length, 1, 'one deployment: the generic handler leaves project groups alone');
+      assert.equal(deployments[0]!.prodConfig.instance_count, 3);
+      assert.match(deployments[0]!.trigger, /stage configs of project taxi/);
+    } finally {
+      await app.close();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
   it("the production alarm going to ALARM is delivered to the project's drift rule, and describe shows the alarm", async () => {
     const home = await tmpDir('driftline-project-platform-');
     const app = await createApp(loadConfig({ DRIFTLINE_METADATA_URI: 'memory:' }, { home }, home), { logger: noopLogger, env: { PATH: process.env['PATH'] } });

@@ -147,7 +147,7 @@ describe('ProjectService', () => {
     const { service, files, git, platform } = setup();
     const p = await service.create({ name: 'taxi' });
     assert.equal(p.folder, '/home/projects/taxi');
-    assert.deepEqual(platform.groups.get('taxi'), { 'sagemaker:project-name': 'taxi' });
+    assert.deepEqual(platform.groups.get('taxi'), { 'sagemaker:project-name': 'taxi', 'driftline:auto-deploy': 'false', 'driftline:project-deploy': 'true' });
     const def = platform.pipelines.get('taxi-build') as { Parameters: { Name: string; DefaultValue: unknown }[] };
     const param = (n: string) => def.Parameters.find((x) => x.Name === n)?.DefaultValue;
     assert.equal(param('InputDataUrl'), '/home/projects/taxi/input/data');

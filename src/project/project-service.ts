@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { AppError, InvalidArgumentError, NotFoundError, isAppError, oneLine } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import { SAMPLE_PROD_CONFIG, SAMPLE_STAGING_CONFIG } from '../deploy/index.js';
+import { AUTO_DEPLOY_TAG, SAMPLE_PROD_CONFIG, SAMPLE_STAGING_CONFIG } from '../deploy/index.js';
 import { assertValidDefinition, nycTaxiBuildPipeline } from '../pipeline/index.js';
 import { parseScheduleExpression } from '../scheduler/index.js';
 import type { GitPort, ProjectFiles } from './ports.js';
@@ -14,6 +14,8 @@ export const DEFAULT_RETRAIN_SCHEDULE = 'cron(0 12 1 * ? *)';
 const PROJECT_NAME_RE = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
 export const DEFINITION_FILE = 'pipeline-definition.json';
 const PROJECT_FILE = 'project.json';
+/** A project's group: approvals deploy with the deploy repository's stage configs (wired in the composition root). */
+export const PROJECT_DEPLOY_TAG = 'driftline:project-deploy';
 
 /** What a project needs from the rest of driftline (registry, pipelines, rules), implemented in the composition root. */
 export interface ProjectPlatform {
@@ -165,7 +167,8 @@ export class ProjectService {
       );
       madeRules.push(driftRuleName);
       await platform.upsertPipeline(buildPipelineName, definition, `project ${name}: the model build pipeline`);
-      await platform.createGroup(name, { 'sagemaker:project-name': name });
+      // The generic approval handler leaves the group alone; the project's handler deploys with the deploy repository's configs.
+      await platform.createGroup(name, { 'sagemaker:project-name': name, [AUTO_DEPLOY_TAG]: 'false', [PROJECT_DEPLOY_TAG]: 'true' });
     } catch (err) {
       this.deps.logger.warn('project create failed: cleaning up', { project: name, error: oneLine(err) });
       for (const rule of madeRules) await platform.deleteRule(rule).catch(() => undefined);
