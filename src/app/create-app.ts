@@ -28,7 +28,7 @@ import { LineageTracer, PipelineService } from '../pipeline/index.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VERSION } from '../core/version.js';
-import { codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
+import { cliEntry, codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, ownerId, runnerExecArgv } from './pipeline-runtime.js';
 import { registryRegistrar } from './registry-registrar.js';
 import { modelQualityReader } from './model-quality-reader.js';
 import { EndpointService } from '../serving/index.js';
@@ -38,6 +38,11 @@ import { AlarmService } from '../alarms/index.js';
 import { MonitoringScheduleService } from '../scheduler/index.js';
 import { fileURLToPath } from 'node:url';
 import { LocalModelArtifacts } from './local-model-artifacts.js';
+import { ProjectService } from '../project/index.js';
+import { GitCli } from '../project/adapters/git-cli.js';
+import { NodeProjectFiles } from '../project/adapters/node-project-files.js';
+import { projectPlatform } from './project-platform.js';
+import { projectDeploymentHandler } from './project-deployments.js';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -74,6 +79,8 @@ export interface App {
   readonly alarms: AlarmService;
   /** Model Monitor schedules on endpoints: `runDue()` runs the ones whose time has come (the server calls it). */
   readonly monitoring: MonitoringScheduleService;
+  /** The project template (the sample's Service Catalog product): repositories, build pipeline, rules. */
+  readonly projects: ProjectService;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
   modelQuality(pkg: ModelPackage): Promise<ModelQualityMetrics | undefined>;
   /** Writes a whole text file atomically (CLI outputs). */
@@ -187,7 +194,19 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, alarms, monitoring, clock, ids, logger });
   // An approval starts the deployment pipeline in the process that approved (CLI, server or pipeline).
   events.subscribe((event) => deployments.onEvent(event));
+  const projects = new ProjectService({
+    files: new NodeProjectFiles(),
+    git: new GitCli(overrides.env ?? {}),
+    platform: projectPlatform({ registry, pipelines, rules, deployments, endpoints, monitoring, alarms }),
+    root: path.join(config.home, 'projects'),
+    cli: { node: process.execPath, args: [...runnerExecArgv(), cliEntry()], home: path.resolve(config.home) },
+    clock,
+    ids,
+    logger,
+  });
+  events.subscribe(projectDeploymentHandler({ registry, projects, deployments }));
   return {
+    projects,
     config,
     pipelines,
     endpoints,

@@ -103,3 +103,9 @@ export function codeVersion(release: string): string {
   }
   return `${release}+${fingerprint}`;
 }
+
+/** The driftline CLI entry beside this module (`main/cli.ts` under tsx, `main/cli.js` from dist): what git hooks run. */
+export function cliEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return path.join(path.dirname(here), '..', 'main', `cli${path.extname(here)}`);
+}

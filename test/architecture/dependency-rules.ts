@@ -11,7 +11,7 @@ export const LAYERS = {
 } as const;
 type Layer = keyof typeof LAYERS;
 
-const DOMAIN_CONTEXTS = ['data', 'ml', 'pipeline', 'registry', 'serving', 'deploy', 'monitor', 'metrics', 'alarms', 'events', 'scheduler', 'jobs'];
+const DOMAIN_CONTEXTS = ['data', 'ml', 'pipeline', 'registry', 'serving', 'deploy', 'monitor', 'metrics', 'alarms', 'events', 'scheduler', 'jobs', 'project'];
 const ADAPTER_FOLDERS = ['store', 'artifacts', 'config'];
 const DELIVERY_FOLDERS = ['cli', 'server', 'main', 'web'];
 

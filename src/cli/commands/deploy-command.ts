@@ -82,16 +82,23 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
     .description('start a deployment of an Approved version by hand (approvals start one on their own)')
     .argument('<group>', 'model package group')
     .argument('<version>', 'version number')
-    .option('--staging-config <file>', "the staging stage, in the sample's staging-config.json shape")
-    .option('--prod-config <file>', "the production stage, in the sample's prod-config.json shape")
+    .option(
+      '--staging-config <file>',
+      "the staging stage, in the sample's staging-config.json shape (default: the project's deploy repository, if the group is a project's)",
+    )
+    .option(
+      '--prod-config <file>',
+      "the production stage, in the sample's prod-config.json shape (default: the project's deploy repository, if the group is a project's)",
+    )
     .option('--approval-timeout <duration>', 'how long the manual approval waits: 30m, 12h, 7d', '7d')
     .action(async (group: string, version: string, opts: { stagingConfig?: string; prodConfig?: string; approvalTimeout: string }) => {
       const app = await ctx.app();
       const { parseStageConfig } = await import('../../deploy/index.js');
       const load = async (file: string | undefined): Promise<StageConfig | undefined> =>
         file === undefined ? undefined : parseStageConfig(await readJsonFile(ctx.io.cwd, file, 'stage config file'), file);
-      const stagingConfig = await load(opts.stagingConfig);
-      const prodConfig = await load(opts.prodConfig);
+      const project = opts.stagingConfig === undefined || opts.prodConfig === undefined ? await app.projects.findByGroup(group) : undefined;
+      const stagingConfig = await load(opts.stagingConfig ?? project?.repositories.deploy.stagingConfig);
+      const prodConfig = await load(opts.prodConfig ?? project?.repositories.deploy.prodConfig);
       const d = await app.deployments.start({
         group,
         version: parseInteger('<version>', version, 1),
