@@ -10,7 +10,6 @@ import { ManualClock } from '../../src/core/clock.js';
 import { noopLogger } from '../../src/core/logger.js';
 import { GENERATED_ZONES_FILE, PREPARED_FILES } from '../../src/data/index.js';
 import { PipelineBuilder } from '../../src/pipeline/index.js';
-import { nycTaxiBuildPipeline } from '../../src/pipeline/nyc-taxi-build-pipeline.js';
 import type { ServingRuntime } from '../../src/serving/index.js';
 import { until } from '../support/serving.js';
 import { tmpDir } from '../support/tmp-dir.js';
@@ -20,8 +19,8 @@ import { tmpDir } from '../support/tmp-dir.js';
  * build -> approve -> staging -> approve -> production (2 workers, capture) -> an hour of normal
  * traffic -> the hourly monitoring run Completed, alarm OK -> an hour of the notebook's drifted
  * traffic -> CompletedWithViolations, drift above 0.4, alarm ALARM -> the drift rule starts the
- * build pipeline -> a new version PendingManualApproval. The rules are the ones the project
- * template sets up (drift alarm -> build; monthly cron -> build).
+ * build pipeline -> a new version PendingManualApproval. `project create` sets it up, as the
+ * sample's Service Catalog template does.
  */
 
 const hour = (d: number, h: number, m = 0, s = 0) => Date.UTC(2026, 11, d, h, m, s);
@@ -63,24 +62,17 @@ describe('the closed loop (injected clock)', () => {
       });
       assert.ok(drifted.dataset.id);
 
-      // What the project template sets up: the build pipeline and the drift -> retrain rule.
-      await app.pipelines.upsert(
-        'taxi-build',
-        nycTaxiBuildPipeline({
-          inputDataUrl: path.join(home, 'raw', 'green_tripdata_2021-01.parquet'),
-          inputZonesUrl: path.join(home, 'raw', GENERATED_ZONES_FILE),
-          modelPackageGroupName: 'taxi',
-        }),
-      );
-      await app.rules.putRule({
-        name: 'taxi-drift',
-        eventPattern: {
-          source: ['aws.cloudwatch'],
-          'detail-type': ['CloudWatch Alarm State Change'],
-          detail: { alarmName: ['taxi-prod-threshold'], state: { value: ['ALARM'] } },
-        },
+      // The project template: group, repositories, the build pipeline, the retrain and drift -> retrain rules.
+      const project = await app.projects.create({
+        name: 'taxi',
+        inputDataUrl: path.join(home, 'raw', 'green_tripdata_2021-01.parquet'),
+        inputZonesUrl: path.join(home, 'raw', GENERATED_ZONES_FILE),
       });
-      await app.rules.putTargets('taxi-drift', [{ kind: 'pipeline', pipelineName: 'taxi-build' }]);
+      assert.equal(project.name, 'taxi');
+      assert.deepEqual(
+        (await app.rules.describeRule('taxi-drift')).targets.map((t) => t.kind === 'pipeline' && t.pipelineName),
+        ['taxi-build'],
+      );
 
       // Build -> registered PendingManualApproval -> approved -> the deployment pipeline starts.
       const build = await app.pipelines.start('taxi-build');
