@@ -7,7 +7,20 @@ describe("endpoint metrics (CloudWatch's AWS/SageMaker) and their Prometheus exp
   it('a minute of counters becomes Invocations, 4XX/5XX errors, InvocationsPerInstance and ModelLatency; Prometheus shows the latest of each', () => {
     const t = Date.UTC(2026, 11, 3, 13, 1);
     const data = endpointMetricData(
-      [{ endpoint: 'taxi-prod', variant: 'LatestApproved', instances: 2, invocations: 100, errors4xx: 3, errors5xx: 1, latencyMsSum: 192, latencyMsMax: 9 }],
+      [
+        {
+          endpoint: 'taxi-prod',
+          variant: 'LatestApproved',
+          instances: 2,
+          invocations: 100,
+          errors4xx: 3,
+          errors5xx: 1,
+          latencyMsSum: 192,
+          latencyMsMax: 9,
+          captured: 96,
+          captureDropped: 0,
+        },
+      ],
       t,
     );
     assert.deepEqual(
@@ -18,6 +31,8 @@ describe("endpoint metrics (CloudWatch's AWS/SageMaker) and their Prometheus exp
         ['Invocation5XXErrors', 1, 'Count'],
         ['InvocationsPerInstance', 50, 'Count'],
         ['ModelLatency', 2000, 'Microseconds'],
+        ['CaptureRecords', 96, 'Count'],
+        ['CaptureRecordsDropped', 0, 'Count'],
       ],
     );
     assert.deepEqual(data[0]?.dimensions, { EndpointName: 'taxi-prod', VariantName: 'LatestApproved' });

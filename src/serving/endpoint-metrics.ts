@@ -13,12 +13,16 @@ export interface VariantCounters {
   readonly errors5xx: number;
   readonly latencyMsSum: number;
   readonly latencyMsMax: number;
+  /** Capture records written, and dropped (full or failing disk), over the minute. */
+  readonly captured?: number;
+  readonly captureDropped?: number;
 }
 
 /**
  * SageMaker's endpoint invocation metrics for one minute, as CloudWatch names them (dimensions
  * EndpointName and VariantName): Invocations, Invocation4XXErrors, Invocation5XXErrors,
- * InvocationsPerInstance and, when requests succeeded, ModelLatency (average, microseconds).
+ * InvocationsPerInstance and, when requests succeeded, ModelLatency (average, microseconds); with
+ * capture counts, driftline's own CaptureRecords and CaptureRecordsDropped.
  */
 export function endpointMetricData(counters: readonly VariantCounters[], timestamp: number): MetricDatum[] {
   const out: MetricDatum[] = [];
@@ -32,6 +36,8 @@ export function endpointMetricData(counters: readonly VariantCounters[], timesta
       { ...base, name: 'InvocationsPerInstance', value: c.instances > 0 ? c.invocations / c.instances : 0, unit: 'Count' },
     );
     if (successes > 0) out.push({ ...base, name: 'ModelLatency', value: (c.latencyMsSum / successes) * 1000, unit: 'Microseconds' });
+    if (c.captured !== undefined) out.push({ ...base, name: 'CaptureRecords', value: c.captured, unit: 'Count' });
+    if (c.captureDropped !== undefined) out.push({ ...base, name: 'CaptureRecordsDropped', value: c.captureDropped, unit: 'Count' });
   }
   return out;
 }

@@ -243,7 +243,18 @@ describe('ServingRuntime', () => {
     pool.invoke = () => Promise.reject(new UnavailableError('worker died'));
     await assert.rejects(runtime.invoke('ep', csv()));
     const [c] = runtime.drainCounters();
-    assert.deepEqual(c, { endpoint: 'ep', variant: 'A', instances: 1, invocations: 4, errors4xx: 1, errors5xx: 1, latencyMsSum: 40, latencyMsMax: 40 });
+    assert.deepEqual(c, {
+      endpoint: 'ep',
+      variant: 'A',
+      instances: 1,
+      invocations: 4,
+      errors4xx: 1,
+      errors5xx: 1,
+      latencyMsSum: 40,
+      latencyMsMax: 40,
+      captured: 0,
+      captureDropped: 0,
+    });
     assert.equal(runtime.drainCounters()[0]?.invocations, 0, 'counted again from zero');
     await runtime.stop();
   });

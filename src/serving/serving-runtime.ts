@@ -8,6 +8,7 @@ import type { CaptureWriter } from './capture-writer.js';
 import type { CaptureSpec, EndpointDesiredState, EndpointSpec, VariantSpec } from './endpoint-spec.js';
 import { FORMAT_CODES, OUTPUT_CONTENT_TYPES, requestFormat, responseFormat } from './payload-codecs.js';
 import { InvocationError, invocationErrorOf } from './serving-errors.js';
+import type { VariantCounters } from './endpoint-metrics.js';
 import type { VariantPool, VariantPoolFactory } from './variant-pool.js';
 
 /** One InvokeEndpoint call. */
@@ -58,6 +59,8 @@ interface LiveVariant {
   readonly rate: InvocationRate;
   /** Since the last `drainCounters()`: what CloudWatch's AWS/SageMaker endpoint metrics count. */
   readonly counts: { invocations: number; errors4xx: number; errors5xx: number; latencyMsSum: number; latencyMsMax: number };
+  /** The capture writer's totals at the last `drainCounters()`. */
+  readonly drained: { captured: number; dropped: number };
   lastScaleOutMs?: number;
   lastScaleInMs?: number;
 }
@@ -195,21 +198,22 @@ export class ServingRuntime implements Invoker {
    * the successful ones) and the instances now; the counters start again from zero. The server
    * publishes these every minute as CloudWatch's AWS/SageMaker endpoint metrics.
    */
-  drainCounters(): {
-    endpoint: string;
-    variant: string;
-    instances: number;
-    invocations: number;
-    errors4xx: number;
-    errors5xx: number;
-    latencyMsSum: number;
-    latencyMsMax: number;
-  }[] {
-    const out = [];
+  drainCounters(): VariantCounters[] {
+    const out: VariantCounters[] = [];
     for (const ep of this.live.values()) {
       for (const v of ep.variants) {
-        out.push({ endpoint: ep.spec.name, variant: v.spec.name, instances: v.pool.size(), ...v.counts });
+        const captured = v.capture?.captured ?? 0;
+        const dropped = v.capture?.dropped ?? 0;
+        out.push({
+          endpoint: ep.spec.name,
+          variant: v.spec.name,
+          instances: v.pool.size(),
+          ...v.counts,
+          captured: captured - v.drained.captured,
+          captureDropped: dropped - v.drained.dropped,
+        });
         Object.assign(v.counts, { invocations: 0, errors4xx: 0, errors5xx: 0, latencyMsSum: 0, latencyMsMax: 0 });
+        Object.assign(v.drained, { captured, dropped });
       }
     }
     return out;
@@ -338,6 +342,7 @@ export class ServingRuntime implements Invoker {
       capture: spec.capture ? this.deps.capture(spec.name, v.name, spec.capture) : undefined,
       rate: new InvocationRate(() => this.deps.clock.now()),
       counts: { invocations: 0, errors4xx: 0, errors5xx: 0, latencyMsSum: 0, latencyMsMax: 0 },
+      drained: { captured: 0, dropped: 0 },
     }));
     const next: LiveEndpoint = {
       spec,

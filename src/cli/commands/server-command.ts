@@ -75,6 +75,9 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
           app.metrics
             .publish(endpointMetricData(runtime.drainCounters(), Date.now()))
             .catch((err: unknown) => logger.warn('endpoint metrics failed', { error: (err as Error).message }));
+        // Every hour: data points older than the retention go.
+        if (ticks % 3600 === 1800)
+          app.metrics.enforceRetention().catch((err: unknown) => logger.warn('metric retention failed', { error: (err as Error).message }));
         app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
         // Monitoring schedules whose time has come run, then alarms look at what they published (one round at a time).
         if (ticks++ % 10 === 0 && !monitoringBusy) {
