@@ -173,10 +173,11 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const monitoring = new MonitoringScheduleService({
     store: metadata.monitoring,
     ports: {
-      captureDirOf: async (name) => {
+      captureDirsOf: async (name) => {
         const e = await endpoints.getEndpoint(name);
         const epConfig = await endpoints.describeEndpointConfig(e.configName);
-        return path.join(endpoints.captureFolder(epConfig), name, epConfig.ProductionVariants[0]!.VariantName);
+        const folder = endpoints.captureFolder(epConfig);
+        return epConfig.ProductionVariants.map((v) => path.join(folder, name, v.VariantName));
       },
       localPath: localOf,
       outputFolder: (endpoint, schedule, at, subHourly) => {

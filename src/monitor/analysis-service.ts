@@ -29,7 +29,14 @@ export interface AnalyzeRequest {
   readonly constraints: string;
   readonly dataset?: string;
   readonly header?: boolean;
-  readonly capture?: { readonly dir: string; readonly fromMs: number; readonly toMs: number; readonly outputPosition?: OutputPosition };
+  readonly capture?: {
+    readonly dir: string;
+    /** Further capture folders read as one dataset (the other variants of an endpoint). */
+    readonly moreDirs?: readonly string[];
+    readonly fromMs: number;
+    readonly toMs: number;
+    readonly outputPosition?: OutputPosition;
+  };
   readonly out: string;
   readonly settings?: Readonly<Record<string, FeatureSettings>>;
   /** Also write a self-contained HTML report to this file. */
@@ -61,7 +68,7 @@ export class AnalysisService {
     let source: string;
     if (req.capture) {
       ({ profile, summary: capture } = await this.profileCapture(req.capture, names));
-      source = `captured data in ${req.capture.dir} between ${new Date(req.capture.fromMs).toISOString()} and ${new Date(req.capture.toMs).toISOString()}`;
+      source = `captured data in ${[req.capture.dir, ...(req.capture.moreDirs ?? [])].join(', ')} between ${new Date(req.capture.fromMs).toISOString()} and ${new Date(req.capture.toMs).toISOString()}`;
     } else if (req.dataset) {
       // With a header, columns are matched by name; without one, by position (the baseline's names).
       const header = req.header ?? true;
@@ -128,21 +135,22 @@ export class AnalysisService {
     const summary: CaptureSummary = { files: 0, records: 0, rows: 0, outsideWindow: 0, shadowSkipped: 0, malformed: 0, malformedExamples: [] };
     const files = new Set<string>();
     let profile: DatasetProfile | undefined;
-    for await (const line of this.deps.capture.lines(capture.dir, capture.fromMs, capture.toMs)) {
-      files.add(line.file);
-      for (const row of collectLine(line, summary, capture.fromMs, capture.toMs, capture.outputPosition ?? 'START')) {
-        profile ??= new DatasetProfile(positionalNames(row.length, names));
-        if (row.length !== profile.columns.length) {
-          summary.malformed++;
-          if (summary.malformedExamples.length < 5)
-            summary.malformedExamples.push(`${line.file}:${line.line}: ${row.length} fields, expected ${profile.columns.length}`);
-          continue;
+    for (const dir of [capture.dir, ...(capture.moreDirs ?? [])])
+      for await (const line of this.deps.capture.lines(dir, capture.fromMs, capture.toMs)) {
+        files.add(line.file);
+        for (const row of collectLine(line, summary, capture.fromMs, capture.toMs, capture.outputPosition ?? 'START')) {
+          profile ??= new DatasetProfile(positionalNames(row.length, names));
+          if (row.length !== profile.columns.length) {
+            summary.malformed++;
+            if (summary.malformedExamples.length < 5)
+              summary.malformedExamples.push(`${line.file}:${line.line}: ${row.length} fields, expected ${profile.columns.length}`);
+            continue;
+          }
+          profile.itemCount++;
+          summary.rows++;
+          row.forEach((cell, c) => profile!.columns[c]!.add(cell));
         }
-        profile.itemCount++;
-        summary.rows++;
-        row.forEach((cell, c) => profile!.columns[c]!.add(cell));
       }
-    }
     summary.files = files.size;
     return { profile, summary };
   }

@@ -33,9 +33,9 @@ async function harness(start = at(12, 30)) {
   let next: AnalysisOutcome = outcome('Completed', 0.05);
   let captures = true;
   const ports: MonitoringPorts = {
-    captureDirOf: async (e) => {
+    captureDirsOf: async (e) => {
       if (!captures) throw new FailedPreconditionError(`endpoint config of ${e} captures nothing`);
-      return `/capture/${e}/LatestApproved`;
+      return [`/capture/${e}/LatestApproved`, `/capture/${e}/Challenger`];
     },
     localPath: (uri) => uri.replace('file://', ''),
     outputFolder: (e, s, t, sub) => `/monitoring/${e}/${s}/${new Date(t).toISOString().slice(0, sub ? 16 : 13)}`,
@@ -78,7 +78,11 @@ describe('monitoring schedules (Model Monitor on endpoints)', () => {
     const [run] = await h.service.runDue();
     assert.equal(run?.status, 'Completed');
     assert.deepEqual([run?.windowStart, run?.windowEnd], [at(12), at(13)]);
-    assert.deepEqual(h.requests[0]?.capture, { dir: '/capture/taxi-prod/LatestApproved', fromMs: at(12), toMs: at(13), outputPosition: 'START' });
+    assert.deepEqual(
+      h.requests[0]?.capture,
+      { dir: '/capture/taxi-prod/LatestApproved', moreDirs: ['/capture/taxi-prod/Challenger'], fromMs: at(12), toMs: at(13), outputPosition: 'START' },
+      'every variant of the endpoint is monitored',
+    );
     assert.equal(h.requests[0]?.statistics, '/b/statistics.json');
     assert.equal(h.requests[0]?.out, '/monitoring/taxi-prod/taxi-prod-threshold/2026-12-03T13');
     assert.deepEqual(h.published, [

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { AppError, InvalidArgumentError, isAppError, oneLine } from '../core/errors.js';
+import { AppError, FailedPreconditionError, InvalidArgumentError, isAppError, oneLine } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { MetricDatum } from '../metrics/index.js';
@@ -17,8 +17,8 @@ const MAX_CATCH_UP = 100_000;
 
 /** What a schedule needs to know of the world: capture folders, local baselines, where to write. */
 export interface MonitoringPorts {
-  /** The capture folder (`<destination>/<endpoint>/<variant>`) of the endpoint's traffic; `failed_precondition` when it captures nothing. */
-  captureDirOf(endpointName: string): Promise<string>;
+  /** The capture folders (`<destination>/<endpoint>/<variant>`, one per variant) of the endpoint's traffic; `failed_precondition` when it captures nothing. */
+  captureDirsOf(endpointName: string): Promise<readonly string[]>;
   /** A baseline file URI as a local path. */
   localPath(uri: string): string;
   /** The folder of a run's output: `<root>/<endpoint>/<schedule>/yyyy/mm/dd/hh[/MM]`. */
@@ -185,7 +185,7 @@ export class MonitoringScheduleService {
       const outcome = await ports.analyze({
         statistics: ports.localPath(s.baselineStatisticsUri),
         constraints: ports.localPath(s.baselineConstraintsUri),
-        capture: { dir: await ports.captureDirOf(s.endpointName), fromMs: windowStart, toMs: scheduled, outputPosition: 'START' },
+        capture: { ...(await captureDirs(ports, s.endpointName)), fromMs: windowStart, toMs: scheduled, outputPosition: 'START' },
         out: outputPath,
         settings: Object.fromEntries(s.excludeFeatures.map((f) => [f, { exclude: true }])),
         report: `${outputPath}/report.html`,
@@ -229,6 +229,13 @@ export class MonitoringScheduleService {
       throw err;
     }
   }
+}
+
+/** Every variant's capture folder: the first as `dir`, the others as `moreDirs` (an endpoint's variants are monitored as one). */
+async function captureDirs(ports: MonitoringPorts, endpointName: string): Promise<{ dir: string; moreDirs: readonly string[] }> {
+  const [dir, ...moreDirs] = await ports.captureDirsOf(endpointName);
+  if (dir === undefined) throw new FailedPreconditionError(`endpoint ${endpointName} has no variant to monitor`);
+  return { dir, moreDirs };
 }
 
 function phaseOf(s: MonitoringScheduleRecord): number {

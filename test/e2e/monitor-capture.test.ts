@@ -89,6 +89,36 @@ describe('monitor analyze --capture', () => {
     );
   });
 
+  it("several --capture folders (an endpoint's variants) are analysed as one dataset", async () => {
+    await writeCapture(path.join(dir, 'variant-a'), rows.slice(0, 250));
+    await writeCapture(path.join(dir, 'variant-b'), rows.slice(250));
+    const run = await cli(
+      [
+        '--json',
+        'monitor',
+        'analyze',
+        '--statistics',
+        path.join(dir, 'baseline', 'statistics.json'),
+        '--constraints',
+        path.join(dir, 'baseline', 'constraints.json'),
+        '--capture',
+        path.join(dir, 'variant-a'),
+        path.join(dir, 'variant-b'),
+        '--from',
+        '2024-05-01T12:00:00Z',
+        '--to',
+        '2024-05-01T15:00:00Z',
+        '--out',
+        path.join(dir, 'out-variants'),
+      ],
+      { home: dir },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const r = run.json<Result>();
+    assert.equal(r.capture!.rows, 400, 'both variants read');
+    assert.equal(r.status, 'Completed');
+  });
+
   it('an empty window fails with the reason', async () => {
     const capture = path.join(dir, 'capture-ok');
     const run = await analyzeCapture(capture, 'out-empty', '2024-06-01T00:00:00Z', '2024-06-01T01:00:00Z');

@@ -91,7 +91,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
     .option('--statistics <file>', 'baseline statistics.json (required for data quality; optional with --problem-type, as the service reads only constraints)')
     .requiredOption('--constraints <file>', 'baseline constraints.json')
     .option('--dataset <file>', 'CSV or Parquet dataset to check (columns matched by name; by position with --no-header)')
-    .option('--capture <dir>', 'data-capture folder of an endpoint variant (<dir>/yyyy/mm/dd/hh/*.jsonl)')
+    .option('--capture <dirs...>', 'data-capture folder(s) of endpoint variants (<dir>/yyyy/mm/dd/hh/*.jsonl); several: every variant of an endpoint')
     .option('--from <time>', 'start of the capture window (ISO-8601, inclusive)')
     .option('--to <time>', 'end of the capture window (ISO-8601, exclusive)')
     .option('--output-position <START|END>', 'where the endpoint output columns go in a monitored row', 'START')
@@ -121,7 +121,7 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
           statistics: string;
           constraints: string;
           dataset?: string;
-          capture?: string;
+          capture?: string[];
           from?: string;
           to?: string;
           outputPosition: string;
@@ -141,16 +141,17 @@ export function registerMonitorCommands(program: Command, ctx: CliContext): void
         rejectModelQualityOptions(opts);
         if (opts.statistics === undefined) throw new InvalidArgumentError("required option '--statistics <file>' not specified");
         const statistics = opts.statistics;
-        if (Boolean(opts.dataset) === Boolean(opts.capture)) throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
-        let capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
-        if (opts.capture) {
+        if (Boolean(opts.dataset) === Boolean(opts.capture?.length))
+          throw new InvalidArgumentError('give either --dataset or --capture (with --from and --to)');
+        let capture: { dir: string; moreDirs: string[]; fromMs: number; toMs: number; outputPosition: 'START' | 'END' } | undefined;
+        if (opts.capture?.length) {
           const fromMs = Date.parse(opts.from ?? '');
           const toMs = Date.parse(opts.to ?? '');
           if (Number.isNaN(fromMs) || Number.isNaN(toMs))
             throw new InvalidArgumentError('--capture needs --from and --to as ISO-8601 times, e.g. 2024-05-01T12:00:00Z');
           if (opts.outputPosition !== 'START' && opts.outputPosition !== 'END')
             throw new InvalidArgumentError(`--output-position must be START or END, got '${opts.outputPosition}'`);
-          capture = { dir: opts.capture, fromMs, toMs, outputPosition: opts.outputPosition };
+          capture = { dir: opts.capture[0]!, moreDirs: opts.capture.slice(1), fromMs, toMs, outputPosition: opts.outputPosition };
         }
         const settings: Record<string, FeatureSettings> = {};
         const set = (feature: string, patch: FeatureSettings) => {
@@ -272,7 +273,7 @@ async function analyzeModelQuality(
     statistics?: string;
     constraints: string;
     dataset?: string;
-    capture?: string;
+    capture?: string[];
     header: boolean;
     out: string;
     exclude: string[];
