@@ -31,3 +31,8 @@ export function decodeOffsetToken(token: string | undefined): number {
 export function encodeOffsetToken(offset: number): string {
   return Buffer.from(String(offset), 'utf8').toString('base64url');
 }
+
+/** One page from rows fetched with `limit + 1` at `offset`: the extra row only tells that a next page exists. */
+export function pageOfRows<T>(rows: readonly T[], limit: number, offset: number): Page<T> {
+  return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodeOffsetToken(offset + limit) } : { items: rows };
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError, isAppError } from '../../core/errors.js';
-import { decodeOffsetToken, encodeOffsetToken, pageSize, type Page } from '../../core/paging.js';
+import { decodeOffsetToken, pageOfRows, pageSize, type Page } from '../../core/paging.js';
 import type { DeploymentQuery, DeploymentRecord, DeploymentStore } from '../../deploy/index.js';
 import type { MetadataDb } from '../schema.js';
 import { translateSqlError } from './sql-errors.js';
@@ -54,8 +54,11 @@ export class SqlDeploymentStore implements DeploymentStore {
         .limit(limit + 1)
         .offset(offset)
         .execute();
-      const items = rows.map((r) => JSON.parse(r.record_json) as DeploymentRecord);
-      return items.length > limit ? { items: items.slice(0, limit), nextPageToken: encodeOffsetToken(offset + limit) } : { items };
+      return pageOfRows(
+        rows.map((r) => JSON.parse(r.record_json) as DeploymentRecord),
+        limit,
+        offset,
+      );
     } catch (err) {
       throw translateSqlError(err, 'list deployments');
     }

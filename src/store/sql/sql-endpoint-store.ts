@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { FailedPreconditionError, NotFoundError, isAppError } from '../../core/errors.js';
-import { decodeOffsetToken, encodeOffsetToken, pageSize, type Page, type PageRequest } from '../../core/paging.js';
+import { decodeOffsetToken, pageOfRows, pageSize, type Page, type PageRequest } from '../../core/paging.js';
 import type { EndpointConfig, EndpointRecord, EndpointStatus, EndpointStore } from '../../serving/index.js';
 import type { EndpointsTable, MetadataDb } from '../schema.js';
 import { translateSqlError } from './sql-errors.js';
@@ -43,7 +43,7 @@ export class SqlEndpointStore implements EndpointStore {
         .limit(limit + 1)
         .offset(offset)
         .execute();
-      return paged(
+      return pageOfRows(
         rows.map((r) => JSON.parse(r.config_json) as EndpointConfig),
         limit,
         offset,
@@ -100,7 +100,7 @@ export class SqlEndpointStore implements EndpointStore {
         .limit(limit + 1)
         .offset(offset)
         .execute();
-      return paged(rows.map(fromRow), limit, offset);
+      return pageOfRows(rows.map(fromRow), limit, offset);
     } catch (err) {
       throw translateSqlError(err, 'list endpoints');
     }
@@ -128,10 +128,6 @@ export class SqlEndpointStore implements EndpointStore {
       throw translateSqlError(err, 'delete endpoint');
     }
   }
-}
-
-function paged<T>(rows: T[], limit: number, offset: number): Page<T> {
-  return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodeOffsetToken(offset + limit) } : { items: rows };
 }
 
 function toRow(e: EndpointRecord): EndpointsTable {

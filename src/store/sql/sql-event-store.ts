@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { NotFoundError, isAppError } from '../../core/errors.js';
-import { decodeOffsetToken, encodeOffsetToken, pageSize, type Page } from '../../core/paging.js';
+import { decodeOffsetToken, pageOfRows, pageSize, type Page } from '../../core/paging.js';
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus, EventEnvelope, EventQuery, EventStore, RuleRecord, StoredEvent } from '../../events/index.js';
 import type { EventDeliveriesTable, MetadataDb } from '../schema.js';
 import { isUniqueViolation, translateSqlError } from './sql-errors.js';
@@ -23,10 +23,6 @@ function toDelivery(r: Selectable<EventDeliveriesTable>): DeliveryRecord {
 function toRule(r: { rule_json: string; next_fire_at: number | null }): RuleRecord {
   const { nextFireAt: _ignored, ...rule } = JSON.parse(r.rule_json) as RuleRecord;
   return r.next_fire_at === null ? rule : { ...rule, nextFireAt: Number(r.next_fire_at) };
-}
-
-function page<T>(rows: T[], limit: number, offset: number): Page<T> {
-  return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodeOffsetToken(offset + limit) } : { items: rows };
 }
 
 /** EventStore on SQL: events and rules as JSON with the columns listings filter on; deliveries as columns. */
@@ -75,7 +71,7 @@ export class SqlEventStore implements EventStore {
         .limit(limit + 1)
         .offset(offset)
         .execute();
-      return page(
+      return pageOfRows(
         rows.map((r) => ({ event: JSON.parse(r.event_json) as EventEnvelope, receivedAt: Number(r.received_at) })),
         limit,
         offset,
@@ -195,7 +191,7 @@ export class SqlEventStore implements EventStore {
         .limit(limit + 1)
         .offset(offset)
         .execute();
-      return page(rows.map(toDelivery), limit, offset);
+      return pageOfRows(rows.map(toDelivery), limit, offset);
     } catch (err) {
       throw translateSqlError(err, 'list deliveries');
     }
