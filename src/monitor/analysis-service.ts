@@ -9,7 +9,7 @@ import type { BaselineService } from './baseline-service.js';
 import { collectLine, type CaptureSummary, type OutputPosition } from './capture-rows.js';
 import type { CaptureSource } from './capture-source.js';
 import { DatasetProfile, positionalNames } from './dataset-profile.js';
-import { writeJson } from './json-text.js';
+import { writeAnalysisFiles } from './write-analysis-files.js';
 import { renderHtmlReport } from './html-report.js';
 import { printable, quote } from './one-line.js';
 import { parseConstraints, parseStatistics } from './monitor-files.js';
@@ -92,20 +92,7 @@ export class AnalysisService {
           }
         : analyze(baseline, constraints, profile, req.settings);
     if (capture) (outcome as { capture?: CaptureSummary }).capture = capture;
-    const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
-    try {
-      if (outcome.statistics) {
-        await writeJson(await staged.open('statistics.json'), outcome.statistics);
-        await writeJson(await staged.open('constraints.json'), constraints);
-        await writeJson(await staged.open('constraint_violations.json'), { violations: outcome.violations });
-      }
-      const { statistics: _omit, ...result } = outcome;
-      await writeJson(await staged.open(ANALYSIS_RESULT_FILE), result);
-      await staged.commit();
-    } catch (err) {
-      await staged.abort();
-      throw err;
-    }
+    await writeAnalysisFiles(this.deps.files, { dir: req.out, replace: req.replace ?? false, resultFile: ANALYSIS_RESULT_FILE }, outcome, constraints);
     if (req.report) {
       const html = renderHtmlReport({
         title: `driftline data-quality report: ${source}`,

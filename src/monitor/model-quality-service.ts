@@ -4,6 +4,7 @@ import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js
 import type { Logger } from '../core/logger.js';
 import type { AnalysisStatus, EmittedMetric } from './analysis-types.js';
 import { writeJson } from './json-text.js';
+import { writeAnalysisFiles } from './write-analysis-files.js';
 import {
   checkRegressionConstraints,
   fromJsonDouble,
@@ -170,20 +171,7 @@ export class ModelQualityService {
         ...(baselineValues ? { baseline: baselineValues } : {}),
       };
     }
-    const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
-    try {
-      if (outcome.statistics) {
-        await writeJson(await staged.open('statistics.json'), outcome.statistics);
-        await writeJson(await staged.open('constraints.json'), constraints);
-        await writeJson(await staged.open('constraint_violations.json'), { violations: outcome.violations });
-      }
-      const { statistics: _omit, ...result } = outcome;
-      await writeJson(await staged.open(MODEL_QUALITY_RESULT_FILE), result);
-      await staged.commit();
-    } catch (err) {
-      await staged.abort();
-      throw err;
-    }
+    await writeAnalysisFiles(this.deps.files, { dir: req.out, replace: req.replace ?? false, resultFile: MODEL_QUALITY_RESULT_FILE }, outcome, constraints);
     this.deps.logger.info('model-quality analysis finished', { source: req.dataset, status: outcome.status, violations: outcome.violations.length });
     return outcome;
   }
