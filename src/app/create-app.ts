@@ -16,7 +16,7 @@ import type { TrainingService } from '../ml/index.js';
 import { createTrainingService } from './create-training-service.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
 import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
-import { AnalysisService, BaselineService, ModelQualityService } from '../monitor/index.js';
+import { AnalysisService, BaselineService, GroundTruthService, ModelQualityService } from '../monitor/index.js';
 import { PersistentEventBus, RuleService, type EventBus } from '../events/index.js';
 import { FetchHttpSender } from '../events/adapters/fetch-http-sender.js';
 import { AppRuleTargetRunner } from './rule-target-runner.js';
@@ -79,6 +79,10 @@ export interface App {
   readonly alarms: AlarmService;
   /** Model Monitor schedules on endpoints: `runDue()` runs the ones whose time has come (the server calls it). */
   readonly monitoring: MonitoringScheduleService;
+  /** Labels of endpoints' predictions (ground truth), stored in SageMaker's layout for model-quality schedules. */
+  readonly groundTruth: GroundTruthService;
+  /** An endpoint's default ground-truth location (a `file:` URI). */
+  groundTruthUriOf(endpointName: string): string;
   /** The project template (the sample's Service Catalog product): repositories, build pipeline, rules. */
   readonly projects: ProjectService;
   /** A version's model quality metrics (rmse, r2…), read from its ModelQuality statistics file; undefined if none. */
@@ -120,7 +124,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const training = createTrainingService(files, logger);
   const tableReader = new DuckDbTableReader();
   const baselines = new BaselineService({ reader: tableReader, files, logger });
-  const modelQualityMonitor = new ModelQualityService({ reader: tableReader, files, logger, clock });
+  const modelQualityMonitor = new ModelQualityService({ reader: tableReader, capture: new FsCaptureSource(), files, logger, clock });
   const analyses = new AnalysisService({ baselines, capture: new FsCaptureSource(), files, logger, clock });
   const events = new PersistentEventBus({ store: metadata.events, clock, logger });
   const ruleRunner = new AppRuleTargetRunner({
@@ -170,15 +174,33 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   const alarms = new AlarmService({ store: metadata.alarms, metrics: metadata.metrics, events, clock, ids, logger });
   const localOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
   const monitoringRoot = config.artifactUri.startsWith('file:') ? path.join(localOf(config.artifactUri), 'monitoring') : path.join(config.home, 'monitoring');
+  const captureDirsOf = async (name: string) => {
+    const e = await endpoints.getEndpoint(name);
+    const epConfig = await endpoints.describeEndpointConfig(e.configName);
+    const folder = endpoints.captureFolder(epConfig);
+    return epConfig.ProductionVariants.map((v) => path.join(folder, name, v.VariantName));
+  };
+  const groundTruthRoot = config.artifactUri.startsWith('file:')
+    ? path.join(localOf(config.artifactUri), 'ground-truth')
+    : path.join(config.home, 'ground-truth');
+  const groundTruth = new GroundTruthService({
+    files,
+    source: new FsCaptureSource(),
+    locations: {
+      groundTruthDirOf: async (name) => {
+        await endpoints.getEndpoint(name);
+        return path.join(groundTruthRoot, name);
+      },
+      captureDirsOf,
+    },
+    clock,
+    ids,
+    logger,
+  });
   const monitoring = new MonitoringScheduleService({
     store: metadata.monitoring,
     ports: {
-      captureDirsOf: async (name) => {
-        const e = await endpoints.getEndpoint(name);
-        const epConfig = await endpoints.describeEndpointConfig(e.configName);
-        const folder = endpoints.captureFolder(epConfig);
-        return epConfig.ProductionVariants.map((v) => path.join(folder, name, v.VariantName));
-      },
+      captureDirsOf,
       localPath: localOf,
       outputFolder: (endpoint, schedule, at, subHourly) => {
         const iso = new Date(at).toISOString();
@@ -186,6 +208,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
         return path.join(monitoringRoot, endpoint, schedule, ...parts);
       },
       analyze: (req) => analyses.analyze(req),
+      analyzeModelQuality: (req) => modelQualityMonitor.analyzeCapture(req),
       publish: (data) => metrics.publish(data),
     },
     clock,
@@ -215,6 +238,8 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     metrics,
     alarms,
     monitoring,
+    groundTruth,
+    groundTruthUriOf: (name) => pathToFileURL(path.join(groundTruthRoot, name)).href,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
     training,

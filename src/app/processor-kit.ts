@@ -48,11 +48,12 @@ export function createProcessorKit(config: Config, logger: Logger): ProcessorKit
       return new AnalysisService({ baselines: await baselines(), capture: new FsCaptureSource(), files, logger, clock });
     }),
     modelQuality: once(async () => {
-      const [{ ModelQualityService }, { DuckDbTableReader }] = await Promise.all([
+      const [{ ModelQualityService }, { DuckDbTableReader }, { FsCaptureSource }] = await Promise.all([
         import('../monitor/index.js'),
         import('../monitor/adapters/duckdb-table-reader.js'),
+        import('../monitor/adapters/fs-capture-source.js'),
       ]);
-      return new ModelQualityService({ reader: new DuckDbTableReader(), files, logger, clock });
+      return new ModelQualityService({ reader: new DuckDbTableReader(), capture: new FsCaptureSource(), files, logger, clock });
     }),
     prepare: once(async () => {
       const [{ PrepareService }, { DuckDbTripReader }, { ZoneFileLoader }, { openMetadataStore }] = await Promise.all([

@@ -25,6 +25,8 @@ export {
   type ModelQualityColumns,
   type ModelQualityBaselineRequest,
   type ModelQualityAnalyzeRequest,
+  type ModelQualityCaptureRequest,
   type ModelQualityOutcome,
   type MetricThresholds,
 } from './model-quality-service.js';
+export * from './ground-truth/index.js';

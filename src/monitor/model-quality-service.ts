@@ -1,4 +1,6 @@
-import type { LocalFiles } from '../data/index.js';
+import type { LocalFiles, StagedOutput } from '../data/index.js';
+import type { CaptureSource } from './capture-source.js';
+import { mergeGroundTruth, type MergeRequest, type MergeSummary } from './ground-truth/merge-ground-truth.js';
 import type { Clock } from '../core/clock.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -26,6 +28,8 @@ import type { TableReader } from './table-reader.js';
 /** What the model-quality service needs. */
 export interface ModelQualityDeps {
   readonly reader: TableReader;
+  /** Capture and ground-truth files (same hourly layout). */
+  readonly capture: CaptureSource;
   readonly files: Pick<LocalFiles, 'stage' | 'readText'>;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -47,6 +51,19 @@ export interface ModelQualityBaselineRequest extends ModelQualityColumns {
   readonly out: string;
   readonly thresholds?: MetricThresholds;
   /** Seed of the standard-deviation subsamples (default 42). */
+  readonly seed?: number;
+  readonly replace?: boolean;
+}
+
+/** A model-quality schedule's run: merge the window's capture with its labels, then analyse. */
+export interface ModelQualityCaptureRequest {
+  readonly merge: MergeRequest;
+  readonly statistics?: string;
+  readonly constraints: string;
+  readonly out: string;
+  readonly thresholds?: MetricThresholds;
+  /** Fewer labelled rows than this: the run fails instead of reporting metrics of a handful of trips (default 1). */
+  readonly minimumRecords?: number;
   readonly seed?: number;
   readonly replace?: boolean;
 }
@@ -73,6 +90,8 @@ export interface ModelQualityOutcome {
   readonly metrics: readonly EmittedMetric[];
   /** The baseline's values, when its statistics were given. */
   readonly baseline?: Readonly<Partial<Record<RegressionMetricName, number>>>;
+  /** For a run on captured data: what the merge with the ground truth found. */
+  readonly merge?: MergeSummary;
 }
 
 /** The result file a model-quality analysis writes beside the service's files. */
@@ -133,25 +152,74 @@ export class ModelQualityService {
    */
   async analyze(req: ModelQualityAnalyzeRequest): Promise<ModelQualityOutcome> {
     checkThresholds(req.thresholds ?? {});
+    const files = await this.baselineFiles(req);
+    const { y, p } = await this.readColumns(req);
+    return this.evaluate(y, p, files, req, { source: req.dataset, noData: `no rows in ${req.dataset}` });
+  }
+
+  /**
+   * A model-quality schedule's run (the service's merge job then analysis job): the window's captured
+   * records merged with their labels, the merged records written as `merged.jsonl` beside the
+   * analysis files, all together. No merged record: Failed, with what the merge found in the reason.
+   */
+  async analyzeCapture(req: ModelQualityCaptureRequest): Promise<ModelQualityOutcome & { readonly merge: MergeSummary }> {
+    checkThresholds(req.thresholds ?? {});
+    if (!(req.merge.toMs > req.merge.fromMs)) throw new InvalidArgumentError('the capture window is empty: its end must be after its start');
+    const files = await this.baselineFiles(req);
+    const merged: string[] = [];
+    const { y, p, summary } = await mergeGroundTruth(this.deps.capture, req.merge, async (line) => {
+      merged.push(line);
+    });
+    const minimum = req.minimumRecords ?? 1;
+    const tooFew =
+      summary.mergedRows === 0
+        ? summary.captureRecords === 0
+          ? 'no captured data in the window'
+          : `none of the window's ${summary.captureRecords} captured records has a label yet (${summary.labels} labels read)`
+        : summary.mergedRows < minimum
+          ? `only ${summary.mergedRows} labelled rows in the window, fewer than the minimum of ${minimum}`
+          : undefined;
+    const outcome = await this.evaluate(tooFew ? new Float64Array(0) : y, tooFew ? new Float64Array(0) : p, files, req, {
+      source: `merged capture of ${req.merge.captureDirs.join(', ')}`,
+      noData: tooFew ?? 'no rows',
+      merge: summary,
+      more: async (staged) => {
+        const sink = await staged.open('merged.jsonl');
+        for (let i = 0; i < merged.length; i += 1000) await sink.write(merged.slice(i, i + 1000).join(''));
+      },
+    });
+    return { ...outcome, merge: summary };
+  }
+
+  private async baselineFiles(req: { statistics?: string; constraints: string; thresholds?: MetricThresholds }) {
     const baseline = req.statistics === undefined ? undefined : parseRegressionStatistics(await this.read(req.statistics, 'statistics'), req.statistics);
     const parsed = parseRegressionConstraints(await this.read(req.constraints, 'constraints'), req.constraints);
-    const constraints = withThresholds(parsed, req.thresholds ?? {});
-    const { y, p } = await this.readColumns(req);
-    const baselineValues = baseline ? valuesOf(baseline) : undefined;
+    return { baseline, constraints: withThresholds(parsed, req.thresholds ?? {}) };
+  }
+
+  private async evaluate(
+    y: Float64Array,
+    p: Float64Array,
+    files: { baseline: RegressionStatisticsFile | undefined; constraints: RegressionConstraintsFile },
+    req: { out: string; seed?: number; replace?: boolean },
+    how: { source: string; noData: string; merge?: MergeSummary; more?: (staged: StagedOutput) => Promise<void> },
+  ): Promise<ModelQualityOutcome> {
+    const baselineValues = files.baseline ? valuesOf(files.baseline) : undefined;
     let outcome: ModelQualityOutcome;
     if (y.length === 0) {
       outcome = {
         problemType: 'Regression',
         status: 'Failed',
         exitMessage: 'Failed: no data to analyse.',
-        failureReason: `no data to analyse: no rows in ${req.dataset}`,
+        failureReason: `no data to analyse: ${how.noData}`,
         violations: [],
-        metrics: [],
+        metrics: how.merge ? [{ name: 'item_count', value: how.merge.mergedRows }] : [],
         ...(baselineValues ? { baseline: baselineValues } : {}),
+        ...(how.merge ? { merge: how.merge } : {}),
       };
     } else {
       const statistics = toRegressionStatistics(regressionMetrics(y, p, req.seed === undefined ? {} : { seed: req.seed }), y.length, this.deps.clock.now());
-      const violations = checkRegressionConstraints(statistics, constraints);
+      const violations = checkRegressionConstraints(statistics, files.constraints);
       const metrics: EmittedMetric[] = [];
       for (const m of ['rmse', 'mae', 'r2', 'mse'] as const) {
         const v = fromJsonDouble(statistics.regression_metrics[m].value);
@@ -169,10 +237,17 @@ export class ModelQualityService {
         violations,
         metrics,
         ...(baselineValues ? { baseline: baselineValues } : {}),
+        ...(how.merge ? { merge: how.merge } : {}),
       };
     }
-    await writeAnalysisFiles(this.deps.files, { dir: req.out, replace: req.replace ?? false, resultFile: MODEL_QUALITY_RESULT_FILE }, outcome, constraints);
-    this.deps.logger.info('model-quality analysis finished', { source: req.dataset, status: outcome.status, violations: outcome.violations.length });
+    await writeAnalysisFiles(
+      this.deps.files,
+      { dir: req.out, replace: req.replace ?? false, resultFile: MODEL_QUALITY_RESULT_FILE },
+      outcome,
+      files.constraints,
+      how.more,
+    );
+    this.deps.logger.info('model-quality analysis finished', { source: how.source, status: outcome.status, violations: outcome.violations.length });
     return outcome;
   }
 

@@ -1,4 +1,4 @@
-import type { LocalFiles } from '../data/index.js';
+import type { LocalFiles, StagedOutput } from '../data/index.js';
 import { writeJson } from './json-text.js';
 
 /**
@@ -11,9 +11,12 @@ export async function writeAnalysisFiles(
   out: { readonly dir: string; readonly replace: boolean; readonly resultFile: string },
   outcome: { readonly statistics?: unknown; readonly violations: readonly unknown[] },
   constraints: unknown,
+  /** Writes further files into the same staged folder first (a merge's records). */
+  more?: (staged: StagedOutput) => Promise<void>,
 ): Promise<void> {
   const staged = await files.stage(out.dir, { replace: out.replace });
   try {
+    if (more) await more(staged);
     if (outcome.statistics) {
       await writeJson(await staged.open('statistics.json'), outcome.statistics);
       await writeJson(await staged.open('constraints.json'), constraints);

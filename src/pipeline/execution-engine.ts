@@ -5,7 +5,7 @@ import { cacheKey } from './cache-key.js';
 import { type ExecutionStatus, type FailureType, type PipelineDefinition, type RetryPolicy, type StepDefinition, type StepStatus } from './definition.js';
 import { evaluateConditions, evaluateExpressions, type EvaluationContext } from './evaluate-expression.js';
 import { flattenSteps, type FlatStep } from './flatten-steps.js';
-import { parseIsoDuration } from './iso-duration.js';
+import { parseIsoDuration } from '../core/iso-duration.js';
 import { JOB_LOG_FILE } from './job-launcher.js';
 import type { PipelineEvents } from './pipeline-events.js';
 import type { ExecutionRecord, PipelineStore, StepRecord } from './pipeline-store.js';

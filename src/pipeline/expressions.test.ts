@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateConditions, evaluateExpressions, type EvaluationContext } from './evaluate-expression.js';
 import { retryDelay } from './execution-engine.js';
-import { parseIsoDuration } from './iso-duration.js';
+import { parseIsoDuration } from '../core/iso-duration.js';
 import { resolveParameters } from './resolve-parameters.js';
 
 const ctx: EvaluationContext = {

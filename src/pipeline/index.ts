@@ -7,7 +7,7 @@ export { PipelineBuilder, StepHandle, conditions, join, jsonGet, type Parameter 
 export { PipelineService, type ExecutionDetails, type PipelineServiceDeps, type StartOptions } from './pipeline-service.js';
 export { ExecutionEngine, retryDelay, type EngineEvent, type RunOptions } from './execution-engine.js';
 export { validateDefinition, assertValidDefinition } from './validate-definition.js';
-export { parseIsoDuration } from './iso-duration.js';
+export { parseIsoDuration } from '../core/iso-duration.js';
 export { resolveParameters } from './resolve-parameters.js';
 export { BUILTIN_PROCESSORS, BUILTIN_IMAGE_PREFIX, PROCESSING_ROOT, JOB_FOLDERS_ENV, type JobFolders } from './step-properties.js';
 export { canonicalJson } from './cache-key.js';

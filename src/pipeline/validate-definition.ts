@@ -10,7 +10,7 @@ import {
   type StepDefinition,
 } from './definition.js';
 import { findCycle, flattenSteps, ownExpressions, type FlatStep } from './flatten-steps.js';
-import { parseIsoDuration } from './iso-duration.js';
+import { parseIsoDuration } from '../core/iso-duration.js';
 import { EXECUTION_VARIABLES, collectReferences, isGet, parseReference } from './references.js';
 import { BUILTIN_IMAGE_PREFIX, BUILTIN_PROCESSORS, PROCESSING_ROOT, STEP_PROPERTY_ROOTS } from './step-properties.js';
 

@@ -4,7 +4,7 @@ import { ManualClock } from '../core/clock.js';
 import { FailedPreconditionError } from '../core/errors.js';
 import { noopLogger } from '../core/logger.js';
 import type { MetricDatum } from '../metrics/index.js';
-import type { AnalysisOutcome, AnalyzeRequest } from '../monitor/index.js';
+import type { AnalysisOutcome, AnalyzeRequest, MergeSummary, ModelQualityCaptureRequest, ModelQualityOutcome } from '../monitor/index.js';
 import { openMetadataStore } from '../store/index.js';
 import { MonitoringScheduleService, type MonitoringPorts } from './monitoring-schedule-service.js';
 
@@ -25,12 +25,39 @@ function outcome(status: AnalysisOutcome['status'], drift: number): AnalysisOutc
   } as unknown as AnalysisOutcome;
 }
 
+function mqOutcome(rmse: number, merged: number): ModelQualityOutcome & { merge: MergeSummary } {
+  const merge = { captureRecords: merged + 5, mergedRecords: merged, mergedRows: merged, unlabelledRecords: 5, labelsNotMatched: 2 } as MergeSummary;
+  if (merged === 0)
+    return {
+      problemType: 'Regression',
+      status: 'Failed',
+      exitMessage: 'Failed',
+      failureReason: 'no data to analyse: none labelled',
+      violations: [],
+      metrics: [{ name: 'item_count', value: 0 }],
+      merge,
+    };
+  return {
+    problemType: 'Regression',
+    status: rmse > 5 ? 'CompletedWithViolations' : 'Completed',
+    exitMessage: '',
+    violations: rmse > 5 ? [{ constraint_check_type: 'GreaterThanThreshold', description: 'x', metric_name: 'rmse' }] : [],
+    metrics: [
+      { name: 'rmse', value: rmse },
+      { name: 'item_count', value: merged },
+    ],
+    merge,
+  };
+}
+
 async function harness(start = at(12, 30)) {
   const meta = await openMetadataStore('memory:');
   const clock = new ManualClock(start);
   const requests: AnalyzeRequest[] = [];
   const published: MetricDatum[] = [];
   let next: AnalysisOutcome = outcome('Completed', 0.05);
+  const mqRequests: ModelQualityCaptureRequest[] = [];
+  let nextMq: ModelQualityOutcome & { merge: MergeSummary } = mqOutcome(3.9, 120);
   let captures = true;
   const ports: MonitoringPorts = {
     captureDirsOf: async (e) => {
@@ -42,6 +69,10 @@ async function harness(start = at(12, 30)) {
     analyze: async (req) => {
       requests.push(req);
       return next;
+    },
+    analyzeModelQuality: async (req) => {
+      mqRequests.push(req);
+      return nextMq;
     },
     publish: async (d) => {
       published.push(...d);
@@ -56,6 +87,8 @@ async function harness(start = at(12, 30)) {
     make,
     service: make(),
     setOutcome: (o: AnalysisOutcome) => (next = o),
+    mqRequests,
+    setMqOutcome: (o: ModelQualityOutcome & { merge: MergeSummary }) => (nextMq = o),
     stopCapture: () => (captures = false),
   };
 }
@@ -174,5 +207,80 @@ describe('monitoring schedules (Model Monitor on endpoints)', () => {
     assert.deepEqual([now.windowStart, now.windowEnd], [at(12, 2), at(12, 7)], 'a run at any time covers one period');
     await assert.rejects(h.service.putSchedule({ ...SAMPLE, scheduleExpression: 'every hour' }), { code: 'invalid_argument' });
     await assert.rejects(h.service.putSchedule({ ...SAMPLE, name: 'bad name' }), { code: 'invalid_argument' });
+  });
+
+  const MQ = {
+    ...SAMPLE,
+    name: 'taxi-prod-model-quality',
+    monitoringType: 'ModelQuality' as const,
+    modelQuality: {
+      problemType: 'Regression' as const,
+      inferenceAttribute: '0',
+      groundTruthUri: 'file:///gt/taxi-prod',
+      startTimeOffset: '-PT3H',
+      endTimeOffset: '-PT1H',
+    },
+  };
+
+  it('a ModelQuality schedule merges the offset window with the labels collected up to the run, and publishes rmse and the merged count as model metrics', async () => {
+    const h = await harness();
+    const s = await h.service.putSchedule(MQ);
+    assert.equal(s.monitoringType, 'ModelQuality');
+    h.clock.set(at(13, 2));
+    const [run] = await h.service.runDue();
+    assert.equal(run?.status, 'Completed');
+    assert.equal(run?.monitoringType, 'ModelQuality');
+    assert.deepEqual([run?.windowStart, run?.windowEnd], [at(10), at(12)]);
+    assert.deepEqual(run?.merge, { captureRecords: 125, mergedRecords: 120, unlabelledRecords: 5, labelsNotMatched: 2 });
+    assert.equal(run?.rows, 120);
+    assert.equal(h.requests.length, 0, 'no data-quality analysis');
+    const req = h.mqRequests[0]!;
+    assert.deepEqual(req.merge, {
+      captureDirs: ['/capture/taxi-prod/LatestApproved', '/capture/taxi-prod/Challenger'],
+      groundTruthDir: '/gt/taxi-prod',
+      fromMs: at(10),
+      toMs: at(12),
+      labelsFromMs: at(10),
+      labelsToMs: at(13),
+      inferenceAttribute: '0',
+    });
+    assert.equal(req.constraints, '/b/constraints.json');
+    assert.deepEqual(
+      h.published.map((d) => [d.namespace, d.name, d.value, d.timestamp, d.dimensions]),
+      [
+        ['aws/sagemaker/Endpoints/model-metrics', 'rmse', 3.9, at(10), { Endpoint: 'taxi-prod', MonitoringSchedule: 'taxi-prod-model-quality' }],
+        ['aws/sagemaker/Endpoints/model-metrics', 'item_count', 120, at(10), { Endpoint: 'taxi-prod', MonitoringSchedule: 'taxi-prod-model-quality' }],
+      ],
+    );
+  });
+
+  it('a ModelQuality run without labels fails with the reason and still publishes its merged count; without offsets it covers the period before the run', async () => {
+    const h = await harness();
+    const { startTimeOffset: _s, endTimeOffset: _e, ...plain } = MQ.modelQuality;
+    await h.service.putSchedule({ ...MQ, modelQuality: plain });
+    h.setMqOutcome(mqOutcome(0, 0));
+    h.clock.set(at(13, 2));
+    const [run] = await h.service.runDue();
+    assert.equal(run?.status, 'Failed');
+    assert.match(run?.failureReason ?? '', /none labelled/);
+    assert.deepEqual([run?.windowStart, run?.windowEnd], [at(12), at(13)]);
+    assert.deepEqual(
+      h.published.map((d) => [d.name, d.value]),
+      [['item_count', 0]],
+    );
+  });
+
+  it('ModelQuality settings are checked: negative offsets, a non-empty window, a column index, a minimum of at least 1', async () => {
+    const h = await harness();
+    const bad = (mq: Partial<typeof MQ.modelQuality> & { minimumRecords?: number }) =>
+      h.service.putSchedule({ ...MQ, modelQuality: { ...MQ.modelQuality, ...mq } });
+    await assert.rejects(bad({ startTimeOffset: 'PT3H' }), /must be negative/);
+    await assert.rejects(bad({ startTimeOffset: '-3 hours' }), /ISO-8601/);
+    await assert.rejects(bad({ startTimeOffset: '-PT1H', endTimeOffset: '-PT2H' }), /window is empty/);
+    await assert.rejects(bad({ inferenceAttribute: 'prediction' }), /column index/);
+    await assert.rejects(bad({ minimumRecords: 0 }), /at least 1/);
+    await assert.rejects(h.service.putSchedule({ ...SAMPLE, monitoringType: 'ModelQuality' }), /ground truth/);
+    await assert.rejects(h.service.putSchedule({ ...SAMPLE, modelQuality: MQ.modelQuality }), /--type ModelQuality/);
+    assert.deepEqual(await h.service.list(), [], 'nothing saved');
   });
 });

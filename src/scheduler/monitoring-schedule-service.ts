@@ -3,13 +3,16 @@ import { AppError, FailedPreconditionError, InvalidArgumentError, isAppError, on
 import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { MetricDatum } from '../metrics/index.js';
-import type { AnalysisOutcome, AnalyzeRequest } from '../monitor/index.js';
+import { parseIsoDuration } from '../core/iso-duration.js';
+import type { AnalysisOutcome, AnalyzeRequest, EmittedMetric, MergeSummary, ModelQualityCaptureRequest, ModelQualityOutcome } from '../monitor/index.js';
 import type { MonitoringStore } from './monitoring-store.js';
-import type { MonitoringExecutionRecord, MonitoringScheduleRecord } from './monitoring-types.js';
+import type { ModelQualitySettings, MonitoringExecutionRecord, MonitoringScheduleRecord, MonitoringType } from './monitoring-types.js';
 import { nextFireTime, parseScheduleExpression } from './schedule-expression.js';
 
 /** Model Monitor's CloudWatch namespace for endpoint data-quality metrics (reference 4). */
 export const DATA_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/data-metrics';
+/** Model Monitor's CloudWatch namespace for endpoint model-quality metrics (reference 13.9). */
+export const MODEL_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/model-metrics';
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /** Runs are found by catching up at most this many missed slots (then the latest is taken). */
@@ -24,6 +27,8 @@ export interface MonitoringPorts {
   /** The folder of a run's output: `<root>/<endpoint>/<schedule>/yyyy/mm/dd/hh[/MM]`. */
   outputFolder(endpointName: string, scheduleName: string, scheduledTime: number, subHourly: boolean): string;
   analyze(req: AnalyzeRequest): Promise<AnalysisOutcome>;
+  /** A ModelQuality run: merge the window's capture with its labels, then analyse. */
+  analyzeModelQuality(req: ModelQualityCaptureRequest): Promise<ModelQualityOutcome & { readonly merge: MergeSummary }>;
   publish(data: readonly MetricDatum[]): Promise<void>;
 }
 
@@ -35,9 +40,12 @@ export interface MonitoringScheduleServiceDeps {
   readonly logger: Logger;
 }
 
-/** CreateMonitoringSchedule's input (data quality, on an endpoint). */
+/** CreateMonitoringSchedule's input (on an endpoint; data quality unless `monitoringType` says ModelQuality). */
 export interface ScheduleInput {
   readonly name: string;
+  readonly monitoringType?: MonitoringType;
+  /** Required with ModelQuality. */
+  readonly modelQuality?: ModelQualitySettings;
   readonly endpointName: string;
   readonly scheduleExpression: string;
   readonly baselineStatisticsUri: string;
@@ -62,12 +70,16 @@ export class MonitoringScheduleService {
   async putSchedule(input: ScheduleInput): Promise<MonitoringScheduleRecord> {
     if (!NAME.test(input.name)) throw new InvalidArgumentError(`invalid monitoring schedule name '${input.name}': use 1 to 63 letters, digits and hyphens`);
     const expression = parseScheduleExpression(input.scheduleExpression);
+    const type = input.monitoringType ?? 'DataQuality';
+    if (type === 'ModelQuality') checkModelQuality(input.modelQuality);
+    else if (input.modelQuality) throw new InvalidArgumentError('model-quality settings (ground truth, inference attribute) need --type ModelQuality');
     const now = this.deps.clock.now();
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.find(input.name);
       const sameTimes = current && current.scheduleExpression === expression.expression;
       const next: MonitoringScheduleRecord = {
         name: input.name,
+        ...(type === 'ModelQuality' ? { monitoringType: type, modelQuality: input.modelQuality! } : {}),
         endpointName: input.endpointName,
         scheduleExpression: expression.expression,
         baselineStatisticsUri: input.baselineStatisticsUri,
@@ -165,15 +177,18 @@ export class MonitoringScheduleService {
     const n1 = nextFireTime(expression, scheduled, phaseOf(s));
     const n2 = n1 === undefined ? undefined : nextFireTime(expression, n1, phaseOf(s));
     const interval = Math.max(60_000, n1 !== undefined && n2 !== undefined ? n2 - n1 : 3_600_000);
-    const windowStart = scheduled - interval;
+    const mq = s.monitoringType === 'ModelQuality' ? s.modelQuality : undefined;
+    const windowStart = mq?.startTimeOffset ? scheduled + parseTimeOffset(mq.startTimeOffset) : scheduled - interval;
+    const windowEnd = mq?.endTimeOffset ? scheduled + parseTimeOffset(mq.endTimeOffset) : scheduled;
     const outputPath = ports.outputFolder(s.endpointName, s.name, scheduled, interval < 3_600_000);
     const base: MonitoringExecutionRecord = {
       id: this.deps.ids('mon'),
       scheduleName: s.name,
       endpointName: s.endpointName,
+      ...(mq ? { monitoringType: 'ModelQuality' as const } : {}),
       scheduledTime: scheduled,
       windowStart,
-      windowEnd: scheduled,
+      windowEnd,
       status: 'InProgress',
       outputPath,
       violations: 0,
@@ -182,31 +197,70 @@ export class MonitoringScheduleService {
     await this.deps.store.putExecution(base);
     let done: MonitoringExecutionRecord;
     try {
-      const outcome = await ports.analyze({
-        statistics: ports.localPath(s.baselineStatisticsUri),
-        constraints: ports.localPath(s.baselineConstraintsUri),
-        capture: { ...(await captureDirs(ports, s.endpointName)), fromMs: windowStart, toMs: scheduled, outputPosition: 'START' },
-        out: outputPath,
-        settings: Object.fromEntries(s.excludeFeatures.map((f) => [f, { exclude: true }])),
-        report: `${outputPath}/report.html`,
-        replace: true,
-      });
+      const { dir, moreDirs } = await captureDirs(ports, s.endpointName);
+      let outcome: { status: AnalysisOutcome['status']; failureReason?: string; violations: readonly unknown[]; metrics: readonly EmittedMetric[] };
+      let extra: Partial<MonitoringExecutionRecord>;
+      if (mq) {
+        const result = await ports.analyzeModelQuality({
+          merge: {
+            captureDirs: [dir, ...moreDirs],
+            groundTruthDir: ports.localPath(mq.groundTruthUri),
+            fromMs: windowStart,
+            toMs: windowEnd,
+            // Labels are filed by the hour they were collected, after their predictions: read from the
+            // window's start up to the run.
+            labelsFromMs: windowStart,
+            labelsToMs: Math.max(windowEnd, scheduled),
+            inferenceAttribute: mq.inferenceAttribute,
+          },
+          ...(s.baselineStatisticsUri ? { statistics: ports.localPath(s.baselineStatisticsUri) } : {}),
+          constraints: ports.localPath(s.baselineConstraintsUri),
+          out: outputPath,
+          ...(mq.minimumRecords === undefined ? {} : { minimumRecords: mq.minimumRecords }),
+          replace: true,
+        });
+        outcome = result;
+        const m = result.merge;
+        extra = {
+          rows: m.mergedRows,
+          merge: {
+            captureRecords: m.captureRecords,
+            mergedRecords: m.mergedRecords,
+            unlabelledRecords: m.unlabelledRecords,
+            labelsNotMatched: m.labelsNotMatched,
+          },
+        };
+      } else {
+        const result = await ports.analyze({
+          statistics: ports.localPath(s.baselineStatisticsUri),
+          constraints: ports.localPath(s.baselineConstraintsUri),
+          capture: { dir, moreDirs, fromMs: windowStart, toMs: scheduled, outputPosition: 'START' },
+          out: outputPath,
+          settings: Object.fromEntries(s.excludeFeatures.map((f) => [f, { exclude: true }])),
+          report: `${outputPath}/report.html`,
+          replace: true,
+        });
+        outcome = result;
+        extra = result.capture ? { rows: result.capture.rows } : {};
+      }
       done = {
         ...base,
+        ...extra,
         status: outcome.status === 'Failed' ? 'Failed' : outcome.status,
         ...(outcome.failureReason ? { failureReason: outcome.failureReason } : {}),
         violations: outcome.violations.length,
-        ...(outcome.capture ? { rows: outcome.capture.rows } : {}),
         endedAt: this.deps.clock.now(),
       };
-      if (outcome.status !== 'Failed') {
+      // A failed model-quality run still publishes how many labelled records it found (item_count).
+      if (outcome.status !== 'Failed' || mq) {
         const dimensions = { Endpoint: s.endpointName, MonitoringSchedule: s.name };
         await ports.publish(
           outcome.metrics.map((m) => ({
-            namespace: DATA_METRICS_NAMESPACE,
+            namespace: mq ? MODEL_METRICS_NAMESPACE : DATA_METRICS_NAMESPACE,
             name: m.name,
             dimensions,
-            timestamp: scheduled,
+            // Model quality is stamped with the window's start (the analyzer's metric_time), data quality with the run's time.
+            timestamp: mq ? windowStart : scheduled,
             value: m.value,
             unit: 'None' as const,
           })),
@@ -236,6 +290,29 @@ async function captureDirs(ports: MonitoringPorts, endpointName: string): Promis
   const [dir, ...moreDirs] = await ports.captureDirsOf(endpointName);
   if (dir === undefined) throw new FailedPreconditionError(`endpoint ${endpointName} has no variant to monitor`);
   return { dir, moreDirs };
+}
+
+/** A window offset (`StartTimeOffset` / `EndTimeOffset`): `-P1D`, `-PT1H`, `-P1DT12H`, or zero; in milliseconds, never positive. */
+export function parseTimeOffset(text: string): number {
+  const m = /^(-)?(P.*)$/.exec(text);
+  if (!m) throw new InvalidArgumentError(`time offset '${text}' is not a negative ISO-8601 duration such as -PT1H or -P1D`);
+  const ms = parseIsoDuration(m[2]!);
+  if (ms !== 0 && !m[1]) throw new InvalidArgumentError(`time offset '${text}' must be negative (e.g. -${text}): windows lie before the run`);
+  return -ms;
+}
+
+function checkModelQuality(mq: ModelQualitySettings | undefined): void {
+  if (!mq) throw new InvalidArgumentError('a ModelQuality schedule needs its ground truth (--ground-truth) and inference attribute');
+  if (mq.problemType !== 'Regression') throw new InvalidArgumentError(`problem type '${String(mq.problemType)}' is not supported (Regression)`);
+  if (!/^\d+$/.test(mq.inferenceAttribute))
+    throw new InvalidArgumentError(`inference attribute '${mq.inferenceAttribute}' must be a column index of the endpoint's output, such as 0`);
+  if (!mq.groundTruthUri) throw new InvalidArgumentError('the ground truth location is empty');
+  const start = mq.startTimeOffset === undefined ? undefined : parseTimeOffset(mq.startTimeOffset);
+  const end = mq.endTimeOffset === undefined ? undefined : parseTimeOffset(mq.endTimeOffset);
+  if (start !== undefined && end !== undefined && !(end > start))
+    throw new InvalidArgumentError(`the window is empty: end offset ${mq.endTimeOffset} must be after start offset ${mq.startTimeOffset}`);
+  if (mq.minimumRecords !== undefined && !(Number.isInteger(mq.minimumRecords) && mq.minimumRecords >= 1))
+    throw new InvalidArgumentError(`minimum records must be a whole number of at least 1, got ${mq.minimumRecords}`);
 }
 
 function phaseOf(s: MonitoringScheduleRecord): number {

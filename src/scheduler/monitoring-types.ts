@@ -1,6 +1,27 @@
-/** A Model Monitor data-quality schedule on an endpoint (CreateMonitoringSchedule, the parts driftline uses). */
+export const MONITORING_TYPES = ['DataQuality', 'ModelQuality'] as const;
+export type MonitoringType = (typeof MONITORING_TYPES)[number];
+
+/** A model-quality job definition's endpoint input and ground truth (CreateModelQualityJobDefinition, Regression). */
+export interface ModelQualitySettings {
+  readonly problemType: 'Regression';
+  /** The prediction's column in the endpoint's output (`InferenceAttribute`, "0" for the first). */
+  readonly inferenceAttribute: string;
+  /** Where the labels are (`GroundTruthS3Input.S3Uri`): `<uri>/yyyy/mm/dd/hh/*.jsonl`. */
+  readonly groundTruthUri: string;
+  /** ISO-8601 offsets of the window's start and end from the run's time (`-P1D`, `-PT1H`); none: the period before the run. */
+  readonly startTimeOffset?: string;
+  readonly endTimeOffset?: string;
+  /** Fewer labelled rows than this and the run fails instead of publishing metrics of a handful of trips. */
+  readonly minimumRecords?: number;
+}
+
+/** A Model Monitor schedule on an endpoint (CreateMonitoringSchedule, the parts driftline uses). */
 export interface MonitoringScheduleRecord {
   readonly name: string;
+  /** DataQuality (default) or ModelQuality (predictions merged with ground truth). */
+  readonly monitoringType?: MonitoringType;
+  /** With ModelQuality. */
+  readonly modelQuality?: ModelQualitySettings;
   readonly endpointName: string;
   /** `cron(0 * ? * * *)`, `rate(5 minutes)`… */
   readonly scheduleExpression: string;
@@ -38,6 +59,9 @@ export interface MonitoringExecutionRecord {
   readonly outputPath: string;
   readonly violations: number;
   readonly rows?: number;
+  readonly monitoringType?: MonitoringType;
+  /** ModelQuality: how many captured records the window held, how many found their label. */
+  readonly merge?: { readonly captureRecords: number; readonly mergedRecords: number; readonly unlabelledRecords: number; readonly labelsNotMatched: number };
   readonly startedAt: number;
   readonly endedAt?: number;
 }

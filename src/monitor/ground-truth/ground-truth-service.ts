@@ -1,0 +1,104 @@
+import type { Clock } from '../../core/clock.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import type { IdGenerator } from '../../core/ids.js';
+import type { Logger } from '../../core/logger.js';
+import type { CaptureSource } from '../capture-source.js';
+import { groundTruthLine, parseGroundTruthLabel, type GroundTruthLabel } from './ground-truth-record.js';
+import { mergeGroundTruth, type MergeSummary } from './merge-ground-truth.js';
+
+/** Where an endpoint's labels and captured traffic live (the composition root knows endpoints). */
+export interface GroundTruthLocations {
+  /** The endpoint's ground-truth folder; `not_found` for an unknown endpoint. */
+  groundTruthDirOf(endpointName: string): Promise<string>;
+  /** The endpoint's capture folders, one per variant. */
+  captureDirsOf(endpointName: string): Promise<readonly string[]>;
+}
+
+export interface GroundTruthDeps {
+  /** Writes a whole file atomically (temporary sibling, then rename). */
+  readonly files: { writeText(file: string, text: string): Promise<void> };
+  readonly source: CaptureSource;
+  readonly locations: GroundTruthLocations;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
+
+/** What one ingested batch became. */
+export interface IngestResult {
+  readonly endpointName: string;
+  /** Distinct labels written. */
+  readonly accepted: number;
+  /** Labels repeated inside the batch (the last one is kept). */
+  readonly duplicatesInBatch: number;
+  /** The file written, in SageMaker's layout `<dir>/yyyy/mm/dd/hh/<MMSS>-<id>.jsonl` (hour of collection). */
+  readonly file: string;
+  readonly collectedAt: string;
+}
+
+/** An exact account of an endpoint's labels against its captured records over a period. */
+export interface ReconcileReport extends MergeSummary {
+  readonly endpointName: string;
+  readonly from: string;
+  readonly to: string;
+  /** A few inference ids of labels with no captured record. */
+  readonly labelsWithoutCapture: readonly string[];
+}
+
+/** At most this many labels in one batch (a request or a file). */
+export const MAX_LABELS_PER_BATCH = 100_000;
+const DAY = 86_400_000;
+
+/**
+ * Ground truth for model-quality monitoring: labels arrive after their predictions, by inference id,
+ * in batches (API, CLI, files). A batch is checked whole (one bad label refuses it, naming the
+ * label) and written as one file in SageMaker's hourly layout, so that the merge of a schedule run,
+ * and any tool reading SageMaker's files, finds it.
+ */
+export class GroundTruthService {
+  constructor(private readonly deps: GroundTruthDeps) {}
+
+  /** Stores a batch of labels (SageMaker records or `{inferenceId, label}`) for an endpoint. */
+  async ingest(endpointName: string, items: readonly unknown[]): Promise<IngestResult> {
+    if (items.length === 0) throw new InvalidArgumentError('no labels given');
+    if (items.length > MAX_LABELS_PER_BATCH) throw new InvalidArgumentError(`${items.length} labels in one batch: at most ${MAX_LABELS_PER_BATCH}, split it`);
+    const dir = await this.deps.locations.groundTruthDirOf(endpointName);
+    const byId = new Map<string, GroundTruthLabel>();
+    let duplicates = 0;
+    items.forEach((item, i) => {
+      const label = parseGroundTruthLabel(item);
+      if ('error' in label) throw new InvalidArgumentError(`label ${i + 1}: ${label.error}; nothing was stored`);
+      if (byId.has(label.eventId)) duplicates++;
+      byId.set(label.eventId, label);
+    });
+    const now = this.deps.clock.now();
+    const iso = new Date(now).toISOString();
+    const file = `${dir}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/${iso.slice(14, 16)}${iso.slice(17, 19)}-${this.deps.ids('gt')}.jsonl`;
+    await this.deps.files.writeText(file, [...byId.values()].map((l) => `${groundTruthLine(l)}\n`).join(''));
+    this.deps.logger.info('ground truth stored', { endpoint: endpointName, labels: byId.size, file });
+    return { endpointName, accepted: byId.size, duplicatesInBatch: duplicates, file, collectedAt: iso };
+  }
+
+  /**
+   * Labels collected in [from, to) against the records captured from `lookbackDays` before `from`
+   * until `to`: which matched, which records still wait for a label, which labels match nothing.
+   */
+  async reconcile(endpointName: string, fromMs: number, toMs: number, lookbackDays = 7): Promise<ReconcileReport> {
+    if (!(toMs > fromMs)) throw new InvalidArgumentError('the period is empty: --to must be after --from');
+    const groundTruthDir = await this.deps.locations.groundTruthDirOf(endpointName);
+    const captureDirs = await this.deps.locations.captureDirsOf(endpointName);
+    const missing = new Set<string>();
+    const { summary } = await mergeGroundTruth(this.deps.source, {
+      captureDirs,
+      groundTruthDir,
+      fromMs: fromMs - lookbackDays * DAY,
+      toMs,
+      labelsFromMs: fromMs,
+      labelsToMs: toMs,
+      unmatched: (id) => {
+        if (missing.size < 10) missing.add(id);
+      },
+    });
+    return { endpointName, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...summary, labelsWithoutCapture: [...missing] };
+  }
+}
