@@ -6,14 +6,43 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { controlPlane } from '../../test/support/control-plane.js';
 import { registerControlApi } from './control-api.js';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { ManualClock } from '../core/clock.js';
+import { noopLogger } from '../core/logger.js';
+import { NodeLocalFiles } from '../data/adapters/node-local-files.js';
+import { FsCaptureSource } from '../monitor/adapters/fs-capture-source.js';
+import { GroundTruthService } from '../monitor/index.js';
+
+const gtRoot = mkdtempSync(path.join(os.tmpdir(), 'driftline-api-gt-'));
+after(() => rmSync(gtRoot, { recursive: true, force: true }));
+let harnesses = 0;
+let files = 0;
 
 async function harness(auth?: { keys: ReadonlyMap<string, string> }) {
   const { registry, endpoints, deployments } = await controlPlane();
   const server = fastify();
-  registerControlApi(server, { endpoints, deployments }, auth ? { auth } : {});
+  const gtDir = path.join(gtRoot, String(++harnesses));
+  const groundTruth = new GroundTruthService({
+    files: new NodeLocalFiles(),
+    source: new FsCaptureSource(),
+    locations: {
+      groundTruthDirOf: async (e) => {
+        await endpoints.getEndpoint(e);
+        return path.join(gtDir, e);
+      },
+      captureDirsOf: async (e) => [path.join(gtDir, 'capture', e)],
+    },
+    clock: new ManualClock(Date.UTC(2026, 11, 3, 9, 30)),
+    ids: (p) => `${p}_${harnesses}_${++files}`,
+    logger: noopLogger,
+  });
+  registerControlApi(server, { endpoints, deployments, groundTruth }, auth ? { auth } : {});
   await server.ready();
   await registry.register({ group: 'taxi', modelDataUrl: 'file:///m/model.json', modelSha256: 'a'.repeat(64) });
-  return { server, registry, endpoints, deployments };
+  return { server, registry, endpoints, deployments, gtDir };
 }
 
 describe('control API (/api): endpoints and the deployment approval over HTTP', () => {
@@ -157,5 +186,59 @@ describe('control API with SigV4 (a server bound beyond loopback)', () => {
     const approved = await h.server.inject({ method: 'POST', url: `/api/deployments/${id}/approve`, headers: ok.headers, payload: ok.payload });
     assert.equal(approved.statusCode, 200, approved.body);
     assert.equal((await h.deployments.get(id)).stages[1]?.actor, 'bob');
+  });
+
+  it('ground truth: POST a JSON batch or JSON Lines, stored whole in the hour folder; a bad label is a one-line 400 and stores nothing', async () => {
+    const h = await harness();
+    await h.registry.createGroup({ name: 'solo', tags: { 'driftline:auto-deploy': 'false' } });
+    await h.registry.register({ group: 'solo', modelDataUrl: 'file:///m/solo.json', modelSha256: 'b'.repeat(64), approvalStatus: 'Approved' });
+    await h.server.inject({ method: 'POST', url: '/api/endpoints', payload: { EndpointName: 'ep', ModelPackageName: 'solo/1' } });
+    const json = await h.server.inject({ method: 'POST', url: '/api/endpoints/ep/ground-truth', payload: { labels: [{ inferenceId: 't1', label: 12.5 }] } });
+    assert.equal(json.statusCode, 201, json.body);
+    assert.equal(json.json<{ accepted: number }>().accepted, 1);
+    const lines = await h.server.inject({
+      method: 'POST',
+      url: '/api/endpoints/ep/ground-truth',
+      headers: { 'content-type': 'application/jsonlines' },
+      payload:
+        '{"groundTruthData": {"data": "9.0", "encoding": "CSV"}, "eventMetadata": {"eventId": "58"}, "eventVersion": "0"}\n{"inferenceId":"t2","label":"3"}\n',
+    });
+    assert.equal(lines.statusCode, 201, lines.body);
+    const hour = path.join(h.gtDir, 'ep', '2026', '12', '03', '09');
+    const stored = readdirSync(hour).flatMap((f) => readFileSync(path.join(hour, f), 'utf8').trim().split('\n'));
+    assert.equal(stored.length, 3);
+    for (const [payload, type, pattern] of [
+      [[{ inferenceId: 'a', label: 1 }, { inferenceId: 'b' }], 'application/json', /^label 2: label is missing/],
+      ['{"inferenceId":"a","label":1}\n{oops', 'application/jsonlines', /^line 2: not JSON/],
+      [{ inferenceId: 'a', label: 1 }, 'application/json', /JSON array/],
+    ] as const) {
+      const bad = await h.server.inject({
+        method: 'POST',
+        url: '/api/endpoints/ep/ground-truth',
+        headers: { 'content-type': type },
+        payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+      });
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.match(bad.json<{ error: { message: string } }>().error.message, pattern);
+    }
+    assert.equal(readdirSync(hour).length, 2, 'refused batches store nothing');
+    const unknown = await h.server.inject({ method: 'POST', url: '/api/endpoints/nope/ground-truth', payload: [{ inferenceId: 'a', label: 1 }] });
+    assert.equal(unknown.statusCode, 404);
+    const report = await h.server.inject({ method: 'GET', url: '/api/endpoints/ep/ground-truth/reconcile?from=2026-12-03T09:00:00Z&to=2026-12-03T10:00:00Z' });
+    assert.equal(report.statusCode, 200, report.body);
+    assert.deepEqual(report.json<{ labels: number; labelsWithoutCapture: string[] }>().labels, 3);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (body) => {
+        const r = await h.server.inject({
+          method: 'POST',
+          url: '/api/endpoints/ep/ground-truth',
+          payload: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
+        assert.ok(r.statusCode === 201 || r.statusCode === 400, `${r.statusCode} ${r.body}`);
+        if (r.statusCode === 400) assert.doesNotMatch(r.json<{ error: { message: string } }>().error.message, /\n/);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { App } from '../app/create-app.js';
 import { InvalidArgumentError, isAppError } from '../core/errors.js';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../deploy/index.js';
+import { labelsOf, parseLabelBatch } from '../monitor/index.js';
 import { toDescribeEndpoint, toDescribeEndpointConfig, toEndpointSummary } from '../serving/index.js';
 import { toHttpError } from './http-errors.js';
 import { verifySigV4 } from './sigv4-verifier.js';
 
 /** What the control API needs of the application. */
-export type ControlApp = Pick<App, 'endpoints' | 'deployments'>;
+export type ControlApp = Pick<App, 'endpoints' | 'deployments' | 'groundTruth'>;
 
 const decisionBody = z.strictObject(
   {
@@ -40,6 +41,9 @@ const createEndpointBody = z.union(
 );
 
 const updateEndpointBody = z.strictObject({ EndpointConfigName: z.string({ error: 'must be a string' }) }, { error: 'must be {"EndpointConfigName"}' });
+
+/** A batch of labels may be larger than other API bodies (100,000 short labels are about 10 MB). */
+const GROUND_TRUTH_BODY_LIMIT = 16 * 1024 * 1024;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
@@ -73,6 +77,12 @@ export function registerControlApi(
           done(Object.assign(new Error(`the body is not JSON: ${(err as Error).message}`), { statusCode: 400 }), undefined);
         }
       });
+      // Ground-truth files' JSON Lines, as text.
+      for (const type of ['application/jsonlines', 'application/x-ndjson', 'application/jsonl'])
+        api.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+          (req as { rawBody?: Buffer }).rawBody = body;
+          done(null, { jsonLines: body.toString('utf8') });
+        });
       if (auth) {
         // Signed like the runtime API (service sagemaker, any region), with the same keys.
         api.addHook('preHandler', async (req, reply) => {
@@ -150,6 +160,23 @@ export function registerControlApi(
       api.get<{ Params: { name: string } }>('/endpoint-configs/:name', async (req) =>
         toDescribeEndpointConfig(await app.endpoints.describeEndpointConfig(req.params.name)),
       );
+
+      // Ground truth: labels of an endpoint's predictions by inference id (a batch is stored whole or not at all).
+      api.post<{ Params: { name: string } }>('/endpoints/:name/ground-truth', { bodyLimit: GROUND_TRUTH_BODY_LIMIT }, async (req, reply) => {
+        const body = req.body as { jsonLines?: string } | undefined;
+        if (body === undefined) throw new InvalidArgumentError('no labels: send a JSON array, {"labels": [...]} or JSON Lines');
+        const items =
+          typeof body === 'object' && body !== null && typeof body.jsonLines === 'string' ? parseLabelBatch(body.jsonLines, 'jsonl') : labelsOf(body);
+        return reply.status(201).send(await app.groundTruth.ingest(req.params.name, items));
+      });
+      api.get<{ Params: { name: string }; Querystring: { from?: string; to?: string } }>('/endpoints/:name/ground-truth/reconcile', async (req) => {
+        const time = (v: string | undefined, name: string) => {
+          const t = v === undefined ? NaN : Date.parse(v);
+          if (Number.isNaN(t)) throw new InvalidArgumentError(`query parameter ${name} must be an ISO-8601 time`);
+          return t;
+        };
+        return app.groundTruth.reconcile(req.params.name, time(req.query.from, 'from'), time(req.query.to, 'to'));
+      });
 
       api.get<{ Querystring: { group?: string; status?: string } }>('/deployments', async (req) => {
         const { group, status } = req.query;

@@ -8,3 +8,4 @@ export {
   type IngestResult,
   type ReconcileReport,
 } from './ground-truth-service.js';
+export { parseLabelBatch, labelsOf } from './label-batch.js';
