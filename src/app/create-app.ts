@@ -215,7 +215,19 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     ids,
     logger,
   });
-  const deployments = new DeploymentService({ store: metadata.deployments, endpoints, registry, alarms, monitoring, clock, ids, logger });
+  const modelQuality = modelQualityReader((uri) => artifactFiles.readText(uri));
+  const groundTruthUriOf = (name: string) => pathToFileURL(path.join(groundTruthRoot, name)).href;
+  const deployments = new DeploymentService({
+    store: metadata.deployments,
+    endpoints,
+    registry,
+    alarms,
+    monitoring,
+    modelQuality: { baselineMetrics: modelQuality, groundTruthUriOf },
+    clock,
+    ids,
+    logger,
+  });
   // An approval starts the deployment pipeline in the process that approved (CLI, server or pipeline).
   events.subscribe((event) => deployments.onEvent(event));
   const projects = new ProjectService({
@@ -239,9 +251,9 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     alarms,
     monitoring,
     groundTruth,
-    groundTruthUriOf: (name) => pathToFileURL(path.join(groundTruthRoot, name)).href,
+    groundTruthUriOf,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
-    modelQuality: modelQualityReader((uri) => artifactFiles.readText(uri)),
+    modelQuality,
     training,
     baselines,
     analyses,

@@ -19,6 +19,7 @@ import { registerAlarmCommands } from './commands/alarm-command.js';
 import { registerScheduleCommands } from './commands/schedule-command.js';
 import { registerEventsCommands } from './commands/events-command.js';
 import { registerProjectCommands } from './commands/project-command.js';
+import { registerGroundTruthCommands } from './commands/ground-truth-command.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -78,6 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDeployCommands(program, ctx);
   registerAlarmCommands(program, ctx);
   registerScheduleCommands(program, ctx);
+  registerGroundTruthCommands(program, ctx);
   registerEventsCommands(program, ctx);
   registerProjectCommands(program, ctx);
   registerQuickstartCommand(program, ctx);

@@ -29,7 +29,24 @@ export interface ScheduleRegistrar {
     scheduleExpression: string;
     baselineStatisticsUri: string;
     baselineConstraintsUri: string;
+    monitoringType?: 'DataQuality' | 'ModelQuality';
+    modelQuality?: {
+      problemType: 'Regression';
+      inferenceAttribute: string;
+      groundTruthUri: string;
+      startTimeOffset?: string;
+      endTimeOffset?: string;
+      minimumRecords?: number;
+    };
   }): Promise<unknown>;
+}
+
+/** What the production stage needs to set up model-quality monitoring. */
+export interface ModelQualityPorts {
+  /** The version's model-quality baseline values (rmse, r2…), for a threshold relative to them. */
+  baselineMetrics(pkg: ModelPackage): Promise<Readonly<Record<string, number>> | undefined>;
+  /** The endpoint's ground-truth location (where `ground-truth put` and the API write). */
+  groundTruthUriOf(endpointName: string): string;
 }
 
 export interface DeploymentServiceDeps {
@@ -38,6 +55,8 @@ export interface DeploymentServiceDeps {
   readonly monitoring?: ScheduleRegistrar;
   /** Absent: the alarm is only recorded in the stage history. */
   readonly alarms?: AlarmRegistrar;
+  /** Absent: no model-quality schedule is created. */
+  readonly modelQuality?: ModelQualityPorts;
   readonly endpoints: DeployTarget;
   readonly registry: Pick<ModelRegistry, 'describe' | 'getGroup'>;
   readonly clock: Clock;
@@ -254,6 +273,26 @@ export class DeploymentService {
           baselineConstraintsUri: monitor.BaselineConstraintsUri,
         });
       if (alarm) await this.deps.alarms?.putMetricAlarm(alarm);
+      const mq = await this.modelQualityMonitoring(endpointName, config, pkg);
+      if (mq) {
+        await this.deps.monitoring?.putSchedule({
+          name: mq.schedule.MonitoringScheduleName,
+          endpointName,
+          scheduleExpression: mq.schedule.ScheduleExpression,
+          baselineStatisticsUri: mq.schedule.BaselineStatisticsUri ?? '',
+          baselineConstraintsUri: mq.schedule.BaselineConstraintsUri!,
+          monitoringType: 'ModelQuality',
+          modelQuality: {
+            problemType: 'Regression',
+            inferenceAttribute: '0',
+            groundTruthUri: mq.schedule.GroundTruthS3Uri!,
+            ...(mq.schedule.StartTimeOffset ? { startTimeOffset: mq.schedule.StartTimeOffset } : {}),
+            ...(mq.schedule.EndTimeOffset ? { endTimeOffset: mq.schedule.EndTimeOffset } : {}),
+            ...(mq.schedule.MinimumRecords ? { minimumRecords: mq.schedule.MinimumRecords } : {}),
+          },
+        });
+        await this.deps.alarms?.putMetricAlarm(mq.alarm);
+      }
       return this.setStage(cur, stage, {
         status: 'InProgress',
         startedAt: now,
@@ -264,11 +303,62 @@ export class DeploymentService {
         ...(schedule
           ? { monitoringSchedule: monitoringScheduleFor(endpointName, schedule.schedule_expression, pkg), alarm: alarmFor(endpointName, schedule) }
           : {}),
+        ...(mq ? { modelQualitySchedule: mq.schedule, modelQualityAlarm: mq.alarm } : {}),
       });
     } catch (err) {
       if (isAppError(err) && err.code === 'unavailable') throw err;
       return this.failStage(this.setStage(cur, stage, { status: 'InProgress', startedAt: now, endpointName }), stage, oneLine(err));
     }
+  }
+
+  /** The model-quality schedule and alarm of a stage with `model_quality_config`, when the version has a model-quality baseline. */
+  private async modelQualityMonitoring(
+    endpointName: string,
+    config: StageConfig,
+    pkg: ModelPackage,
+  ): Promise<{ schedule: MonitoringScheduleDefinition; alarm: MetricAlarmDefinition } | undefined> {
+    const mq = config.model_quality_config;
+    const baseline = pkg.driftCheckBaselines.ModelQuality ?? pkg.modelMetrics.ModelQuality;
+    const ports = this.deps.modelQuality;
+    if (!mq || !ports || !baseline?.Constraints) return undefined;
+    let threshold = mq.metric_threshold;
+    if (threshold === undefined) {
+      const value = (await ports.baselineMetrics(pkg))?.[mq.metric_name];
+      if (value === undefined) return undefined; // nothing to set a relative threshold from
+      const ratio = mq.threshold_ratio ?? 1.5;
+      threshold = mq.metric_name === 'r2' ? value / ratio : value * ratio;
+    }
+    const name = `${endpointName}-model-quality`.slice(0, 63);
+    const schedule: MonitoringScheduleDefinition = {
+      MonitoringScheduleName: name,
+      EndpointName: endpointName,
+      ScheduleExpression: mq.schedule_expression,
+      MonitoringType: 'ModelQuality',
+      ...(baseline.Statistics ? { BaselineStatisticsUri: baseline.Statistics.S3Uri } : {}),
+      BaselineConstraintsUri: baseline.Constraints.S3Uri,
+      GroundTruthS3Uri: ports.groundTruthUriOf(endpointName),
+      ...(mq.start_time_offset ? { StartTimeOffset: mq.start_time_offset } : {}),
+      ...(mq.end_time_offset ? { EndTimeOffset: mq.end_time_offset } : {}),
+      MinimumRecords: mq.minimum_records ?? 100,
+    };
+    const alarm: MetricAlarmDefinition = {
+      AlarmName: name,
+      AlarmDescription: `Model quality: ${mq.metric_name} of the predictions against their ground truth`,
+      Namespace: 'aws/sagemaker/Endpoints/model-metrics',
+      MetricName: mq.metric_name,
+      Dimensions: [
+        { Name: 'Endpoint', Value: endpointName },
+        { Name: 'MonitoringSchedule', Value: name },
+      ],
+      Statistic: 'Average',
+      Period: mq.period,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Threshold: threshold,
+      ComparisonOperator: mq.metric_name === 'r2' ? 'LessThanThreshold' : 'GreaterThanThreshold',
+      TreatMissingData: 'missing',
+    };
+    return { schedule, alarm };
   }
 
   private supersede(cur: DeploymentRecord, by: ModelPackage, byId: string): DeploymentRecord {

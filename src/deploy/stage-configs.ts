@@ -18,6 +18,7 @@ export const SAMPLE_PROD_CONFIG: StageConfig = {
     metric_threshold: 0.4,
     period: 3600,
   },
+  model_quality_config: { schedule_expression: 'cron(0 * ? * * *)', metric_name: 'rmse', threshold_ratio: 1.5, period: 3600, minimum_records: 100 },
 };
 
 /** CodePipeline's manual approval action times out after 7 days. */
@@ -62,6 +63,33 @@ const stageConfigSchema = z
             period: z.int({ error: 'must be 10, 20, 30 or a multiple of 60 seconds' }).refine((p) => [10, 20, 30].includes(p) || (p > 0 && p % 60 === 0), {
               error: 'must be 10, 20, 30 or a multiple of 60 seconds',
             }),
+          },
+          { error: 'must be an object' },
+        )
+        .optional(),
+      model_quality_config: z
+        .looseObject(
+          {
+            schedule_expression: z
+              .string({ error: 'must be a schedule expression' })
+              .regex(/^(cron|rate)\(.+\)$/, { error: "must be a schedule expression like 'cron(0 * ? * * *)'" })
+              .default('cron(0 * ? * * *)'),
+            metric_name: z.enum(['rmse', 'mae', 'mse', 'r2'], { error: 'must be rmse, mae, mse or r2' }).default('rmse'),
+            metric_threshold: z.number({ error: 'must be a finite number' }).optional(),
+            threshold_ratio: z.number({ error: 'must be a number > 0' }).gt(0, { error: 'must be a number > 0' }).optional(),
+            period: z
+              .int({ error: 'must be 10, 20, 30 or a multiple of 60 seconds' })
+              .refine((p) => [10, 20, 30].includes(p) || (p > 0 && p % 60 === 0), { error: 'must be 10, 20, 30 or a multiple of 60 seconds' })
+              .default(3600),
+            start_time_offset: z
+              .string({ error: 'must be an ISO-8601 offset like -PT2H' })
+              .regex(/^-P/, { error: 'must be an ISO-8601 offset like -PT2H' })
+              .optional(),
+            end_time_offset: z
+              .string({ error: 'must be an ISO-8601 offset like -PT1H' })
+              .regex(/^-P/, { error: 'must be an ISO-8601 offset like -PT1H' })
+              .optional(),
+            minimum_records: z.int({ error: 'must be an integer >= 1' }).min(1, { error: 'must be an integer >= 1' }).optional(),
           },
           { error: 'must be an object' },
         )

@@ -35,6 +35,26 @@ export interface StageConfig {
     /** Seconds. */
     readonly period: number;
   };
+  /**
+   * driftline: a model-quality schedule on the production endpoint (captured predictions merged with
+   * their ground truth) and an alarm on one of its metrics; created when the version has a
+   * model-quality baseline (DriftCheckBaselines.ModelQuality).
+   */
+  readonly model_quality_config?: {
+    readonly schedule_expression: string;
+    /** `rmse` (default), `mae`, `mse` (alarm above the threshold) or `r2` (alarm below). */
+    readonly metric_name: 'rmse' | 'mae' | 'mse' | 'r2';
+    /** The alarm threshold; absent: the version's baseline value times `threshold_ratio`. */
+    readonly metric_threshold?: number;
+    /** Default 1.5 (rmse 50% worse than on the validation split; r2: the baseline divided by it). */
+    readonly threshold_ratio?: number;
+    /** Seconds. */
+    readonly period: number;
+    readonly start_time_offset?: string;
+    readonly end_time_offset?: string;
+    /** Fewer labelled rows in a window fail the run instead of publishing noisy metrics (default 100). */
+    readonly minimum_records?: number;
+  };
   /** driftline: pin a version instead of the one approved (the sample's `variant_config.model_package_version`). */
   readonly model_package_version?: number;
 }
@@ -47,6 +67,12 @@ export interface MonitoringScheduleDefinition {
   /** The baseline the schedule checks against: the version's DriftCheckBaselines.ModelDataQuality. */
   readonly BaselineStatisticsUri?: string;
   readonly BaselineConstraintsUri?: string;
+  /** Model quality: where the labels are, and the window's offsets. */
+  readonly MonitoringType?: 'DataQuality' | 'ModelQuality';
+  readonly GroundTruthS3Uri?: string;
+  readonly StartTimeOffset?: string;
+  readonly EndTimeOffset?: string;
+  readonly MinimumRecords?: number;
 }
 
 /** The alarm the production stage records (PutMetricAlarm's shape; evaluated by the alarms context). */
@@ -61,7 +87,7 @@ export interface MetricAlarmDefinition {
   readonly EvaluationPeriods: number;
   readonly DatapointsToAlarm: number;
   readonly Threshold: number;
-  readonly ComparisonOperator: 'GreaterThanThreshold';
+  readonly ComparisonOperator: 'GreaterThanThreshold' | 'LessThanThreshold';
   readonly TreatMissingData: 'missing';
 }
 
@@ -86,6 +112,9 @@ export interface StageRecord {
   /** DeployProd: what it recorded for monitoring. */
   readonly monitoringSchedule?: MonitoringScheduleDefinition;
   readonly alarm?: MetricAlarmDefinition;
+  /** DeployProd: the model-quality schedule and alarm, when the version has a model-quality baseline. */
+  readonly modelQualitySchedule?: MonitoringScheduleDefinition;
+  readonly modelQualityAlarm?: MetricAlarmDefinition;
 }
 
 /** One execution of the deployment pipeline, for one model version. */

@@ -178,7 +178,7 @@ describe('ProjectService', () => {
     assert.deepEqual(drift.eventPattern, {
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
-      detail: { alarmName: ['taxi-prod-threshold'], state: { value: ['ALARM'] } },
+      detail: { alarmName: ['taxi-prod-threshold', 'taxi-prod-model-quality'], state: { value: ['ALARM'] } },
     });
     assert.deepEqual(await service.get('taxi'), p);
     assert.deepEqual(

@@ -110,6 +110,7 @@ export class ProjectService {
       retrainRuleName,
       driftRuleName,
       driftAlarmName: `${name}-prod-threshold`,
+      modelQualityAlarmName: `${name}-prod-model-quality`,
       inputDataUrl,
       inputZonesUrl,
       repositories: {
@@ -162,7 +163,11 @@ export class ProjectService {
       );
       madeRules.push(retrainRuleName);
       await platform.putPipelineRule(
-        { name: driftRuleName, eventPattern: driftPattern(record.driftAlarmName), description: `project ${name}: drift alarm -> retrain` },
+        {
+          name: driftRuleName,
+          eventPattern: driftPattern(record.driftAlarmName, `${name}-prod-model-quality`),
+          description: `project ${name}: drift or model-quality alarm -> retrain`,
+        },
         buildPipelineName,
       );
       madeRules.push(driftRuleName);
@@ -223,12 +228,12 @@ export class ProjectService {
 
 const exists = (message: string) => new AppError('already_exists', message);
 
-/** The sample's drift -> retrain pattern, for the production stage's alarm. */
-export function driftPattern(alarmName: string): unknown {
+/** The sample's drift -> retrain pattern, for the production stage's alarms (data drift, and driftline's model quality). */
+export function driftPattern(...alarmNames: readonly string[]): unknown {
   return {
     source: ['aws.cloudwatch'],
     'detail-type': ['CloudWatch Alarm State Change'],
-    detail: { alarmName: [alarmName], state: { value: ['ALARM'] } },
+    detail: { alarmName: [...alarmNames], state: { value: ['ALARM'] } },
   };
 }
 

@@ -11,6 +11,8 @@ export interface ProjectRecord {
   readonly driftRuleName: string;
   /** The production stage's alarm whose ALARM state starts retraining. */
   readonly driftAlarmName: string;
+  /** The production endpoint's model-quality alarm (rmse against ground truth); its ALARM also retrains. */
+  readonly modelQualityAlarmName?: string;
   readonly inputDataUrl: string;
   readonly inputZonesUrl: string;
   readonly repositories: {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { MonitoringExecutionRecord, MonitoringScheduleRecord } from '../../scheduler/index.js';
+import { MONITORING_TYPES, type MonitoringExecutionRecord, type MonitoringScheduleRecord, type MonitoringType } from '../../scheduler/monitoring-types.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, table } from '../output.js';
 import { parseInteger } from './data-command.js';
@@ -12,10 +12,25 @@ function describeSchedule(s: MonitoringScheduleRecord) {
   return {
     MonitoringScheduleName: s.name,
     MonitoringScheduleStatus: s.status,
-    MonitoringType: 'DataQuality',
+    MonitoringType: s.monitoringType ?? 'DataQuality',
     EndpointName: s.endpointName,
     ScheduleConfig: { ScheduleExpression: s.scheduleExpression },
     Baseline: { StatisticsResource: { S3Uri: s.baselineStatisticsUri }, ConstraintsResource: { S3Uri: s.baselineConstraintsUri } },
+    ...(s.modelQuality
+      ? {
+          ModelQualityJobInput: {
+            EndpointInput: {
+              EndpointName: s.endpointName,
+              InferenceAttribute: s.modelQuality.inferenceAttribute,
+              ...(s.modelQuality.startTimeOffset ? { StartTimeOffset: s.modelQuality.startTimeOffset } : {}),
+              ...(s.modelQuality.endTimeOffset ? { EndTimeOffset: s.modelQuality.endTimeOffset } : {}),
+            },
+            GroundTruthS3Input: { S3Uri: s.modelQuality.groundTruthUri },
+          },
+          ProblemType: s.modelQuality.problemType,
+          ...(s.modelQuality.minimumRecords ? { MinimumRecords: s.modelQuality.minimumRecords } : {}),
+        }
+      : {}),
     ...(s.excludeFeatures.length ? { ExcludedFeatures: s.excludeFeatures } : {}),
     ...(s.nextFireAt === undefined ? {} : { NextScheduledTime: new Date(s.nextFireAt).toISOString() }),
     ...(s.lastScheduledTime === undefined ? {} : { LastScheduledTime: new Date(s.lastScheduledTime).toISOString() }),
@@ -32,13 +47,14 @@ function executionSummary(e: MonitoringExecutionRecord) {
     ScheduledTime: new Date(e.scheduledTime).toISOString(),
     MonitoringExecutionStatus: e.status,
     ...(e.failureReason ? { FailureReason: e.failureReason } : {}),
-    MonitoringType: 'DataQuality',
+    MonitoringType: e.monitoringType ?? 'DataQuality',
     Driftline: {
       id: e.id,
       window: [new Date(e.windowStart).toISOString(), new Date(e.windowEnd).toISOString()],
       output: e.outputPath,
       violations: e.violations,
       rows: e.rows,
+      ...(e.merge ? { merge: e.merge } : {}),
     },
   };
 }
@@ -63,6 +79,74 @@ export function registerScheduleCommands(program: Command, ctx: CliContext): voi
             ),
       );
     });
+  schedule
+    .command('create')
+    .description(
+      'create or replace a schedule on an endpoint: DataQuality (captured traffic against a baseline) or ModelQuality (predictions merged with ground truth)',
+    )
+    .argument('<name>', 'monitoring schedule name')
+    .requiredOption('--endpoint <name>', 'the endpoint whose captured traffic is monitored')
+    .requiredOption('--constraints <uri>', 'baseline constraints.json (model quality: regression_constraints)')
+    .option('--statistics <uri>', 'baseline statistics.json (required for DataQuality)')
+    .option('--type <type>', `${MONITORING_TYPES.join(' or ')}`, 'DataQuality')
+    .option('--expression <expr>', 'schedule expression: cron(...) or rate(...)', 'cron(0 * ? * * *)')
+    .option('--ground-truth <uri>', "ModelQuality: where the labels are (default: the endpoint's ground-truth folder, where `ground-truth put` writes)")
+    .option('--inference-attribute <index>', "ModelQuality: the prediction's column in the endpoint's output", '0')
+    .option('--start-offset <duration>', 'ModelQuality: window start before the run, e.g. -PT3H (default: one period)')
+    .option('--end-offset <duration>', 'ModelQuality: window end before the run, e.g. -PT1H (labels arrive late)')
+    .option('--minimum-records <n>', 'ModelQuality: fewer labelled rows than this fail the run instead of publishing noisy metrics')
+    .option('--exclude <features>', 'DataQuality: comma-separated features not checked')
+    .action(
+      async (
+        name: string,
+        opts: {
+          endpoint: string;
+          constraints: string;
+          statistics?: string;
+          type: string;
+          expression: string;
+          groundTruth?: string;
+          inferenceAttribute: string;
+          startOffset?: string;
+          endOffset?: string;
+          minimumRecords?: string;
+          exclude?: string;
+        },
+      ) => {
+        if (!(MONITORING_TYPES as readonly string[]).includes(opts.type))
+          throw new InvalidArgumentError(`--type must be ${MONITORING_TYPES.join(' or ')}, got '${opts.type}'`);
+        const type = opts.type as MonitoringType;
+        if (type === 'DataQuality' && !opts.statistics) throw new InvalidArgumentError('a DataQuality schedule needs --statistics');
+        const app = await ctx.app();
+        const s = await app.monitoring.putSchedule({
+          name,
+          endpointName: opts.endpoint,
+          scheduleExpression: opts.expression,
+          baselineStatisticsUri: opts.statistics ?? '',
+          baselineConstraintsUri: opts.constraints,
+          ...(opts.exclude ? { excludeFeatures: opts.exclude.split(',').map((f) => f.trim()) } : {}),
+          monitoringType: type,
+          ...(type === 'ModelQuality'
+            ? {
+                modelQuality: {
+                  problemType: 'Regression' as const,
+                  inferenceAttribute: opts.inferenceAttribute,
+                  groundTruthUri: opts.groundTruth ?? app.groundTruthUriOf(opts.endpoint),
+                  ...(opts.startOffset ? { startTimeOffset: opts.startOffset } : {}),
+                  ...(opts.endOffset ? { endTimeOffset: opts.endOffset } : {}),
+                  ...(opts.minimumRecords ? { minimumRecords: parseInteger('--minimum-records', opts.minimumRecords, 1) } : {}),
+                },
+              }
+            : {}),
+        });
+        emit(
+          ctx.io,
+          ctx.json(),
+          describeSchedule(s),
+          () => `${s.name} (${s.monitoringType ?? 'DataQuality'}) on ${s.endpointName}: next run ${iso(s.nextFireAt)}`,
+        );
+      },
+    );
   schedule
     .command('describe')
     .description('one schedule: endpoint, expression, baseline, next and last runs')
@@ -89,7 +173,7 @@ export function registerScheduleCommands(program: Command, ctx: CliContext): voi
                 iso(r.scheduledTime),
                 r.status,
                 String(r.violations),
-                r.rows === undefined ? '-' : String(r.rows),
+                r.rows === undefined ? '-' : r.merge ? `${r.rows} (${r.merge.unlabelledRecords} unlabelled)` : String(r.rows),
                 r.failureReason ?? r.outputPath,
               ]),
             ),
