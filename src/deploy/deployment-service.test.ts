@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { controlPlane } from '../../test/support/control-plane.js';
-import { parseStageConfig } from './stage-configs.js';
+import { parseStageConfig, SAMPLE_PROD_CONFIG } from './stage-configs.js';
+import type { ScheduleRegistrar } from './deployment-service.js';
 import type { DeploymentRecord } from './types.js';
 
 async function harness() {
@@ -17,6 +18,60 @@ async function harness() {
 }
 
 describe('deployment pipeline (staging, manual approval, production)', () => {
+  it('with a model-quality baseline, production also gets the model-quality schedule on its ground truth and an rmse alarm at 1.5x the baseline', async () => {
+    const schedules: Parameters<ScheduleRegistrar['putSchedule']>[0][] = [];
+    const cp = await controlPlane({
+      modelQuality: { baselineMetrics: async (pkg) => (pkg.version === 1 ? { rmse: 3.7, r2: 0.8 } : undefined), groundTruthUriOf: (e) => `file:///gt/${e}` },
+      monitoring: { putSchedule: async (s) => void schedules.push(s) },
+    });
+    const mq = {
+      Statistics: { ContentType: 'application/json', S3Uri: 'file:///mq/statistics.json' },
+      Constraints: { ContentType: 'application/json', S3Uri: 'file:///mq/constraints.json' },
+    };
+    const dq = {
+      Statistics: { ContentType: 'application/json', S3Uri: 'file:///dq/statistics.json' },
+      Constraints: { ContentType: 'application/json', S3Uri: 'file:///dq/constraints.json' },
+    };
+    await cp.registry.register({
+      group: 'taxi',
+      modelDataUrl: 'file:///m/v1/model.json',
+      modelSha256: 'a'.repeat(64),
+      driftCheckBaselines: { ModelQuality: mq, ModelDataQuality: dq },
+    });
+    await cp.registry.approve('taxi', 1, { by: 'alice' });
+    await cp.serve();
+    const [d] = (await cp.deployments.list()).items;
+    const done = await cp.deployments.approve(d!.id, { by: 'bob' });
+    const prod = done.stages[2]!;
+    assert.deepEqual(prod.modelQualitySchedule, {
+      MonitoringScheduleName: 'taxi-prod-model-quality',
+      EndpointName: 'taxi-prod',
+      ScheduleExpression: 'cron(0 * ? * * *)',
+      MonitoringType: 'ModelQuality',
+      BaselineStatisticsUri: 'file:///mq/statistics.json',
+      BaselineConstraintsUri: 'file:///mq/constraints.json',
+      GroundTruthS3Uri: 'file:///gt/taxi-prod',
+      MinimumRecords: 100,
+    });
+    assert.deepEqual(
+      schedules.map((s) => [s.name, s.monitoringType ?? 'DataQuality', s.modelQuality?.groundTruthUri]),
+      [
+        ['taxi-prod-threshold', 'DataQuality', undefined],
+        ['taxi-prod-model-quality', 'ModelQuality', 'file:///gt/taxi-prod'],
+      ],
+    );
+    const alarm = await cp.alarms.get('taxi-prod-model-quality');
+    assert.equal(alarm.definition.Namespace, 'aws/sagemaker/Endpoints/model-metrics');
+    assert.equal(alarm.definition.MetricName, 'rmse');
+    assert.ok(Math.abs(alarm.definition.Threshold - 5.55) < 1e-12);
+    assert.equal(alarm.definition.ComparisonOperator, 'GreaterThanThreshold');
+    // r2 alarms below the baseline divided by the ratio; without the baseline's value there is nothing to set it from.
+    const withR2 = parseStageConfig({ ...SAMPLE_PROD_CONFIG, model_quality_config: { metric_name: 'r2', threshold_ratio: 2 } }, 'prod-config.json');
+    assert.equal(withR2.model_quality_config?.period, 3600);
+    assert.equal(withR2.model_quality_config?.schedule_expression, 'cron(0 * ? * * *)');
+    assert.throws(() => parseStageConfig({ ...SAMPLE_PROD_CONFIG, model_quality_config: { end_time_offset: 'PT1H' } }, 'prod-config.json'), /end_time_offset/);
+  });
+
   it('an approval deploys to staging; approve → production with 2 instances, autoscaling 2-4, capture 100%, the schedule and the alarm', async () => {
     const h = await harness();
     await h.register(1);

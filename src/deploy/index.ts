@@ -8,6 +8,7 @@ export {
   type DeployTarget,
   type AlarmRegistrar,
   type ScheduleRegistrar,
+  type ModelQualityPorts,
   type DeploymentServiceDeps,
   type StartDeploymentInput,
 } from './deployment-service.js';

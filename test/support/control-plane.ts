@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/core/clock.js';
 import { noopLogger } from '../../src/core/logger.js';
 import { AlarmService } from '../../src/alarms/index.js';
-import { DeploymentService } from '../../src/deploy/index.js';
+import { DeploymentService, type ModelQualityPorts, type ScheduleRegistrar } from '../../src/deploy/index.js';
 import { InProcessEventBus } from '../../src/events/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { EndpointService, type ModelArtifacts } from '../../src/serving/index.js';
@@ -17,7 +17,7 @@ export const PATH_OF_URI: ModelArtifacts = {
  * The control plane on an in-memory store with a manual clock and numbered ids: registry, endpoints
  * and the deployment pipeline, wired as `createApp` wires them (an approval starts a deployment).
  */
-export async function controlPlane(options: { models?: ModelArtifacts; at?: number } = {}) {
+export async function controlPlane(options: { models?: ModelArtifacts; at?: number; modelQuality?: ModelQualityPorts; monitoring?: ScheduleRegistrar } = {}) {
   const meta = await openMetadataStore('memory:');
   const clock = new ManualClock(options.at ?? Date.UTC(2026, 11, 3, 9));
   let n = 0;
@@ -33,7 +33,17 @@ export async function controlPlane(options: { models?: ModelArtifacts; at?: numb
     defaultCaptureUri: 'file:///capture',
   });
   const alarms = new AlarmService({ store: meta.alarms, metrics: meta.metrics, events, clock, ids, logger: noopLogger });
-  const deployments = new DeploymentService({ store: meta.deployments, endpoints, registry, alarms, clock, ids, logger: noopLogger });
+  const deployments = new DeploymentService({
+    store: meta.deployments,
+    endpoints,
+    registry,
+    alarms,
+    ...(options.modelQuality ? { modelQuality: options.modelQuality } : {}),
+    ...(options.monitoring ? { monitoring: options.monitoring } : {}),
+    clock,
+    ids,
+    logger: noopLogger,
+  });
   events.subscribe((e) => deployments.onEvent(e));
   /** What the data plane does: every endpoint's latest generation comes InService; then the deployment pipeline moves on. */
   const serve = async () => {
