@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../core/clock.js';
-import { FailedPreconditionError } from '../core/errors.js';
+import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { noopProgress, type Progress } from '../core/progress.js';
@@ -88,6 +88,11 @@ export class PrepareService {
     const started = this.deps.clock.now();
     const progress = req.progress ?? noopProgress;
     const inputs = await this.deps.files.expand(req.trips, ['.parquet', '.csv', '.csv.gz']);
+    // A table already in FEATURE_COLUMNS (captured inputs with their ground truth) is only split.
+    if (inputs.length === 1 && inputs[0]!.endsWith('.csv')) {
+      const text = await this.deps.files.readText(inputs[0]!);
+      if (text !== undefined && isFeatureTable(text)) return this.prepareFeatures(inputs[0]!, text, req, started);
+    }
     const zoneFile = await this.deps.zones.load(req.zones);
     const zoneIndex = new Map<number, number>(zoneFile.zones.map((z, i) => [z.locationId, i]));
 
@@ -203,6 +208,65 @@ export class PrepareService {
       throw err;
     }
 
+    const dataset = await this.record(id, req, report, outputs, staged, described, split);
+    this.logger.info('dataset prepared', { datasetId: id, rowsRead, rowsKept: table.rows, seconds: report.seconds });
+    return { dataset, report };
+  }
+
+  /**
+   * `prepare` on a table already in FEATURE_COLUMNS (header line, fare first: what
+   * `ground-truth export` writes from an endpoint's captured inputs and their labels): no cleaning
+   * rule and no zone file apply; the rows are checked, then split and written as `prepare` does.
+   */
+  private async prepareFeatures(file: string, text: string, req: PrepareRequest, started: number): Promise<PrepareResult> {
+    const rows = featureRows(file, text);
+    if (rows.length < 2) throw new FailedPreconditionError(`${file}: only ${rows.length} row(s); nothing to split`);
+    const split = seededSplit(rows.length, createRandom(req.seed));
+    const info = await this.deps.files.describe(file);
+    const described = [{ file, schema: 'features' as const, rows: rows.length, info }];
+    const id = this.deps.ids('ds');
+    const staged = await this.deps.files.stage(req.out, { replace: req.replace ?? false });
+    let outputs: DatasetFile[];
+    let report: PrepareReport;
+    try {
+      const header = `${FEATURE_COLUMNS.join(',')}\n`;
+      const text = (idx: Uint32Array) => Array.from(idx, (i) => `${rows[i]!}\n`).join('');
+      const train = text(split.train);
+      await (await staged.open(PREPARED_FILES.train)).write(train);
+      await (await staged.open(PREPARED_FILES.baseline)).write(header + train);
+      await (await staged.open(PREPARED_FILES.validation)).write(text(split.validation));
+      await (await staged.open(PREPARED_FILES.test)).write(header + text(split.test));
+      report = {
+        inputs: [{ file, rows: rows.length, schema: 'features', sha256: info.sha256 }],
+        rowsRead: rows.length,
+        rowsKept: rows.length,
+        rowsDropped: Object.fromEntries(CLEANING_RULES.map((r) => [r, 0])) as Record<CleaningRule, number>,
+        splits: { train: split.train.length, validation: split.validation.length, test: split.test.length, baseline: split.train.length },
+        seed: req.seed,
+        columns: FEATURE_COLUMNS,
+        seconds: (this.deps.clock.now() - started) / 1000,
+      };
+      await (await staged.open(PREPARED_FILES.report)).write(`${JSON.stringify({ datasetId: id, ...report }, null, 2)}\n`);
+      outputs = await staged.commit();
+    } catch (err) {
+      await staged.abort();
+      throw err;
+    }
+    const dataset = await this.record(id, req, report, outputs, staged, described, split);
+    this.logger.info('features table prepared', { datasetId: id, rows: rows.length, seconds: report.seconds });
+    return { dataset, report };
+  }
+
+  /** Records the prepared dataset (inputs and outputs with their hashes and row counts); a failed record removes the outputs. */
+  private async record(
+    id: string,
+    req: PrepareRequest,
+    report: PrepareReport,
+    outputs: DatasetFile[],
+    staged: { readonly dir: string; readonly uri: string },
+    described: readonly { rows: number; info: { uri: string; sizeBytes: number; sha256: string } }[],
+    split: { train: Uint32Array; validation: Uint32Array; test: Uint32Array },
+  ): Promise<Dataset> {
     const rowsByFile: Record<string, number> = {
       [PREPARED_FILES.train]: split.train.length,
       [PREPARED_FILES.validation]: split.validation.length,
@@ -226,14 +290,39 @@ export class PrepareService {
       kind: 'prepared',
       uri: located?.uri ?? staged.uri,
       createdAt: this.deps.clock.now(),
-      rowCount: table.rows,
+      rowCount: report.rowsKept,
       files: located?.files ?? [...inputFiles, ...outputFiles],
       details: { ...report },
     };
     await recordOrRemove(this.deps, dataset, staged.dir);
-    this.logger.info('dataset prepared', { datasetId: id, rowsRead, rowsKept: table.rows, seconds: report.seconds });
-    return { dataset, report };
+    return dataset;
   }
+}
+
+/** Whether a CSV's first line is FEATURE_COLUMNS' header. */
+function isFeatureTable(text: string): boolean {
+  const end = text.indexOf('\n');
+  return (end < 0 ? text : text.slice(0, end)).replace(/\r$/, '').trim() === FEATURE_COLUMNS.join(',');
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The data rows of a features table, each checked (width, numbers): a bad cell is refused in one line naming it. */
+function featureRows(file: string, text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const rows: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const cells = line.split(',');
+    if (cells.length !== FEATURE_COLUMNS.length)
+      throw new InvalidArgumentError(`${file}: line ${i + 1} has ${cells.length} fields, expected ${FEATURE_COLUMNS.length} (${FEATURE_COLUMNS.join(',')})`);
+    cells.forEach((c, k) => {
+      if (!NUMBER.test(c.trim())) throw new InvalidArgumentError(`${file}: line ${i + 1}, column ${FEATURE_COLUMNS[k]}: not a number: '${c.slice(0, 40)}'`);
+    });
+    rows.push(cells.map((c) => c.trim()).join(','));
+  }
+  return rows;
 }
 
 /** Writes the rows `rows` of `table` to every target (each with its optional header line). */

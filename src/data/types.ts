@@ -67,8 +67,10 @@ export interface Dataset {
 
 /** What `data prepare` reports (written as prepare-report.json). */
 export interface PrepareReport {
-  readonly inputs: readonly { readonly file: string; readonly rows: number; readonly schema: 'green' | 'yellow'; readonly sha256: string }[];
-  readonly zones: { readonly file: string; readonly source: 'shapefile' | 'csv'; readonly zones: number };
+  /** `features`: a table already in FEATURE_COLUMNS (e.g. an endpoint's captured inputs joined with their ground truth). */
+  readonly inputs: readonly { readonly file: string; readonly rows: number; readonly schema: 'green' | 'yellow' | 'features'; readonly sha256: string }[];
+  /** Absent for a features table (its coordinates are already there). */
+  readonly zones?: { readonly file: string; readonly source: 'shapefile' | 'csv'; readonly zones: number };
   readonly rowsRead: number;
   readonly rowsKept: number;
   readonly rowsDropped: Readonly<Record<CleaningRule, number>>;

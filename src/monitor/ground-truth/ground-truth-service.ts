@@ -45,6 +45,19 @@ export interface ReconcileReport extends MergeSummary {
   readonly labelsWithoutCapture: readonly string[];
 }
 
+/** What an export of labelled captured data wrote. */
+export interface TrainingDataExport {
+  readonly endpointName: string;
+  readonly file: string;
+  /** Data rows written (label first, then the captured inputs). */
+  readonly rows: number;
+  readonly from: string;
+  readonly to: string;
+  readonly merge: MergeSummary;
+  /** Merged rows left out because their inputs do not have the header's width. */
+  readonly wrongWidth: number;
+}
+
 /** At most this many labels in one batch (a request or a file). */
 export const MAX_LABELS_PER_BATCH = 100_000;
 const DAY = 86_400_000;
@@ -77,6 +90,45 @@ export class GroundTruthService {
     await this.deps.files.writeText(file, [...byId.values()].map((l) => `${groundTruthLine(l)}\n`).join(''));
     this.deps.logger.info('ground truth stored', { endpoint: endpointName, labels: byId.size, file });
     return { endpointName, accepted: byId.size, duplicatesInBatch: duplicates, file, collectedAt: iso };
+  }
+
+  /**
+   * What production saw, as training data: the records captured in [from, to) joined with their
+   * labels (collected up to `labelsToMs`, default `to`), written as one CSV (`header`, then the
+   * label and the request's input fields per row), atomically. Rows whose inputs do not have the
+   * header's width are counted and left out.
+   */
+  async exportTrainingData(
+    endpointName: string,
+    req: { fromMs: number; toMs: number; labelsToMs?: number; file: string; header: readonly string[] },
+  ): Promise<TrainingDataExport> {
+    if (!(req.toMs > req.fromMs)) throw new InvalidArgumentError('the period is empty: its end must be after its start');
+    const groundTruthDir = await this.deps.locations.groundTruthDirOf(endpointName);
+    const captureDirs = await this.deps.locations.captureDirsOf(endpointName);
+    const { y, inputs, summary } = await mergeGroundTruth(this.deps.source, {
+      captureDirs,
+      groundTruthDir,
+      fromMs: req.fromMs,
+      toMs: req.toMs,
+      labelsFromMs: req.fromMs,
+      labelsToMs: Math.max(req.toMs, req.labelsToMs ?? req.toMs),
+      withInputs: true,
+    });
+    const width = req.header.length - 1;
+    const lines = [`${req.header.join(',')}\n`];
+    let wrongWidth = 0;
+    for (let i = 0; i < y.length; i++) {
+      const row = inputs![i]!;
+      if (row.length !== width) {
+        wrongWidth++;
+        continue;
+      }
+      lines.push(`${y[i]},${row.join(',')}\n`);
+    }
+    await this.deps.files.writeText(req.file, lines.join(''));
+    const rows = lines.length - 1;
+    this.deps.logger.info('labelled capture exported', { endpoint: endpointName, rows, wrongWidth, file: req.file });
+    return { endpointName, file: req.file, rows, from: new Date(req.fromMs).toISOString(), to: new Date(req.toMs).toISOString(), merge: summary, wrongWidth };
   }
 
   /**

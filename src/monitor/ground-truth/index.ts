@@ -7,5 +7,6 @@ export {
   type GroundTruthLocations,
   type IngestResult,
   type ReconcileReport,
+  type TrainingDataExport,
 } from './ground-truth-service.js';
 export { parseLabelBatch, labelsOf } from './label-batch.js';
