@@ -11,7 +11,7 @@ import { NodeLocalFiles } from '../data/adapters/node-local-files.js';
 import { ZoneFileLoader } from '../data/adapters/zone-file-loader.js';
 import { DuckDbTripFileWriter } from '../data/adapters/duckdb-trip-file-writer.js';
 import { HttpDownloader } from '../data/adapters/http-downloader.js';
-import { GenerateService, NycFetchService, PrepareService, type DatasetStore } from '../data/index.js';
+import { FEATURE_COLUMNS, GenerateService, NycFetchService, PrepareService, type DatasetStore } from '../data/index.js';
 import type { TrainingService } from '../ml/index.js';
 import { createTrainingService } from './create-training-service.js';
 import { DuckDbTableReader } from '../monitor/adapters/duckdb-table-reader.js';
@@ -43,6 +43,9 @@ import { GitCli } from '../project/adapters/git-cli.js';
 import { NodeProjectFiles } from '../project/adapters/node-project-files.js';
 import { projectPlatform } from './project-platform.js';
 import { projectDeploymentHandler } from './project-deployments.js';
+
+/** The file a retraining on captured data reads (FEATURE_COLUMNS, fare from the ground truth). */
+export const CAPTURED_TRAINING_FILE = 'captured-trips.csv';
 
 /** The wired application: services over the configured adapters. Delivery layers get this and nothing else. */
 export interface App {
@@ -133,6 +136,17 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     deployments: () => deployments,
     sender: new FetchHttpSender(),
     logger,
+    capturedData: async (t, eventId) => {
+      const now = clock.now();
+      const dir = path.join(trainingDataRoot, t.endpointName, eventId.replace(/[^a-zA-Z0-9._-]/g, '_'));
+      const r = await groundTruth.exportTrainingData(t.endpointName, {
+        fromMs: now - t.days * 86_400_000,
+        toMs: now,
+        file: path.join(dir, CAPTURED_TRAINING_FILE),
+        header: FEATURE_COLUMNS,
+      });
+      return { rows: r.rows, ...(r.rows >= t.minimumRows ? { uri: pathToFileURL(dir).href } : {}) };
+    },
   });
   const rules = new RuleService({ store: metadata.events, runner: ruleRunner, clock, ids, logger, publish: (e) => events.publish(e) });
   events.routeWith((e) => rules.route(e));
@@ -180,6 +194,9 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     const folder = endpoints.captureFolder(epConfig);
     return epConfig.ProductionVariants.map((v) => path.join(folder, name, v.VariantName));
   };
+  const trainingDataRoot = config.artifactUri.startsWith('file:')
+    ? path.join(localOf(config.artifactUri), 'training-data')
+    : path.join(config.home, 'training-data');
   const groundTruthRoot = config.artifactUri.startsWith('file:')
     ? path.join(localOf(config.artifactUri), 'ground-truth')
     : path.join(config.home, 'ground-truth');

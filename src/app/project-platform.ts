@@ -41,14 +41,14 @@ export function projectPlatform(d: ProjectPlatformDeps): ProjectPlatform {
     upsertPipeline: async (name, definition, description) => {
       await d.pipelines.upsert(name, definition, description);
     },
-    putPipelineRule: async (rule, pipelineName) => {
+    putPipelineRule: async (rule, pipelineName, trainingData) => {
       await d.rules.putRule({
         name: rule.name,
         ...(rule.eventPattern === undefined ? {} : { eventPattern: rule.eventPattern }),
         ...(rule.scheduleExpression === undefined ? {} : { scheduleExpression: rule.scheduleExpression }),
         description: rule.description,
       });
-      await d.rules.putTargets(rule.name, [{ id: 'start-build', kind: 'pipeline', pipelineName }]);
+      await d.rules.putTargets(rule.name, [{ id: 'start-build', kind: 'pipeline', pipelineName, ...(trainingData ? { trainingData } : {}) }]);
     },
     deleteRule: (name) => d.rules.deleteRule(name, true),
     status: (p) => projectStatus(d, p),

@@ -1,6 +1,14 @@
 import { oneLine } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { deliverWebhook, type EventEnvelope, type HttpSender, type RuleRecord, type RuleTarget, type RuleTargetRunner } from '../events/index.js';
+import {
+  deliverWebhook,
+  type CapturedTrainingData,
+  type EventEnvelope,
+  type HttpSender,
+  type RuleRecord,
+  type RuleTarget,
+  type RuleTargetRunner,
+} from '../events/index.js';
 import type { PipelineService } from '../pipeline/index.js';
 import type { ModelRegistry } from '../registry/index.js';
 import type { DeploymentService } from '../deploy/index.js';
@@ -23,6 +31,8 @@ export class AppRuleTargetRunner implements RuleTargetRunner {
       readonly deployments: () => DeploymentService;
       readonly sender: HttpSender;
       readonly logger: Logger;
+      /** Exports an endpoint's labelled traffic for a retraining (`undefined` uri: too few rows, train on the raw files). */
+      readonly capturedData?: (t: CapturedTrainingData, eventId: string) => Promise<{ readonly uri?: string; readonly rows: number }>;
     },
   ) {}
 
@@ -37,7 +47,19 @@ export class AppRuleTargetRunner implements RuleTargetRunner {
       return;
     }
     const pipelines = this.deps.pipelines();
-    const execution = await pipelines.create(target.pipelineName, { parameters: target.parameters });
+    let parameters = target.parameters;
+    if (target.trainingData && this.deps.capturedData) {
+      // Exported under the event's id: a second delivery of the same event rewrites the same file.
+      const data = await this.deps.capturedData(target.trainingData, event.id);
+      if (data.uri) parameters = { ...parameters, InputDataUrl: data.uri, InputSource: `capture:${target.trainingData.endpointName}` };
+      this.deps.logger.info(data.uri ? 'retraining on captured data' : 'too few labelled rows captured: retraining on the raw files', {
+        rule: rule.name,
+        endpoint: target.trainingData.endpointName,
+        rows: data.rows,
+        minimumRows: target.trainingData.minimumRows,
+      });
+    }
+    const execution = await pipelines.create(target.pipelineName, { parameters });
     this.deps.logger.info('rule started pipeline execution', { rule: rule.name, eventId: event.id, pipeline: target.pipelineName, execution: execution.id });
     const run = pipelines
       .resumeOwned(execution.id)

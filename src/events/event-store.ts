@@ -15,6 +15,16 @@ export interface PipelineTarget {
   readonly kind: 'pipeline';
   readonly pipelineName: string;
   readonly parameters: Readonly<Record<string, string>>;
+  /** driftline: train on what an endpoint saw (its captured inputs joined with their ground truth) when it has enough labelled rows. */
+  readonly trainingData?: CapturedTrainingData;
+}
+
+/** Where a retraining gets its data from: the last `days` of an endpoint's labelled traffic, given to the pipeline as `InputDataUrl`. */
+export interface CapturedTrainingData {
+  readonly endpointName: string;
+  readonly days: number;
+  /** Fewer labelled rows than this and the pipeline runs on its own InputDataUrl (the raw files) instead. */
+  readonly minimumRows: number;
 }
 
 /** POST the event JSON to a URL, signed with HMAC-SHA256 of the body under `secret` (`X-Driftline-Signature: sha256=<hex>`). */

@@ -14,6 +14,7 @@ export type {
   RuleState,
   RuleTarget,
   PipelineTarget,
+  CapturedTrainingData,
   WebhookTarget,
   DeploymentTarget,
 } from './event-store.js';

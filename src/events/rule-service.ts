@@ -7,7 +7,17 @@ import type { Page } from '../core/paging.js';
 import { nextFireTime, parseScheduleExpression, type ScheduleExpression } from '../scheduler/index.js';
 import type { EventEnvelope } from './event-envelope.js';
 import { matchesPattern, parseEventPattern, type EventPattern } from './event-pattern.js';
-import type { DeliveryQuery, DeliveryRecord, EventQuery, EventStore, RuleRecord, RuleState, RuleTarget, StoredEvent } from './event-store.js';
+import type {
+  CapturedTrainingData,
+  DeliveryQuery,
+  DeliveryRecord,
+  EventQuery,
+  EventStore,
+  RuleRecord,
+  RuleState,
+  RuleTarget,
+  StoredEvent,
+} from './event-store.js';
 import { makeEvent } from './make-event.js';
 
 /** Runs one target for one event. Throwing (or rejecting) means "not delivered": the delivery is tried again later. */
@@ -44,7 +54,13 @@ export interface PutRuleInput {
 }
 
 export type TargetInput =
-  | { readonly id?: string; readonly kind: 'pipeline'; readonly pipelineName: string; readonly parameters?: Readonly<Record<string, string>> }
+  | {
+      readonly id?: string;
+      readonly kind: 'pipeline';
+      readonly pipelineName: string;
+      readonly parameters?: Readonly<Record<string, string>>;
+      readonly trainingData?: CapturedTrainingData;
+    }
   | { readonly id?: string; readonly kind: 'webhook'; readonly url: string; readonly secret: string }
   | { readonly id?: string; readonly kind: 'deployment'; readonly group: string };
 
@@ -178,7 +194,21 @@ export class RuleService {
         if (k === '' || typeof v !== 'string')
           throw new InvalidArgumentError(`pipeline target parameter ${JSON.stringify(k)} must be a name with a string value`);
       }
-      return { id, kind: 'pipeline', pipelineName: input.pipelineName, parameters };
+      const t = input.trainingData;
+      if (t !== undefined) {
+        if (typeof t.endpointName !== 'string' || t.endpointName === '') throw new InvalidArgumentError('training data: the endpoint name is empty');
+        if (!(Number.isInteger(t.days) && t.days >= 1 && t.days <= 366))
+          throw new InvalidArgumentError(`training data: days must be a whole number from 1 to 366, got ${t.days}`);
+        if (!(Number.isInteger(t.minimumRows) && t.minimumRows >= 2))
+          throw new InvalidArgumentError(`training data: the minimum of rows must be a whole number >= 2, got ${t.minimumRows}`);
+      }
+      return {
+        id,
+        kind: 'pipeline',
+        pipelineName: input.pipelineName,
+        parameters,
+        ...(t ? { trainingData: { endpointName: t.endpointName, days: t.days, minimumRows: t.minimumRows } } : {}),
+      };
     }
     if (input.kind === 'webhook') {
       let url: URL;

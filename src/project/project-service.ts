@@ -25,7 +25,11 @@ export interface ProjectPlatform {
   createGroup(name: string, tags: Readonly<Record<string, string>>): Promise<void>;
   upsertPipeline(name: string, definition: unknown, description: string): Promise<void>;
   /** PutRule and one target starting `pipelineName`. */
-  putPipelineRule(rule: { name: string; eventPattern?: unknown; scheduleExpression?: string; description: string }, pipelineName: string): Promise<void>;
+  putPipelineRule(
+    rule: { name: string; eventPattern?: unknown; scheduleExpression?: string; description: string },
+    pipelineName: string,
+    trainingData?: { endpointName: string; days: number; minimumRows: number },
+  ): Promise<void>;
   deleteRule(name: string): Promise<void>;
   /** Live state of the project's parts. */
   status(project: ProjectRecord): Promise<Record<string, unknown>>;
@@ -49,7 +53,12 @@ export interface CreateProjectInput {
   readonly retrainSchedule?: string;
   readonly inputDataUrl?: string;
   readonly inputZonesUrl?: string;
+  /** Retrain on the production endpoint's labelled traffic of the last `days` (default 30) when it has `minimumRows` (default 1000); 0 days: always the raw files. */
+  readonly retrainOnCapture?: { readonly days: number; readonly minimumRows: number };
 }
+
+/** Retraining reads the last 30 days of production's labelled traffic when it has at least 1,000 rows. */
+export const DEFAULT_RETRAIN_ON_CAPTURE = { days: 30, minimumRows: 1000 } as const;
 
 /** Checks a project name as the sample's Service Catalog parameter does; returns it. */
 export function validateProjectName(name: string): string {
@@ -83,6 +92,11 @@ export class ProjectService {
     const { files, git, platform } = this.deps;
     const name = validateProjectName(input.name);
     const schedule = input.retrainSchedule ?? DEFAULT_RETRAIN_SCHEDULE;
+    const retrainOnCapture = input.retrainOnCapture ?? DEFAULT_RETRAIN_ON_CAPTURE;
+    if (!(Number.isInteger(retrainOnCapture.days) && retrainOnCapture.days >= 0 && retrainOnCapture.days <= 366))
+      throw new InvalidArgumentError(`retrain-on-capture days must be a whole number from 0 to 366, got ${retrainOnCapture.days}`);
+    if (!(Number.isInteger(retrainOnCapture.minimumRows) && retrainOnCapture.minimumRows >= 2))
+      throw new InvalidArgumentError(`retrain-on-capture minimum rows must be a whole number >= 2, got ${retrainOnCapture.minimumRows}`);
     parseScheduleExpression(schedule);
     const folder = this.folderOf(name);
     const buildPipelineName = `${name}-build`;
@@ -111,6 +125,7 @@ export class ProjectService {
       driftRuleName,
       driftAlarmName: `${name}-prod-threshold`,
       modelQualityAlarmName: `${name}-prod-model-quality`,
+      ...(retrainOnCapture.days > 0 ? { retrainOnCapture } : {}),
       inputDataUrl,
       inputZonesUrl,
       repositories: {
@@ -156,10 +171,13 @@ export class ProjectService {
       });
       placed = true;
 
+      // Retraining reads production's labelled traffic when it has enough (the endpoint DeployProd makes).
+      const trainingData = retrainOnCapture.days > 0 ? { endpointName: `${name}-prod`, ...retrainOnCapture } : undefined;
       // Then the resources that can be removed, then those that cannot (checked above, so they should not fail).
       await platform.putPipelineRule(
         { name: retrainRuleName, scheduleExpression: schedule, description: `project ${name}: scheduled retraining (the sample's RetrainSchedule)` },
         buildPipelineName,
+        trainingData,
       );
       madeRules.push(retrainRuleName);
       await platform.putPipelineRule(
@@ -169,6 +187,7 @@ export class ProjectService {
           description: `project ${name}: drift or model-quality alarm -> retrain`,
         },
         buildPipelineName,
+        trainingData,
       );
       madeRules.push(driftRuleName);
       await platform.upsertPipeline(buildPipelineName, definition, `project ${name}: the model build pipeline`);

@@ -13,6 +13,8 @@ export interface ProjectRecord {
   readonly driftAlarmName: string;
   /** The production endpoint's model-quality alarm (rmse against ground truth); its ALARM also retrains. */
   readonly modelQualityAlarmName?: string;
+  /** Retraining reads the production endpoint's labelled traffic of the last `days` when it has `minimumRows`. */
+  readonly retrainOnCapture?: { readonly days: number; readonly minimumRows: number };
   readonly inputDataUrl: string;
   readonly inputZonesUrl: string;
   readonly repositories: {

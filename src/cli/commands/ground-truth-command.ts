@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { parseLabelBatch } from '../../monitor/ground-truth/label-batch.js';
@@ -36,6 +37,32 @@ export function registerGroundTruthCommands(program: Command, ctx: CliContext): 
         r,
         () =>
           `stored ${r.accepted} label(s) for ${r.endpointName}${r.duplicatesInBatch ? ` (${r.duplicatesInBatch} repeated in the batch, last kept)` : ''} -> ${r.file}`,
+      );
+    });
+  gt.command('export')
+    .description(
+      "what production saw, as training data: the endpoint's captured inputs joined with their labels, as a features CSV `pipeline start --param InputDataUrl=<folder>` trains on",
+    )
+    .argument('<endpoint>', 'endpoint name')
+    .requiredOption('--out <file>', 'the CSV to write (header fare_amount,passenger_count,…)')
+    .option('--days <n>', 'the last n days of traffic', '30')
+    .option('--to <time>', 'end of the period (ISO-8601; default: now)')
+    .action(async (endpoint: string, opts: { out: string; days: string; to?: string }) => {
+      const to = opts.to === undefined ? Date.now() : time(opts.to, '--to');
+      const from = to - parseInteger('--days', opts.days, 1) * 86_400_000;
+      const [app, { FEATURE_COLUMNS }] = await Promise.all([ctx.app(), import('../../data/types.js')]);
+      const r = await app.groundTruth.exportTrainingData(endpoint, {
+        fromMs: from,
+        toMs: to,
+        file: path.resolve(ctx.io.cwd, opts.out),
+        header: FEATURE_COLUMNS,
+      });
+      emit(
+        ctx.io,
+        ctx.json(),
+        r,
+        () =>
+          `wrote ${r.rows} labelled row(s) captured by ${r.endpointName} between ${r.from} and ${r.to} -> ${r.file} (${r.merge.unlabelledRecords} record(s) without a label${r.wrongWidth ? `, ${r.wrongWidth} row(s) of another width left out` : ''})`,
       );
     });
   gt.command('reconcile')

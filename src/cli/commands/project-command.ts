@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ProjectRecord, ProjectStatus } from '../../project/index.js';
 import type { CliContext } from '../cli-context.js';
+import { parseInteger } from './data-command.js';
 import { emit, table } from '../output.js';
 
 const DEFAULT_SCHEDULE = 'cron(0 12 1 * ? *)';
@@ -81,16 +82,24 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .option('--retrain-schedule <expression>', 'when to retrain anyway (EventBridge schedule expression, UTC)', DEFAULT_SCHEDULE)
     .option('--input-data <path-or-uri>', "the build pipeline's InputDataUrl (default: the project's input/data folder)")
     .option('--input-zones <path-or-uri>', "the build pipeline's InputZonesUrl (default: the project's input/zones folder)")
-    .action(async (name: string, opts: { retrainSchedule: string; inputData?: string; inputZones?: string }) => {
-      const app = await ctx.app();
-      const record = await app.projects.create({
-        name,
-        retrainSchedule: opts.retrainSchedule,
-        ...(opts.inputData === undefined ? {} : { inputDataUrl: opts.inputData }),
-        ...(opts.inputZones === undefined ? {} : { inputZonesUrl: opts.inputZones }),
-      });
-      emit(ctx.io, ctx.json(), record, () => createdText(record));
-    });
+    .option('--retrain-days <n>', "retraining reads the production endpoint's labelled traffic of the last n days (0: always the raw input files)", '30')
+    .option('--retrain-minimum-rows <n>', 'with fewer labelled rows than this, retraining reads the raw input files', '1000')
+    .action(
+      async (name: string, opts: { retrainSchedule: string; inputData?: string; inputZones?: string; retrainDays: string; retrainMinimumRows: string }) => {
+        const app = await ctx.app();
+        const record = await app.projects.create({
+          name,
+          retrainSchedule: opts.retrainSchedule,
+          retrainOnCapture: {
+            days: parseInteger('--retrain-days', opts.retrainDays, 0),
+            minimumRows: parseInteger('--retrain-minimum-rows', opts.retrainMinimumRows, 2),
+          },
+          ...(opts.inputData === undefined ? {} : { inputDataUrl: opts.inputData }),
+          ...(opts.inputZones === undefined ? {} : { inputZonesUrl: opts.inputZones }),
+        });
+        emit(ctx.io, ctx.json(), record, () => createdText(record));
+      },
+    );
 
   project
     .command('describe <name>')
