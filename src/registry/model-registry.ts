@@ -243,6 +243,17 @@ export class ModelRegistry {
   }
 
   /**
+   * Adds or replaces customer metadata properties of a version (UpdateModelPackage's
+   * CustomerMetadataProperties): keys and values are checked as at registration.
+   */
+  async updateCustomerMetadata(group: string, version: number | string, properties: Readonly<Record<string, string>>): Promise<ModelPackage> {
+    const checked = validateCustomerMetadata(properties);
+    const updated = await this.deps.store.updateCustomerMetadata(validateGroupName(group), parseVersion(version), checked, this.deps.clock.now());
+    this.deps.logger.info('model package metadata updated', { arn: updated.arn, keys: Object.keys(checked) });
+    return updated;
+  }
+
+  /**
    * The version to deploy: the **highest version number** whose status is Approved, or undefined
    * when none is. SageMaker's ListModelPackages sorts ascending by default, so the sample's
    * "first result" would be the oldest approved package (reference 8.1 and 11.6); driftline decides

@@ -35,4 +35,6 @@ export interface RegistryStore {
   getVersionByArn(arn: string): Promise<ModelPackage>;
   listVersions(group: string, query?: ListVersionsQuery): Promise<Page<ModelPackage>>;
   updateApproval(group: string, version: number, change: ApprovalChange): Promise<ModelPackage>;
+  /** Sets (adds or replaces) customer metadata properties; `not_found` for an unknown version. */
+  updateCustomerMetadata(group: string, version: number, properties: Readonly<Record<string, string>>, at: number): Promise<ModelPackage>;
 }

@@ -222,5 +222,20 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
         message: "model package 'taxi/2' not found",
       });
     });
+
+    it('updateCustomerMetadata adds and replaces properties, keeps the others, and stamps the change', async () => {
+      const store = await makeStore();
+      await store.createGroup(aGroup('taxi'));
+      await store.insertNextVersion('taxi', build('taxi'));
+      const created = aPackage('taxi', 1);
+      const first = await store.updateCustomerMetadata('taxi', 1, { 'challenger.status': 'Waiting' }, 7000);
+      assert.deepEqual(first.customerMetadata, { ...created.customerMetadata, 'challenger.status': 'Waiting' });
+      assert.equal(first.lastModifiedAt, 7000);
+      const second = await store.updateCustomerMetadata('taxi', 1, { 'challenger.status': 'Promote', 'challenger.rmse': '3.1' }, 8000);
+      assert.deepEqual(second.customerMetadata, { ...created.customerMetadata, 'challenger.status': 'Promote', 'challenger.rmse': '3.1' });
+      assert.deepEqual(await store.getVersion('taxi', 1), second);
+      assert.equal(second.approvalStatus, created.approvalStatus);
+      await assert.rejects(store.updateCustomerMetadata('taxi', 9, { a: 'b' }, 1), { code: 'not_found' });
+    });
   });
 }

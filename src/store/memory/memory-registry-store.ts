@@ -80,6 +80,15 @@ export class MemoryRegistryStore implements RegistryStore {
     return structuredClone(updated);
   }
 
+  async updateCustomerMetadata(group: string, version: number, properties: Readonly<Record<string, string>>, at: number): Promise<ModelPackage> {
+    const stored = this.groups.get(group);
+    const current = stored?.versions[version - 1];
+    if (!stored || !current) throw new NotFoundError('model package', `${group}/${version}`);
+    const updated: ModelPackage = { ...current, customerMetadata: { ...current.customerMetadata, ...structuredClone(properties) }, lastModifiedAt: at };
+    stored.versions[version - 1] = updated;
+    return structuredClone(updated);
+  }
+
   private stored(name: string): StoredGroup {
     const found = this.groups.get(name);
     if (!found) throw new NotFoundError('model package group', name);

@@ -201,6 +201,28 @@ export class SqlRegistryStore implements RegistryStore {
       throw translateSqlError(err, 'update model package approval');
     }
   }
+
+  async updateCustomerMetadata(group: string, version: number, properties: Readonly<Record<string, string>>, at: number): Promise<ModelPackage> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        // Touch the row first so that the read below is under its lock (two updates never lose a property).
+        const touched = await trx
+          .updateTable('model_packages')
+          .set({ last_modified_at: at })
+          .where('group_name', '=', group)
+          .where('version', '=', version)
+          .executeTakeFirst();
+        if (Number(touched.numUpdatedRows) === 0) throw new NotFoundError('model package', `${group}/${version}`);
+        const row = await trx.selectFrom('model_packages').selectAll().where('group_name', '=', group).where('version', '=', version).executeTakeFirstOrThrow();
+        const customer_metadata_json = JSON.stringify({ ...(JSON.parse(row.customer_metadata_json) as Record<string, string>), ...properties });
+        await trx.updateTable('model_packages').set({ customer_metadata_json }).where('group_name', '=', group).where('version', '=', version).execute();
+        return toPackage({ ...row, customer_metadata_json });
+      });
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      throw translateSqlError(err, 'update model package metadata');
+    }
+  }
 }
 
 /** Unique violations (a lost race), SQLite's busy or locked errors, PostgreSQL's serialisation failures and deadlocks. */
