@@ -54,7 +54,12 @@ describe('the score-baseline processor', () => {
 
   const failures: [string, string | undefined, string | undefined, RegExp][] = [
     ['a model file that is not JSON', '{"learner": nope', undefined, /model|JSON/i],
-    ['a model with another number of features', modelToXgboostJson({ objective: 'reg:squarederror', baseScore: 0.5, numFeature: 3, trees: [stump(0, 2, 1, 2, true)] }), undefined, /expects 3/],
+    [
+      'a model with another number of features',
+      modelToXgboostJson({ objective: 'reg:squarederror', baseScore: 0.5, numFeature: 3, trees: [stump(0, 2, 1, 2, true)] }),
+      undefined,
+      /expects 3/,
+    ],
     ['a ragged CSV', undefined, 'fare_amount,passenger_count,geo_distance\n12.5,1,2.0\n31,4\n', /line 3 has 2 columns/],
     ['a non-numeric cell', undefined, 'fare_amount,passenger_count,geo_distance\n12.5,one,2.0\n', /line 2, column 2: 'one' is not a number/],
     ['a missing label', undefined, 'fare_amount,passenger_count,geo_distance\n,1,2.0\n', /line 2: the label \(first column\) is missing/],

@@ -104,8 +104,8 @@ describe('the nyc-taxi-build template', () => {
     assert.deepEqual((input!.modelMetrics as { ModelDataQuality: unknown }).ModelDataQuality, dq);
     const score = run.steps.find((s) => s.name === 'ScoreBaseline')!;
     const inputs = (score.properties!['ProcessingInputs'] as { InputName: string; S3Input: { S3Uri: string } }[]).map((i) => [i.InputName, i.S3Input.S3Uri]);
-    assert.match(inputs[0]![1], /\/TrainModel\/model\/model\.json$/, 'the trained model');
-    assert.match(inputs[1]![1], /\/PreprocessData\/baseline$/, "the baseline the sample's DataQualityBaselineJob profiles");
+    assert.match(inputs[0]![1]!, /\/TrainModel\/model\/model\.json$/, 'the trained model');
+    assert.match(inputs[1]![1]!, /\/PreprocessData\/baseline$/, "the baseline the sample's DataQualityBaselineJob profiles");
   });
 
   it('RegisterModel waits for every job step, the training-data baseline included', () => {

@@ -71,7 +71,10 @@ describe('the prediction-drift baseline on real TLC data', () => {
         // The sample's design, for comparison: the same monitored rows against the actual fares' profile.
         const labels = build.steps.find((s) => s.name === 'DataQualityBaselineJob')!.properties!;
         const sample = fareDrift(
-          await check('actual-fares', { statistics: String(labels['CalculatedBaselineStatistics']), constraints: String(labels['CalculatedBaselineConstraints']) }),
+          await check('actual-fares', {
+            statistics: String(labels['CalculatedBaselineStatistics']),
+            constraints: String(labels['CalculatedBaselineConstraints']),
+          }),
         );
         t.diagnostic(
           `2021-02 (${rows} trips) feature_baseline_drift_fare_amount: ${registered.published.toFixed(4)} (KS ${registered.simple.toFixed(4)}) against the registered predictions baseline; ` +
