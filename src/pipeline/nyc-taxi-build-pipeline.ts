@@ -97,6 +97,27 @@ export function nycTaxiBuildPipeline(o: NycTaxiBuildOptions): PipelineDefinition
     cache,
     retry,
   });
+  // Listed before EvaluateModel so that it takes the free slot first: it starts the longer chain to RegisterModel.
+  const scored = b.processing('ScoreBaseline', {
+    processor: 'score-baseline',
+    arguments: ['--model', '/opt/ml/processing/model', '--dataset', '/opt/ml/processing/baseline', '--out', '/opt/ml/processing/output/baseline'],
+    inputs: [
+      { name: 'model', source: train.property('ModelArtifacts.S3ModelArtifacts'), localPath: '/opt/ml/processing/model' },
+      { name: 'baseline', source: prep.output('baseline'), localPath: '/opt/ml/processing/baseline' },
+    ],
+    outputs: [{ name: 'baseline' }],
+    cache,
+    retry,
+  });
+  const predictionBaseline = b.qualityCheck('PredictionBaselineJob', {
+    dataset: scored.output('baseline'),
+    header: true,
+    modelPackageGroupName: group.ref,
+    skipCheck: true,
+    registerNewBaseline: true,
+    cache,
+    retry,
+  });
   const evaluate = b.processing('EvaluateModel', {
     processor: 'evaluate',
     arguments: [
@@ -121,26 +142,6 @@ export function nycTaxiBuildPipeline(o: NycTaxiBuildOptions): PipelineDefinition
       { name: 'model_quality', localPath: '/opt/ml/processing/model_quality' },
     ],
     propertyFiles: [{ name: 'EvaluationReport', output: 'evaluation', path: 'evaluation.json' }],
-    cache,
-    retry,
-  });
-  const scored = b.processing('ScoreBaseline', {
-    processor: 'score-baseline',
-    arguments: ['--model', '/opt/ml/processing/model', '--dataset', '/opt/ml/processing/baseline', '--out', '/opt/ml/processing/output/baseline'],
-    inputs: [
-      { name: 'model', source: train.property('ModelArtifacts.S3ModelArtifacts'), localPath: '/opt/ml/processing/model' },
-      { name: 'baseline', source: prep.output('baseline'), localPath: '/opt/ml/processing/baseline' },
-    ],
-    outputs: [{ name: 'baseline' }],
-    cache,
-    retry,
-  });
-  const predictionBaseline = b.qualityCheck('PredictionBaselineJob', {
-    dataset: scored.output('baseline'),
-    header: true,
-    modelPackageGroupName: group.ref,
-    skipCheck: true,
-    registerNewBaseline: true,
     cache,
     retry,
   });
