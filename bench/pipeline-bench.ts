@@ -92,7 +92,7 @@ mkdirSync(path.dirname(scored), { recursive: true });
 writeFileSync(scored, replaceLabelColumn(readFileSync(baselineCsv, 'utf8'), predictions, { header: true, file: baselineCsv }));
 const splice = (performance.now() - t0) / 1000;
 steps.push([
-  'suggest-baseline (predictions)',
+  'suggest-baseline (scored)',
   splice + run(byHandHome, ['monitor', 'suggest-baseline', '--dataset', scored, '--header', '--out', path.join(work, 'prediction-baseline')]).seconds,
 ]);
 const byHand = steps.reduce((s, [, t]) => s + t, 0);
