@@ -1,5 +1,5 @@
 import type { LocalFiles } from '../data/index.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { BinnedMatrix } from './gbdt/binned-matrix.js';
 import type { ShardExecutor } from './gbdt/shard-executor.js';
@@ -170,7 +170,7 @@ export class TrainingService {
     const header = options.header ?? true;
     const { labels, predictions } = await this.score(modelFile, input, { header });
     const text = await this.deps.files.readText(input);
-    if (text === undefined) throw new InvalidArgumentError(`'${input}' does not exist`);
+    if (text === undefined) throw new NotFoundError('CSV file', input);
     await this.deps.files.writeText(out, replaceLabelColumn(text, predictions, { header, file: input }));
     return { rows: predictions.length, labels: meanAndStd(labels), predictions: meanAndStd(predictions) };
   }
