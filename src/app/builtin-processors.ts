@@ -111,6 +111,22 @@ export const BUILTIN_PROCESSOR_RUNNERS: Readonly<
     }
     return result;
   },
+  /**
+   * The build pipeline's ScoreBaseline: `--model <dir> --dataset <dir> --out <dir> [--header true|false]`
+   * writes the dataset (the labelled baseline CSV, label first, with a header by default) to `out`
+   * under the same file name with its label column replaced by the model's predictions. The
+   * data-quality baseline of that file profiles what a monitoring run sees in the output column.
+   */
+  'score-baseline': async (kit, dir, args) => {
+    const f = parseFlags(args);
+    const model = await singleFile(f.get('model') ?? path.join(dir, 'model'), ['.json'], 'model');
+    const dataset = await singleFile(f.get('dataset') ?? path.join(dir, 'input', 'baseline'), ['.csv'], 'baseline dataset');
+    const out = path.join(f.get('out') ?? path.join(dir, 'output', 'baseline'), path.basename(dataset));
+    const header = f.get('header') ?? 'true';
+    if (header !== 'true' && header !== 'false') throw new InvalidArgumentError(`--header must be true or false (got '${header}')`);
+    const { rows, labels, predictions } = await (await kit.training()).writePredictionsAsLabels(model, dataset, out, { header: header === 'true' });
+    return { rows, labels, predictions };
+  },
   /** Model Monitor's analyzer as a QualityCheck: env dataset_source, dataset_format, output_path; `--check <dir>` also checks against a baseline. */
   'suggest-baseline': async (kit, dir, args, env) => {
     const f = parseFlags(args);

@@ -1,5 +1,5 @@
 import type { LocalFiles } from '../data/index.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { BinnedMatrix } from './gbdt/binned-matrix.js';
 import type { ShardExecutor } from './gbdt/shard-executor.js';
@@ -7,6 +7,7 @@ import type { FeatureCuts } from './gbdt/quantile-cuts.js';
 import { parseHyperparameters } from './hyperparameters.js';
 import type { MatrixReader } from './matrix-reader.js';
 import { Predictor } from './predictor.js';
+import { replaceLabelColumn } from './replace-label-column.js';
 import { train } from './trainer.js';
 import type { RoundMetrics, TrainingReport } from './training-report.js';
 import type { GbdtModel } from './types.js';
@@ -17,6 +18,26 @@ export interface RegressionEvaluation {
   readonly regression_metrics: Readonly<Record<'mae' | 'mse' | 'rmse' | 'r2', { readonly value: number; readonly standard_deviation: number }>>;
 }
 
+/** The mean and the population standard deviation of a column of values. */
+export interface ColumnSummary {
+  readonly mean: number;
+  readonly std: number;
+}
+
+function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return s / xs.length;
+}
+
+/** The mean and the population standard deviation (`np.std`) of `xs`. */
+export function meanAndStd(xs: ArrayLike<number>): ColumnSummary {
+  const m = mean(xs);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i]! - m) ** 2;
+  return { mean: m, std: Math.sqrt(s / xs.length) };
+}
+
 /**
  * MAE, MSE, RMSE and R² as the sample's evaluate.py reports them: every entry's standard_deviation is
  * the (population) standard deviation of the residuals y - ŷ, `np.std(y_test - predictions)`
@@ -24,12 +45,6 @@ export interface RegressionEvaluation {
  */
 export function regressionMetrics(label: Float64Array, pred: Float64Array): RegressionEvaluation {
   const n = label.length;
-  const mean = (xs: ArrayLike<number>) => {
-    let s = 0;
-    for (let i = 0; i < xs.length; i++) s += xs[i]!;
-    return s / xs.length;
-  };
-  const std = (xs: Float64Array, m: number) => Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);
   const abs = new Float64Array(n);
   const sq = new Float64Array(n);
   const residual = new Float64Array(n);
@@ -43,7 +58,7 @@ export function regressionMetrics(label: Float64Array, pred: Float64Array): Regr
   const yMean = mean(label);
   let ssTot = 0;
   for (let i = 0; i < n; i++) ssTot += (label[i]! - yMean) ** 2;
-  const residualStd = std(residual, mean(residual));
+  const residualStd = meanAndStd(residual).std;
   return {
     regression_metrics: {
       mae: { value: mae, standard_deviation: residualStd },
@@ -137,6 +152,27 @@ export class TrainingService {
     }
     const predictions = new Predictor(model).predictBatch(table.data, table.rows, table.cols);
     return { labels: table.label!, predictions };
+  }
+
+  /**
+   * Writes `input` (a labelled CSV, label first) to `out` with the label column replaced by the
+   * model's predictions: same header, same rows in the same order, the features as they were
+   * written. This is what a deployed model's monitored rows look like (its output first, then its
+   * inputs), so a data-quality baseline of `out` is the one to check them against. `out` is written
+   * in one piece once every row is scored: on any error nothing is written.
+   */
+  async writePredictionsAsLabels(
+    modelFile: string,
+    input: string,
+    out: string,
+    options: { header?: boolean } = {},
+  ): Promise<{ rows: number; labels: ColumnSummary; predictions: ColumnSummary }> {
+    const header = options.header ?? true;
+    const { labels, predictions } = await this.score(modelFile, input, { header });
+    const text = await this.deps.files.readText(input);
+    if (text === undefined) throw new NotFoundError('CSV file', input);
+    await this.deps.files.writeText(out, replaceLabelColumn(text, predictions, { header, file: input }));
+    return { rows: predictions.length, labels: meanAndStd(labels), predictions: meanAndStd(predictions) };
   }
 
   /** Loads an XGBoost JSON model (driftline's or XGBoost's). */

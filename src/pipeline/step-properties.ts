@@ -38,7 +38,7 @@ export const STEP_PROPERTY_ROOTS: Readonly<Record<StepType, readonly string[]>> 
 };
 
 /** Built-in processors a Processing step can run with `AppSpecification.ImageUri = "driftline:<name>"`. */
-export const BUILTIN_PROCESSORS = ['prepare', 'evaluate', 'suggest-baseline'] as const;
+export const BUILTIN_PROCESSORS = ['prepare', 'evaluate', 'score-baseline', 'suggest-baseline'] as const;
 export type BuiltinProcessor = (typeof BUILTIN_PROCESSORS)[number];
 
 /** The prefix that marks a built-in image. */

@@ -44,7 +44,7 @@ async function send(runtime: ServingRuntime, clock: ManualClock, endpoint: strin
 }
 
 describe('the closed loop (injected clock)', () => {
-  it('drifted production traffic raises the alarm within the next hourly run and the rule starts retraining', { timeout: 240_000 }, async () => {
+  it('drifted production traffic raises the alarm within the next hourly run and the rule starts retraining', { timeout: 240_000 }, async (t) => {
     const home = await tmpDir('driftline-loop-');
     const clock = new ManualClock(hour(3, 9));
     const app = await openAt(home, clock);
@@ -111,6 +111,7 @@ describe('the closed loop (injected clock)', () => {
       assert.equal(calm?.scheduledTime, hour(3, 11));
       assert.notEqual(calm?.status, 'Failed', calm?.failureReason);
       assert.equal(calm?.rows, 1500);
+      const calmDrift = (await app.metrics.latest('aws/sagemaker/Endpoints/data-metrics')).find((d) => d.name === 'feature_baseline_drift_fare_amount');
       await app.alarms.evaluateAll();
       const ok = await app.alarms.get('taxi-prod-threshold');
       assert.equal(ok.state, 'OK', ok.stateReason);
@@ -129,6 +130,9 @@ describe('the closed loop (injected clock)', () => {
       assert.equal(flagged?.status, 'CompletedWithViolations');
       const drift = (await app.metrics.latest('aws/sagemaker/Endpoints/data-metrics')).find((d) => d.name === 'feature_baseline_drift_fare_amount');
       assert.ok(drift && drift.value > 0.4 && drift.timestamp === hour(3, 12), JSON.stringify(drift));
+      t.diagnostic(
+        `feature_baseline_drift_fare_amount against the version's predictions baseline: January hour ${calmDrift?.value}, notebook-drifted hour ${drift.value}`,
+      );
       const [changed] = await app.alarms.evaluateAll();
       assert.equal(changed?.state, 'ALARM', changed?.stateReason);
       const delivered = await app.rules.deliverDue();

@@ -4,14 +4,16 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { parseRegressionConstraints, parseRegressionStatistics } from '../../src/monitor/index.js';
+import { meanAndStd } from '../../src/ml/index.js';
+import { parseRegressionConstraints, parseRegressionStatistics, parseStatistics } from '../../src/monitor/index.js';
 import { nycTaxiBuildPipeline } from '../../src/pipeline/index.js';
+import { outputFile } from '../../src/cli/commands/quickstart-serving.js';
 import { openApp, sha256File, syntheticMonth } from '../support/pipeline-app.js';
 import { cli } from '../support/cli-runner.js';
 import { SKIP_WITHOUT_NYC, nyc } from '../support/shared-data.js';
 import { tmpDir } from '../support/tmp-dir.js';
 
-const JOB_STEPS = ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel'];
+const JOB_STEPS = ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel', 'EvaluateModel', 'ScoreBaseline', 'PredictionBaselineJob'];
 
 describe('the NYC taxi build pipeline', () => {
   it(
@@ -29,10 +31,16 @@ describe('the NYC taxi build pipeline', () => {
         const first = await app.pipelines.start('nyc-taxi-build');
         const cold = Date.now() - t0;
         assert.equal(first.execution.status, 'Succeeded', first.execution.failureReason);
+        // Steps are listed as they started; the ones after training run side by side, in either order.
         assert.deepEqual(
-          first.steps.map((s) => [s.name, s.status]),
-          [...JOB_STEPS, 'CheckEvaluation', 'RegisterModel'].map((n) => [n, 'Succeeded']),
+          first.steps.map((s) => [s.name, s.status]).sort(),
+          [...JOB_STEPS, 'CheckEvaluation', 'RegisterModel'].sort().map((n) => [n, 'Succeeded']),
         );
+        assert.deepEqual(
+          first.steps.slice(0, 3).map((s) => s.name),
+          ['PreprocessData', 'DataQualityBaselineJob', 'TrainModel'],
+        );
+        assert.equal(first.steps.at(-1)?.name, 'RegisterModel');
 
         const v1 = await app.registry.describe('nyc-taxi', 1);
         assert.equal(v1.approvalStatus, 'PendingManualApproval');
@@ -164,6 +172,56 @@ describe('the NYC taxi build pipeline', () => {
     assert.equal(described.Driftline.ModelQualityMetrics['rmse'], mqStats.regression_metrics.rmse.value);
     for (const f of outputs) assert.match(shown.stdout, new RegExp(`output ${f.uri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} sha256 ${f.sha256.slice(0, 12)}`));
   });
+
+  it(
+    "registers a data-quality baseline whose fare_amount column profiles the model's predictions on the baseline data, not the actual fares",
+    { timeout: 120_000 },
+    async (t) => {
+      const home = await tmpDir();
+      const app = await openApp(home);
+      try {
+        const data = await syntheticMonth(app, path.join(home, 'raw'));
+        await app.pipelines.upsert('build', nycTaxiBuildPipeline({ inputDataUrl: data.trips, inputZonesUrl: data.zones, cache: false }));
+        const run = await app.pipelines.start('build', { parameters: { RmseThreshold: '1000', ModelPackageGroupName: 'predictions' } });
+        assert.equal(run.execution.status, 'Succeeded', run.execution.failureReason);
+        const version = await app.registry.describe('predictions', 1);
+        const dq = version.driftCheckBaselines.ModelDataQuality!;
+        assert.deepEqual(version.modelMetrics.ModelDataQuality, dq, 'ModelMetrics and DriftCheckBaselines name the same baseline');
+        const step = (name: string) => run.steps.find((s) => s.name === name)!;
+        assert.equal(dq.Statistics!.S3Uri, step('PredictionBaselineJob').properties!['BaselineUsedForDriftCheckStatistics']);
+        assert.equal(dq.Constraints!.S3Uri, step('PredictionBaselineJob').properties!['BaselineUsedForDriftCheckConstraints']);
+        const read = async (uri: string) => parseStatistics(await readFile(fileURLToPath(uri), 'utf8'));
+        const registered = await read(dq.Statistics!.S3Uri);
+        const training = await read(String(step('DataQualityBaselineJob').properties!['CalculatedBaselineStatistics']));
+        const fare = (stats: typeof registered) => stats.features.find((f) => f.name === 'fare_amount')!.numerical_statistics!;
+        // Independently of the pipeline: the registered model's predictions and the labels of the prepared baseline.csv.
+        const baselineCsv = outputFile(step('PreprocessData').properties, 'baseline', 'baseline.csv');
+        const { labels, predictions } = await app.training.score(fileURLToPath(version.modelDataUrl), baselineCsv);
+        const predicted = meanAndStd(predictions);
+        const actual = meanAndStd(labels);
+        assert.equal(registered.dataset.item_count, predictions.length, 'every baseline row');
+        assert.ok(Math.abs(fare(registered).mean - predicted.mean) < 1e-6 * predicted.mean, `mean ${fare(registered).mean} vs predictions ${predicted.mean}`);
+        assert.ok(Math.abs(fare(registered).std_dev - predicted.std) < 1e-6 * predicted.std, `std ${fare(registered).std_dev} vs predictions ${predicted.std}`);
+        assert.ok(Math.abs(fare(training).std_dev - actual.std) < 1e-6 * actual.std, "the sample's baseline still profiles the actual fares");
+        assert.ok(
+          fare(registered).std_dev < 0.95 * fare(training).std_dev,
+          `predictions (std ${fare(registered).std_dev}) are smoother than fares (${fare(training).std_dev})`,
+        );
+        t.diagnostic(
+          `fare_amount in the registered baseline: mean ${fare(registered).mean.toFixed(3)}, std ${fare(registered).std_dev.toFixed(3)}; actual fares: mean ${fare(training).mean.toFixed(3)}, std ${fare(training).std_dev.toFixed(3)}`,
+        );
+        // The features are profiled as they are.
+        for (const f of training.features.filter((x) => x.name !== 'fare_amount'))
+          assert.deepEqual(
+            registered.features.find((x) => x.name === f.name),
+            f,
+            f.name,
+          );
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('registers nothing when the rmse condition fails (the execution still succeeds)', { timeout: 120_000 }, async () => {
     const home = await tmpDir();
