@@ -32,7 +32,8 @@ import { cliEntry, codeVersion, jobEnvironment, jobRunnerEntry, ownerAlive, owne
 import { registryRegistrar } from './registry-registrar.js';
 import { modelQualityReader } from './model-quality-reader.js';
 import { EndpointService } from '../serving/index.js';
-import { DeploymentService } from '../deploy/index.js';
+import { ChallengerGate, DeploymentService } from '../deploy/index.js';
+import { captureChallengerScorer } from './capture-challenger-scorer.js';
 import { MetricsService } from '../metrics/index.js';
 import { AlarmService } from '../alarms/index.js';
 import { MonitoringScheduleService } from '../scheduler/index.js';
@@ -76,6 +77,8 @@ export interface App {
   readonly endpoints: EndpointService;
   /** The deployment pipeline (staging, manual approval, production); started by approvals, moved on by the server's `tick`. */
   readonly deployments: DeploymentService;
+  /** The champion/challenger gate: new versions scored against production on its labelled traffic; `tick()` runs with the monitoring runs. */
+  readonly challengers: ChallengerGate;
   /** CloudWatch-style metrics: PutMetricData, GetMetricStatistics, retention. */
   readonly metrics: MetricsService;
   /** CloudWatch-style alarms on those metrics; state changes are events on `events`. */
@@ -145,7 +148,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
         file: path.join(dir, CAPTURED_TRAINING_FILE),
         header: FEATURE_COLUMNS,
       });
-      return { rows: r.rows, ...(r.rows >= t.minimumRows ? { uri: pathToFileURL(dir).href } : {}) };
+      return { rows: r.rows, to: r.to, ...(r.rows >= t.minimumRows ? { uri: pathToFileURL(dir).href } : {}) };
     },
   });
   const rules = new RuleService({ store: metadata.events, runner: ruleRunner, clock, ids, logger, publish: (e) => events.publish(e) });
@@ -174,10 +177,11 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
   });
   // Reads artifact and local file URIs (a version's metrics files).
   const artifactFiles = new FsStepWorkspace(artifacts, path.join(config.home, 'jobs'));
+  const modelArtifacts = new LocalModelArtifacts(path.join(config.home, 'models'), (uri, dir) => artifactFiles.download(uri, dir));
   const endpoints = new EndpointService({
     store: metadata.endpoints,
     registry,
-    models: new LocalModelArtifacts(path.join(config.home, 'models'), (uri, dir) => artifactFiles.download(uri, dir)),
+    models: modelArtifacts,
     clock,
     logger,
     defaultCaptureUri: config.artifactUri.startsWith('file:')
@@ -245,6 +249,13 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     ids,
     logger,
   });
+  const challengers = new ChallengerGate({
+    registry,
+    deployments,
+    scorer: captureChallengerScorer({ groundTruth, training, models: modelArtifacts, scratchDir: path.join(config.home, 'tmp'), ids }),
+    clock,
+    logger,
+  });
   // An approval starts the deployment pipeline in the process that approved (CLI, server or pipeline).
   events.subscribe((event) => deployments.onEvent(event));
   const projects = new ProjectService({
@@ -269,6 +280,7 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     monitoring,
     groundTruth,
     groundTruthUriOf,
+    challengers,
     lineage: new LineageTracer({ pipelines: metadata.pipelines, datasets: metadata.datasets }),
     modelQuality,
     training,

@@ -32,7 +32,7 @@ export class AppRuleTargetRunner implements RuleTargetRunner {
       readonly sender: HttpSender;
       readonly logger: Logger;
       /** Exports an endpoint's labelled traffic for a retraining (`undefined` uri: too few rows, train on the raw files). */
-      readonly capturedData?: (t: CapturedTrainingData, eventId: string) => Promise<{ readonly uri?: string; readonly rows: number }>;
+      readonly capturedData?: (t: CapturedTrainingData, eventId: string) => Promise<{ readonly uri?: string; readonly rows: number; readonly to: string }>;
     },
   ) {}
 
@@ -51,7 +51,8 @@ export class AppRuleTargetRunner implements RuleTargetRunner {
     if (target.trainingData && this.deps.capturedData) {
       // Exported under the event's id: a second delivery of the same event rewrites the same file.
       const data = await this.deps.capturedData(target.trainingData, event.id);
-      if (data.uri) parameters = { ...parameters, InputDataUrl: data.uri, InputSource: `capture:${target.trainingData.endpointName}` };
+      // InputSource records where the data ends: the champion/challenger gate compares on later traffic only.
+      if (data.uri) parameters = { ...parameters, InputDataUrl: data.uri, InputSource: `capture:${target.trainingData.endpointName} until ${data.to}` };
       this.deps.logger.info(data.uri ? 'retraining on captured data' : 'too few labelled rows captured: retraining on the raw files', {
         rule: rule.name,
         endpoint: target.trainingData.endpointName,

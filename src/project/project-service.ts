@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { AppError, InvalidArgumentError, NotFoundError, isAppError, oneLine } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import { AUTO_DEPLOY_TAG, SAMPLE_PROD_CONFIG, SAMPLE_STAGING_CONFIG } from '../deploy/index.js';
+import { AUTO_DEPLOY_TAG, AUTO_PROMOTE_TAG, SAMPLE_PROD_CONFIG, SAMPLE_STAGING_CONFIG } from '../deploy/index.js';
 import { assertValidDefinition, nycTaxiBuildPipeline } from '../pipeline/index.js';
 import { parseScheduleExpression } from '../scheduler/index.js';
 import type { GitPort, ProjectFiles } from './ports.js';
@@ -55,6 +55,8 @@ export interface CreateProjectInput {
   readonly inputZonesUrl?: string;
   /** Retrain on the production endpoint's labelled traffic of the last `days` (default 30) when it has `minimumRows` (default 1000); 0 days: always the raw files. */
   readonly retrainOnCapture?: { readonly days: number; readonly minimumRows: number };
+  /** Opt in: a retrained version whose rmse beats production's by this fraction on later labelled traffic is approved and deployed without a person. */
+  readonly autoPromoteMargin?: number;
 }
 
 /** Retraining reads the last 30 days of production's labelled traffic when it has at least 1,000 rows. */
@@ -93,6 +95,8 @@ export class ProjectService {
     const name = validateProjectName(input.name);
     const schedule = input.retrainSchedule ?? DEFAULT_RETRAIN_SCHEDULE;
     const retrainOnCapture = input.retrainOnCapture ?? DEFAULT_RETRAIN_ON_CAPTURE;
+    if (input.autoPromoteMargin !== undefined && !(input.autoPromoteMargin >= 0 && input.autoPromoteMargin < 1))
+      throw new InvalidArgumentError(`the auto-promote margin must be a fraction from 0 to below 1 (0.05 = 5% better), got ${input.autoPromoteMargin}`);
     if (!(Number.isInteger(retrainOnCapture.days) && retrainOnCapture.days >= 0 && retrainOnCapture.days <= 366))
       throw new InvalidArgumentError(`retrain-on-capture days must be a whole number from 0 to 366, got ${retrainOnCapture.days}`);
     if (!(Number.isInteger(retrainOnCapture.minimumRows) && retrainOnCapture.minimumRows >= 2))
@@ -192,7 +196,12 @@ export class ProjectService {
       madeRules.push(driftRuleName);
       await platform.upsertPipeline(buildPipelineName, definition, `project ${name}: the model build pipeline`);
       // The generic approval handler leaves the group alone; the project's handler deploys with the deploy repository's configs.
-      await platform.createGroup(name, { 'sagemaker:project-name': name, [AUTO_DEPLOY_TAG]: 'false', [PROJECT_DEPLOY_TAG]: 'true' });
+      await platform.createGroup(name, {
+        'sagemaker:project-name': name,
+        [AUTO_DEPLOY_TAG]: 'false',
+        [PROJECT_DEPLOY_TAG]: 'true',
+        ...(input.autoPromoteMargin === undefined ? {} : { [AUTO_PROMOTE_TAG]: String(input.autoPromoteMargin) }),
+      });
     } catch (err) {
       this.deps.logger.warn('project create failed: cleaning up', { project: name, error: oneLine(err) });
       for (const rule of madeRules) await platform.deleteRule(rule).catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ProjectRecord, ProjectStatus } from '../../project/index.js';
+import { InvalidArgumentError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { parseInteger } from './data-command.js';
 import { emit, table } from '../output.js';
@@ -125,4 +126,11 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
             ),
       );
     });
+}
+
+function fraction(flag: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !(v >= 0 && v < 1))
+    throw new InvalidArgumentError(`${flag} must be a fraction from 0 to below 1 (0.05 = 5% better), got '${text}'`);
+  return v;
 }

@@ -129,6 +129,36 @@ export function registerRegistryCommands(program: Command, ctx: CliContext): voi
       );
     });
 
+  registry
+    .command('compare')
+    .description(
+      "champion/challenger: score a version waiting for approval against the one in production, on production's most recent labelled traffic it was not trained on (recorded in its metadata)",
+    )
+    .argument('<group>', 'model package group name')
+    .argument('<version>', 'the challenger version number')
+    .action(async (group: string, version: string) => {
+      const app = await ctx.app();
+      const o = await app.challengers.evaluate(group, parseInteger('<version>', version, 1));
+      emit(ctx.io, ctx.json(), o, () => {
+        if (o.status === 'NoChampion') return `${group}/${o.version}: no version in production to compare with`;
+        const head = `${group}/${o.version} against ${group}/${o.champion ?? '?'} on ${o.rows} labelled rows${o.window ? ` (${o.window[0]} .. ${o.window[1]})` : ''}`;
+        if (o.status === 'Waiting') return `${head}: waiting for more labelled traffic`;
+        const c = o.challenger!;
+        const p = o.championScores!;
+        return [
+          head,
+          table(
+            ['', 'RMSE', 'MAE', 'R2'],
+            [
+              ['challenger', metric(c.rmse), metric(c.mae), metric(c.r2)],
+              ['champion', metric(p.rmse), metric(p.mae), metric(p.r2)],
+            ],
+          ),
+          `decision: ${o.decision}${o.decision === 'Promote' ? ' (approved; its deployment is approved by the gate)' : ' (a person decides: `driftline registry approve`)'}`,
+        ].join('\n');
+      });
+    });
+
   for (const [name, status] of [
     ['approve', 'Approved'],
     ['reject', 'Rejected'],

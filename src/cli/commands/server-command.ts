@@ -79,12 +79,14 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         if (ticks % 3600 === 1800)
           app.metrics.enforceRetention().catch((err: unknown) => logger.warn('metric retention failed', { error: (err as Error).message }));
         app.deployments.tick().catch((err: unknown) => logger.warn('deployment tick failed', { error: (err as Error).message }));
-        // Monitoring schedules whose time has come run, then alarms look at what they published (one round at a time).
+        // Monitoring schedules whose time has come run, then alarms look at what they published, then
+        // waiting challengers are compared with production (one round at a time).
         if (ticks++ % 10 === 0 && !monitoringBusy) {
           monitoringBusy = true;
           app.monitoring
             .runDue()
             .then(() => app.alarms.evaluateAll())
+            .then(() => app.challengers.tick())
             .catch((err: unknown) => logger.warn('monitoring or alarm evaluation failed', { error: (err as Error).message }))
             .finally(() => {
               monitoringBusy = false;
