@@ -85,8 +85,15 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .option('--input-zones <path-or-uri>', "the build pipeline's InputZonesUrl (default: the project's input/zones folder)")
     .option('--retrain-days <n>', "retraining reads the production endpoint's labelled traffic of the last n days (0: always the raw input files)", '30')
     .option('--retrain-minimum-rows <n>', 'with fewer labelled rows than this, retraining reads the raw input files', '1000')
+    .option(
+      '--auto-promote-margin <fraction>',
+      "opt in: a retrained version whose rmse beats production's by this fraction (0.05 = 5%) on later labelled traffic is approved and deployed without a person",
+    )
     .action(
-      async (name: string, opts: { retrainSchedule: string; inputData?: string; inputZones?: string; retrainDays: string; retrainMinimumRows: string }) => {
+      async (
+        name: string,
+        opts: { retrainSchedule: string; inputData?: string; inputZones?: string; retrainDays: string; retrainMinimumRows: string; autoPromoteMargin?: string },
+      ) => {
         const app = await ctx.app();
         const record = await app.projects.create({
           name,
@@ -95,6 +102,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
             days: parseInteger('--retrain-days', opts.retrainDays, 0),
             minimumRows: parseInteger('--retrain-minimum-rows', opts.retrainMinimumRows, 2),
           },
+          ...(opts.autoPromoteMargin === undefined ? {} : { autoPromoteMargin: fraction('--auto-promote-margin', opts.autoPromoteMargin) }),
           ...(opts.inputData === undefined ? {} : { inputDataUrl: opts.inputData }),
           ...(opts.inputZones === undefined ? {} : { inputZonesUrl: opts.inputZones }),
         });
