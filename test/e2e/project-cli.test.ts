@@ -92,14 +92,22 @@ describe('project CLI', () => {
       assert.equal(retrain['state'], 'ENABLED');
       assert.equal(new Date(retrain['nextFireAt'] as number).getUTCDate(), 1);
       assert.equal(new Date(retrain['nextFireAt'] as number).getUTCHours(), 12);
-      assert.deepEqual(retrain['targets'], [{ id: 'start-build', kind: 'pipeline', pipelineName: 'taxi-build', parameters: {} }]);
+      // Retraining reads production's labelled traffic of the last 30 days when it has 1,000 rows, else the raw files.
+      const target = {
+        id: 'start-build',
+        kind: 'pipeline',
+        pipelineName: 'taxi-build',
+        parameters: {},
+        trainingData: { endpointName: 'taxi-prod', days: 30, minimumRows: 1000 },
+      };
+      assert.deepEqual(retrain['targets'], [target]);
       const drift = (await d('--json', 'rules', 'describe', 'taxi-drift')).json<Record<string, unknown>>();
       assert.deepEqual(JSON.parse(drift['eventPattern'] as string), {
         source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { alarmName: ['taxi-prod-threshold'], state: { value: ['ALARM'] } },
+        detail: { alarmName: ['taxi-prod-threshold', 'taxi-prod-model-quality'], state: { value: ['ALARM'] } },
       });
-      assert.deepEqual(drift['targets'], [{ id: 'start-build', kind: 'pipeline', pipelineName: 'taxi-build', parameters: {} }]);
+      assert.deepEqual(drift['targets'], [target]);
 
       // describe and list.
       const described = await d('--json', 'project', 'describe', 'taxi');
