@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -126,4 +127,43 @@ describe('GroundTruthService', () => {
       { numRuns: 500 },
     );
   });
+
+  it(
+    'a full disk: the batch that does not fit is refused in one line (unavailable), leaves no partial or temporary file, and the stored labels still merge',
+    { skip: os.platform() !== 'linux' || process.getuid?.() !== 0 ? 'needs root on Linux to mount a small tmpfs' : false },
+    async (t) => {
+      const h = service('full');
+      mkdirSync(h.gtRoot, { recursive: true });
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', h.gtRoot]);
+      } catch (err) {
+        t.skip(`cannot mount a tmpfs here: ${(err as Error).message.split('\n')[0]}`);
+        return;
+      }
+      try {
+        const batch = (n: number) => Array.from({ length: 200 }, (_, i) => ({ inferenceId: `b${n}-${i}`, label: i }));
+        const stored: string[] = [];
+        let refused: Error | undefined;
+        for (let n = 0; n < 100 && !refused; n++) {
+          h.clock.advance(1000);
+          await h.service.ingest('taxi-prod', batch(n)).then(
+            (r) => void stored.push(r.file),
+            (err: Error) => (refused = err),
+          );
+        }
+        assert.ok(refused, 'the disk filled up');
+        assert.equal((refused as { code?: string }).code, 'unavailable');
+        assert.doesNotMatch(refused.message, /\n/);
+        const files: string[] = [];
+        const walk = (d: string) => {
+          for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk : (f: string) => files.push(f))(path.join(d, e.name));
+        };
+        walk(h.gtRoot);
+        assert.deepEqual(files.sort(), [...stored].sort(), 'only whole batches, no temporary file');
+        for (const f of stored) assert.equal(readFileSync(f, 'utf8').trim().split('\n').length, 200);
+      } finally {
+        execFileSync('umount', [h.gtRoot]);
+      }
+    },
+  );
 });
