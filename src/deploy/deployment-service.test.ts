@@ -18,7 +18,7 @@ async function harness() {
 }
 
 describe('deployment pipeline (staging, manual approval, production)', () => {
-  it('with a model-quality baseline, production also gets the model-quality schedule on its ground truth and an rmse alarm at 1.5x the baseline', async () => {
+  it('with a model-quality baseline, production also gets the model-quality schedule on its ground truth and an rmse alarm at 1.25x the baseline', async () => {
     const schedules: Parameters<ScheduleRegistrar['putSchedule']>[0][] = [];
     const cp = await controlPlane({
       modelQuality: { baselineMetrics: async (pkg) => (pkg.version === 1 ? { rmse: 3.7, r2: 0.8 } : undefined), groundTruthUriOf: (e) => `file:///gt/${e}` },
@@ -51,7 +51,7 @@ describe('deployment pipeline (staging, manual approval, production)', () => {
       BaselineStatisticsUri: 'file:///mq/statistics.json',
       BaselineConstraintsUri: 'file:///mq/constraints.json',
       GroundTruthS3Uri: 'file:///gt/taxi-prod',
-      MinimumRecords: 100,
+      MinimumRecords: 200,
     });
     assert.deepEqual(
       schedules.map((s) => [s.name, s.monitoringType ?? 'DataQuality', s.modelQuality?.groundTruthUri]),
@@ -63,7 +63,7 @@ describe('deployment pipeline (staging, manual approval, production)', () => {
     const alarm = await cp.alarms.get('taxi-prod-model-quality');
     assert.equal(alarm.definition.Namespace, 'aws/sagemaker/Endpoints/model-metrics');
     assert.equal(alarm.definition.MetricName, 'rmse');
-    assert.ok(Math.abs(alarm.definition.Threshold - 5.55) < 1e-12);
+    assert.ok(Math.abs(alarm.definition.Threshold - 4.625) < 1e-12);
     assert.equal(alarm.definition.ComparisonOperator, 'GreaterThanThreshold');
     // r2 alarms below the baseline divided by the ratio; without the baseline's value there is nothing to set it from.
     const withR2 = parseStageConfig({ ...SAMPLE_PROD_CONFIG, model_quality_config: { metric_name: 'r2', threshold_ratio: 2 } }, 'prod-config.json');

@@ -325,7 +325,7 @@ export class DeploymentService {
     if (threshold === undefined) {
       const value = (await ports.baselineMetrics(pkg))?.[mq.metric_name];
       if (value === undefined) return undefined; // nothing to set a relative threshold from
-      const ratio = mq.threshold_ratio ?? 1.5;
+      const ratio = mq.threshold_ratio ?? 1.25;
       threshold = mq.metric_name === 'r2' ? value / ratio : value * ratio;
     }
     const name = `${endpointName}-model-quality`.slice(0, 63);
@@ -339,7 +339,7 @@ export class DeploymentService {
       GroundTruthS3Uri: ports.groundTruthUriOf(endpointName),
       ...(mq.start_time_offset ? { StartTimeOffset: mq.start_time_offset } : {}),
       ...(mq.end_time_offset ? { EndTimeOffset: mq.end_time_offset } : {}),
-      MinimumRecords: mq.minimum_records ?? 100,
+      MinimumRecords: mq.minimum_records ?? 200,
     };
     const alarm: MetricAlarmDefinition = {
       AlarmName: name,

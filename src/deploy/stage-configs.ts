@@ -18,7 +18,7 @@ export const SAMPLE_PROD_CONFIG: StageConfig = {
     metric_threshold: 0.4,
     period: 3600,
   },
-  model_quality_config: { schedule_expression: 'cron(0 * ? * * *)', metric_name: 'rmse', threshold_ratio: 1.5, period: 3600, minimum_records: 100 },
+  model_quality_config: { schedule_expression: 'cron(0 * ? * * *)', metric_name: 'rmse', threshold_ratio: 1.25, period: 3600, minimum_records: 200 },
 };
 
 /** CodePipeline's manual approval action times out after 7 days. */

@@ -121,7 +121,7 @@ describe('model-quality monitoring on real TLC data (issue 13)', () => {
         await settle(first!.id, 2, 'Succeeded');
         const mqAlarm = await app.alarms.get('taxi-prod-model-quality');
         assert.equal(mqAlarm.definition.MetricName, 'rmse');
-        assert.ok(Math.abs(mqAlarm.definition.Threshold - 1.5 * baselineRmse) < 1e-9);
+        assert.ok(Math.abs(mqAlarm.definition.Threshold - 1.25 * baselineRmse) < 1e-9);
         const mqSchedule = await app.monitoring.get('taxi-prod-model-quality');
         assert.equal(mqSchedule.monitoringType, 'ModelQuality');
 

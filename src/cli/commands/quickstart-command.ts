@@ -26,14 +26,16 @@ const localPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri)
  * everything on this machine), walking the loop as far as it is built: synthetic trips -> the
  * sample's build pipeline (preprocess, baseline || training, evaluation, rmse gate, registration)
  * -> approval in the model registry -> the deployment pipeline on an in-process server (staging,
- * smoke test, approval, production with data capture) -> a normal and a drifted hour of traffic ->
- * Model Monitor on the captured traffic against the version's drift-check baseline. Schedules and
- * alarms join it later.
+ * smoke test, approval, production with data capture) -> a normal hour, a drifted hour and an hour
+ * of dearer fares, each trip's fare stored as ground truth -> Model Monitor on the captured traffic
+ * against the version's drift-check baseline -> model quality of each hour against its fares.
  */
 export function registerQuickstartCommand(program: Command, ctx: CliContext): void {
   program
     .command('quickstart')
-    .description('run the main job on embedded defaults: data -> build pipeline -> approval -> staging -> production with capture -> traffic -> drift check')
+    .description(
+      'run the main job on embedded defaults: data -> build pipeline -> approval -> staging -> production with capture -> traffic and ground truth -> drift and model-quality checks',
+    )
     .option('--rows <n>', 'synthetic trips per month', '50000')
     .option('--seed <n>', 'random seed', '42')
     .option('--requests <n>', 'requests sent to production per traffic phase', '2000')
@@ -56,7 +58,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say(`    its own names: pipeline '${PIPELINE}', model package group '${GROUP}', files in ${dir}`);
       say("    (your 'nyc-taxi-build' pipeline and 'nyc-taxi' models are left as they are)");
 
-      say("1/6 generating synthetic green-taxi trips (calibrated on real TLC data): January, and a February with the notebook's drift");
+      say("1/7 generating synthetic green-taxi trips (calibrated on real TLC data): January, a February with the notebook's drift, a March with fares 20% up");
       const generated = await app.generate.generate({
         out: at('raw'),
         months: ['2021-01'],
@@ -75,10 +77,19 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
         replace: true,
         progress: ctx.progress(),
       });
+      const dearer = await app.generate.generate({
+        out: at('raw-fare-increase'),
+        months: ['2021-03'],
+        rows,
+        seed,
+        drift: 'fare-increase',
+        replace: true,
+        progress: ctx.progress(),
+      });
       say(`    ${num(rows)} trips per month`);
 
       say(
-        `2/6 build pipeline '${PIPELINE}': PreprocessData -> (DataQualityBaselineJob || TrainModel) -> (EvaluateModel || ScoreBaseline -> PredictionBaselineJob) -> rmse <= 7.0 -> RegisterModel`,
+        `2/7 build pipeline '${PIPELINE}': PreprocessData -> (DataQualityBaselineJob || TrainModel) -> (EvaluateModel || ScoreBaseline -> PredictionBaselineJob) -> rmse <= 7.0 -> RegisterModel`,
       );
       await app.pipelines.upsert(
         PIPELINE,
@@ -109,7 +120,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       const m = evaluation.regression_metrics;
       say(`    execution ${run.execution.id}: rmse ${m['rmse']!.value.toFixed(3)}, mae ${m['mae']!.value.toFixed(3)}, r2 ${m['r2']!.value.toFixed(3)}`);
 
-      say('3/6 model registry: the new version waits for approval (PendingManualApproval); the quickstart approves it, which starts the deployment pipeline');
+      say('3/7 model registry: the new version waits for approval (PendingManualApproval); the quickstart approves it, which starts the deployment pipeline');
       const registered = step('RegisterModel')?.properties;
       // Without a registered version (the rmse gate failed) the drifted month's prepared data, actual fares
       // included, is checked against the profile of the training data; a deployed version's captured
@@ -138,6 +149,14 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
         replace: true,
         progress: ctx.progress(),
       });
+      const dearerPrepared = await app.prepare.prepare({
+        trips: [at('raw-fare-increase', 'green_tripdata_2021-03.parquet')],
+        zones: at('raw-fare-increase', GENERATED_ZONES_FILE),
+        out: at('prepared-fare-increase'),
+        seed,
+        replace: true,
+        progress: ctx.progress(),
+      });
       const check = (label: string, input: { dataset: string } | { capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' } }) =>
         app.analyses.analyze({
           statistics: localPath(baseline.statistics),
@@ -159,27 +178,74 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
         served = await serveAndCapture(ctx, {
           group: GROUP,
           requests,
-          january: outputFile(step('PreprocessData')?.properties, 'validation', 'validation.csv'),
-          february: path.join(at('prepared-drifted'), PREPARED_FILES.validation),
+          phases: [
+            { label: 'January', file: outputFile(step('PreprocessData')?.properties, 'validation', 'validation.csv'), prefix: 'jan' },
+            { label: 'drifted February', file: path.join(at('prepared-drifted'), PREPARED_FILES.validation), prefix: 'feb' },
+            { label: 'dearer March', file: path.join(at('prepared-fare-increase'), PREPARED_FILES.validation), prefix: 'mar' },
+          ],
           say,
         });
-        say("6/6 Model Monitor on the captured traffic, against the version's drift-check baseline (month excluded, see README)");
-        say('    January hour (the traffic the model was trained for):');
-        const normal = await check('january', {
-          capture: { dir: served.captureDir, fromMs: served.windows[0].from, toMs: served.windows[0].to, outputPosition: 'START' },
+        const window = (i: number) => ({
+          dir: served!.captureDir,
+          fromMs: served!.windows[i]!.from,
+          toMs: served!.windows[i]!.to,
+          outputPosition: 'START' as const,
         });
-        show(normal, at('analysis', 'january', 'report.html'));
-        say("    February hour (the notebook's drift: 4 passengers dominate, trips far longer):");
-        const drift = await check('february', {
-          capture: { dir: served.captureDir, fromMs: served.windows[1].from, toMs: served.windows[1].to, outputPosition: 'START' },
-        });
-        show(drift, at('analysis', 'february', 'report.html'));
+        say("6/7 Model Monitor on the captured traffic, against the version's drift-check baseline (month excluded, see README)");
+        const analyses = [];
+        for (const [i, label, what] of [
+          [0, 'january', 'January hour (the traffic the model was trained for)'],
+          [1, 'february', "February hour (the notebook's drift: 4 passengers dominate, trips far longer)"],
+          [2, 'march', 'March hour (the same trips 20% dearer: the predictions do not move)'],
+        ] as const) {
+          say(`    ${what}:`);
+          const outcome = await check(label, { capture: window(i) });
+          show(outcome, at('analysis', label, 'report.html'));
+          analyses.push(summary(outcome));
+        }
         say(
           "    note: 'fare_amount' in captured traffic is the model's prediction, checked against the model's own predictions on the baseline data (PredictionBaselineJob), not against actual fares",
         );
-        served = { ...served, analyses: [summary(normal), summary(drift)] };
+        const mq = (await app.registry.describe(GROUP, Number(modelPackage.split('/')[1]))).driftCheckBaselines.ModelQuality;
+        if (mq?.Constraints && served.rmseThreshold !== undefined) {
+          let marchCaught = false;
+          say(
+            `7/7 model quality: each hour's predictions merged with their fares (ground truth); the alarm fires above rmse ${served.rmseThreshold.toFixed(3)}`,
+          );
+          for (const [i, label] of [
+            [0, 'January'],
+            [1, 'February'],
+            [2, 'March'],
+          ] as const) {
+            const o = await app.modelQualityMonitor.analyzeCapture({
+              merge: {
+                captureDirs: [served.captureDir],
+                groundTruthDir: localPath(app.groundTruthUriOf(served.endpointName)),
+                fromMs: served.windows[i]!.from,
+                toMs: served.windows[i]!.to,
+                labelsFromMs: served.windows[i]!.from,
+                labelsToMs: Date.now() + 1000,
+              },
+              constraints: localPath(mq.Constraints.S3Uri),
+              thresholds: { rmse: served.rmseThreshold },
+              out: at('model-quality', label.toLowerCase()),
+              replace: true,
+            });
+            const rmse = o.metrics.find((m) => m.name === 'rmse')?.value;
+            if (i === 2) marchCaught = rmse !== undefined && rmse > served.rmseThreshold;
+            say(
+              `    ${label}: ${num(o.merge.mergedRecords)} trips merged with their fares, rmse ${rmse === undefined ? '-' : rmse.toFixed(3)}: ${rmse !== undefined && rmse > served.rmseThreshold ? 'above the threshold, the model-quality alarm would fire and retrain' : 'fine'}`,
+            );
+          }
+          say(
+            marchCaught
+              ? "    the fare increase: invisible to the data-drift check (the model's predictions do not move), caught by model quality"
+              : '    the fare increase stayed under the model-quality threshold in this run (more requests per hour give a steadier rmse)',
+          );
+        }
+        served = { ...served, analyses };
       } else {
-        say("4/6 nothing to deploy; checking the drifted February against the build's baseline instead (Model Monitor analyze; month excluded)");
+        say("4/7 nothing to deploy; checking the drifted February against the build's baseline instead (Model Monitor analyze; month excluded)");
         show(await check('february', { dataset: path.join(at('prepared-drifted'), PREPARED_FILES.baseline) }), at('analysis', 'february', 'report.html'));
       }
       say(
@@ -190,9 +256,10 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
           ctx.io,
           true,
           {
-            generated: [generated.dataset.id, drifted.dataset.id],
+            generated: [generated.dataset.id, drifted.dataset.id, dearer.dataset.id],
             prepared,
             drifted: driftedPrepared.dataset.id,
+            fareIncrease: dearerPrepared.dataset.id,
             pipeline: PIPELINE,
             execution: run.execution.id,
             modelPackageGroup: GROUP,

@@ -5,12 +5,22 @@ import type { DeploymentRecord } from '../../deploy/index.js';
 import type { CliContext } from '../cli-context.js';
 import { num } from '../output.js';
 
-/** What the quickstart's serving part did: the deployment, the endpoints, and the two capture windows (January, then February). */
+/** One phase of production traffic: the rows of a label-first CSV (the label becomes its ground truth), sent with inference ids `<prefix>-<n>`. */
+export interface TrafficPhase {
+  readonly label: string;
+  readonly file: string;
+  readonly prefix: string;
+}
+
+/** What the quickstart's serving part did: the deployment, the endpoints, and each phase's capture window. */
 export interface QuickstartTraffic {
   readonly deployment: string;
   readonly endpoints: readonly string[];
+  readonly endpointName: string;
   readonly captureDir: string;
-  readonly windows: readonly [{ from: number; to: number }, { from: number; to: number }];
+  readonly windows: readonly { from: number; to: number }[];
+  /** The model-quality alarm's rmse threshold DeployProd set, if it did. */
+  readonly rmseThreshold?: number;
   readonly analyses?: readonly { status: string; violations: number; driftedFeatures: string[] }[];
 }
 
@@ -41,7 +51,7 @@ export function summary(o: { status: string; violations: readonly unknown[]; dri
  */
 export async function serveAndCapture(
   ctx: CliContext,
-  input: { group: string; requests: number; january: string; february: string; say: (line: string) => void },
+  input: { group: string; requests: number; phases: readonly TrafficPhase[]; say: (line: string) => void },
 ): Promise<QuickstartTraffic> {
   const { say } = input;
   const app = await ctx.app();
@@ -59,7 +69,7 @@ export async function serveAndCapture(
     const url = `http://127.0.0.1:${port}`;
     const [latest] = (await app.deployments.list({ group: input.group, limit: 1 })).items;
     if (!latest) throw new FailedPreconditionError(`the approval of ${input.group} started no deployment (is the group tagged driftline:auto-deploy=false?)`);
-    say(`4/6 deployment pipeline ${latest.id} (server on ${url}): DeployStaging -> ManualApproval -> DeployProd`);
+    say(`4/7 deployment pipeline ${latest.id} (server on ${url}): DeployStaging -> ManualApproval -> DeployProd`);
     const staged = await waitFor(app, latest.id, (d) => d.stages[1]?.status === 'InProgress');
     const staging = staged.stages[0]!.endpointName!;
     const smoke = await invoke(url, staging, SMOKE_TEST_PAYLOAD);
@@ -75,15 +85,30 @@ export async function serveAndCapture(
       `    approved; ${prod.name} InService (${prod.instances[variant] ?? 0} workers, autoscaling ${config.ProductionVariants[0]!.AutoScaling?.MinCapacity ?? '-'}-${config.ProductionVariants[0]!.AutoScaling?.MaxCapacity ?? '-'}, capture ${config.DataCaptureConfig?.InitialSamplingPercentage ?? 0}%); schedule ${prodStage.monitoringSchedule?.ScheduleExpression ?? '-'}, alarm ${prodStage.alarm?.MetricName ?? '-'} > ${prodStage.alarm?.Threshold ?? '-'}`,
     );
 
-    say(`5/6 production traffic: ${num(input.requests)} January trips, then ${num(input.requests)} trips of the drifted February`);
-    const january = await send(ctx, url, prod.name, await requestRows(input.january, input.requests), 'January');
-    const february = await send(ctx, url, prod.name, await requestRows(input.february, input.requests), 'February');
-    say(`    ${num(january.ok + february.ok)} answers, all captured under ${destination}/${prod.name}/${variant}/`);
+    say(
+      `5/7 production traffic: ${input.phases.map((p) => `${num(input.requests)} ${p.label} trips`).join(', then ')}; each trip's fare arrives as ground truth`,
+    );
+    const windows = [];
+    let answers = 0;
+    for (const phase of input.phases) {
+      const rows = await labelledRows(phase.file, input.requests);
+      const sent = await send(ctx, url, prod.name, rows, phase);
+      // The fares, known when the trips end: labels by inference id, as a client would POST them.
+      await app.groundTruth.ingest(
+        prod.name,
+        rows.map((r, i) => ({ inferenceId: `${phase.prefix}-${i}`, label: r.label })),
+      );
+      windows.push(sent.window);
+      answers += sent.ok;
+    }
+    say(`    ${num(answers)} answers, all captured under ${destination}/${prod.name}/${variant}/, their fares stored as ground truth`);
     return {
       deployment: latest.id,
       endpoints: [staging, prod.name],
+      endpointName: prod.name,
       captureDir: `${destination}/${prod.name}/${variant}`,
-      windows: [january.window, february.window],
+      windows,
+      ...(prodStage.modelQualityAlarm ? { rmseThreshold: prodStage.modelQualityAlarm.Threshold } : {}),
     };
   } finally {
     await server.close();
@@ -105,17 +130,21 @@ async function waitFor(app: Awaited<ReturnType<CliContext['app']>>, id: string, 
   }
 }
 
-async function invoke(url: string, endpoint: string, body: string): Promise<string> {
-  const res = await fetch(`${url}/endpoints/${endpoint}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
+async function invoke(url: string, endpoint: string, body: string, inferenceId?: string): Promise<string> {
+  const res = await fetch(`${url}/endpoints/${endpoint}/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', ...(inferenceId ? { 'x-amzn-sagemaker-inference-id': inferenceId } : {}) },
+    body,
+  });
   const text = await res.text();
   if (!res.ok) throw new FailedPreconditionError(`endpoint ${endpoint} answered ${res.status}: ${text.slice(0, 200)}`);
   return text.trim();
 }
 
-/** Rows of a label-first, header-less CSV (the validation split) without their label: what a client sends. */
-async function requestRows(file: string, limit: number): Promise<string[]> {
+/** Rows of a label-first, header-less CSV (the validation split): the features a client sends, and the label. */
+async function labelledRows(file: string, limit: number): Promise<{ features: string; label: number }[]> {
   const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.length > 0);
-  return lines.slice(0, limit).map((l) => l.slice(l.indexOf(',') + 1));
+  return lines.slice(0, limit).map((l) => ({ features: l.slice(l.indexOf(',') + 1), label: Number(l.slice(0, l.indexOf(','))) }));
 }
 
 /**
@@ -127,18 +156,18 @@ async function send(
   ctx: CliContext,
   url: string,
   endpoint: string,
-  rows: readonly string[],
-  label: string,
+  rows: readonly { features: string }[],
+  phase: TrafficPhase,
 ): Promise<{ ok: number; window: { from: number; to: number } }> {
   const from = Math.floor(Date.now() / 1000) * 1000;
   const progress = ctx.progress();
-  progress.start(`${label} traffic`, rows.length);
+  progress.start(`${phase.label} traffic`, rows.length);
   let next = 0;
   let ok = 0;
   const worker = async () => {
     while (next < rows.length) {
-      const row = rows[next++]!;
-      await invoke(url, endpoint, row);
+      const i = next++;
+      await invoke(url, endpoint, rows[i]!.features, `${phase.prefix}-${i}`);
       ok++;
       progress.tick(1);
     }

@@ -95,7 +95,7 @@ export class GroundTruthService {
   /**
    * What production saw, as training data: the records captured in [from, to) joined with their
    * labels (collected up to `labelsToMs`, default `to`), written as one CSV (`header`, then the
-   * label and the request's input fields per row), atomically. Rows whose inputs do not have the
+   * label and the request's input fields per row, sorted: the same traffic gives the same file), atomically. Rows whose inputs do not have the
    * header's width are counted and left out.
    */
   async exportTrainingData(
@@ -115,7 +115,7 @@ export class GroundTruthService {
       withInputs: true,
     });
     const width = req.header.length - 1;
-    const lines = [`${req.header.join(',')}\n`];
+    const lines: string[] = [];
     let wrongWidth = 0;
     for (let i = 0; i < y.length; i++) {
       const row = inputs![i]!;
@@ -125,8 +125,11 @@ export class GroundTruthService {
       }
       lines.push(`${y[i]},${row.join(',')}\n`);
     }
-    await this.deps.files.writeText(req.file, lines.join(''));
-    const rows = lines.length - 1;
+    // Capture files of one minute are named by random ids, so their order is not the traffic's:
+    // sorted rows make the same traffic the same table (and a seeded split the same model).
+    lines.sort();
+    await this.deps.files.writeText(req.file, `${req.header.join(',')}\n${lines.join('')}`);
+    const rows = lines.length;
     this.deps.logger.info('labelled capture exported', { endpoint: endpointName, rows, wrongWidth, file: req.file });
     return { endpointName, file: req.file, rows, from: new Date(req.fromMs).toISOString(), to: new Date(req.toMs).toISOString(), merge: summary, wrongWidth };
   }
