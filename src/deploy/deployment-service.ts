@@ -341,23 +341,14 @@ export class DeploymentService {
       ...(mq.end_time_offset ? { EndTimeOffset: mq.end_time_offset } : {}),
       MinimumRecords: mq.minimum_records ?? 200,
     };
-    const alarm: MetricAlarmDefinition = {
-      AlarmName: name,
-      AlarmDescription: `Model quality: ${mq.metric_name} of the predictions against their ground truth`,
-      Namespace: 'aws/sagemaker/Endpoints/model-metrics',
-      MetricName: mq.metric_name,
-      Dimensions: [
-        { Name: 'Endpoint', Value: endpointName },
-        { Name: 'MonitoringSchedule', Value: name },
-      ],
-      Statistic: 'Average',
-      Period: mq.period,
-      EvaluationPeriods: 1,
-      DatapointsToAlarm: 1,
-      Threshold: threshold,
-      ComparisonOperator: mq.metric_name === 'r2' ? 'LessThanThreshold' : 'GreaterThanThreshold',
-      TreatMissingData: 'missing',
-    };
+    const alarm = scheduleAlarm(endpointName, name, {
+      description: `Model quality: ${mq.metric_name} of the predictions against their ground truth`,
+      namespace: 'aws/sagemaker/Endpoints/model-metrics',
+      metric: mq.metric_name,
+      period: mq.period,
+      threshold,
+      operator: mq.metric_name === 'r2' ? 'LessThanThreshold' : 'GreaterThanThreshold',
+    });
     return { schedule, alarm };
   }
 
@@ -437,22 +428,37 @@ function monitoringScheduleFor(endpointName: string, expression: string, pkg: Mo
 }
 
 function alarmFor(endpointName: string, s: NonNullable<StageConfig['schedule_config']>): MetricAlarmDefinition {
-  const schedule = `${endpointName}-threshold`.slice(0, 63);
+  return scheduleAlarm(endpointName, `${endpointName}-threshold`.slice(0, 63), {
+    description: 'Schedule Drift Threshold',
+    namespace: 'aws/sagemaker/Endpoints/data-metrics',
+    metric: s.metric_name,
+    period: s.period,
+    threshold: s.metric_threshold,
+    operator: 'GreaterThanThreshold',
+  });
+}
+
+/** An alarm on one metric a monitoring schedule of the endpoint publishes (its name is the schedule's), 1 of 1 periods, missing data kept missing. */
+function scheduleAlarm(
+  endpointName: string,
+  schedule: string,
+  a: { description: string; namespace: string; metric: string; period: number; threshold: number; operator: MetricAlarmDefinition['ComparisonOperator'] },
+): MetricAlarmDefinition {
   return {
-    AlarmName: `${endpointName}-threshold`,
-    AlarmDescription: 'Schedule Drift Threshold',
-    Namespace: 'aws/sagemaker/Endpoints/data-metrics',
-    MetricName: s.metric_name,
+    AlarmName: schedule,
+    AlarmDescription: a.description,
+    Namespace: a.namespace,
+    MetricName: a.metric,
     Dimensions: [
       { Name: 'Endpoint', Value: endpointName },
       { Name: 'MonitoringSchedule', Value: schedule },
     ],
     Statistic: 'Average',
-    Period: s.period,
+    Period: a.period,
     EvaluationPeriods: 1,
     DatapointsToAlarm: 1,
-    Threshold: s.metric_threshold,
-    ComparisonOperator: 'GreaterThanThreshold',
+    Threshold: a.threshold,
+    ComparisonOperator: a.operator,
     TreatMissingData: 'missing',
   };
 }
