@@ -18,6 +18,7 @@ import { FailedPreconditionError } from '../core/errors.js';
  * Runs rule targets in this process. A pipeline target is delivered once its execution is created
  * (StartPipelineExecution); the execution then runs in the background, owned by this process
  * (`settled()` waits for those runs; if the process ends first, `pipeline resume` takes them over).
+ * A pipeline target starts nothing while an execution of its pipeline runs (the sample's guard).
  * A webhook target is a signed POST through the HTTP sender; a deployment target starts the
  * deployment pipeline of the group's latest Approved version.
  */
@@ -47,6 +48,23 @@ export class AppRuleTargetRunner implements RuleTargetRunner {
       return;
     }
     const pipelines = this.deps.pipelines();
+    // The sample's guard: no second execution of a pipeline while one runs (a drift alarm, a
+    // model-quality alarm and the monthly schedule can all fire during one retraining). An execution
+    // whose process is gone does not count: `pipeline resume` or the next server takes it over.
+    const running = (await pipelines.executions({ pipelineName: target.pipelineName, status: 'Executing' }, { limit: 50 })).items;
+    if (running.length > 0) {
+      const orphaned = new Set((await pipelines.interrupted()).map((e) => e.id));
+      const live = running.find((e) => !orphaned.has(e.id));
+      if (live) {
+        this.deps.logger.info('pipeline already running: rule target skipped', {
+          rule: rule.name,
+          eventId: event.id,
+          pipeline: target.pipelineName,
+          execution: live.id,
+        });
+        return;
+      }
+    }
     let parameters = target.parameters;
     if (target.trainingData && this.deps.capturedData) {
       // Exported under the event's id: a second delivery of the same event rewrites the same file.
