@@ -15,7 +15,10 @@ function describeSchedule(s: MonitoringScheduleRecord) {
     MonitoringType: s.monitoringType ?? 'DataQuality',
     EndpointName: s.endpointName,
     ScheduleConfig: { ScheduleExpression: s.scheduleExpression },
-    Baseline: { StatisticsResource: { S3Uri: s.baselineStatisticsUri }, ConstraintsResource: { S3Uri: s.baselineConstraintsUri } },
+    Baseline: {
+      ...(s.baselineStatisticsUri ? { StatisticsResource: { S3Uri: s.baselineStatisticsUri } } : {}),
+      ConstraintsResource: { S3Uri: s.baselineConstraintsUri },
+    },
     ...(s.modelQuality
       ? {
           ModelQualityJobInput: {
