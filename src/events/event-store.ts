@@ -118,4 +118,9 @@ export interface EventStore {
   dueDeliveries(now: number, limit: number): Promise<DeliveryRecord[]>;
   /** Replaces the delivery when its stored status, attempts and next attempt time are still `expect`'s. */
   updateDelivery(next: DeliveryRecord, expect: Pick<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt'>): Promise<boolean>;
+  /**
+   * Retention: deletes the succeeded deliveries last updated before `cutoff`, then the events received
+   * before it that have no delivery left (pending deliveries and dead letters keep their events).
+   */
+  purgeBefore(cutoff: number): Promise<{ events: number; deliveries: number }>;
 }

@@ -63,6 +63,20 @@ async function setup(options: { store?: EventStore; clock?: ManualClock; sender?
 }
 
 describe('RuleService', () => {
+  it('retention: 30 days after, events whose deliveries succeeded go with those deliveries (the contract covers dead letters)', async () => {
+    const { rules, bus, alarm, store, clock } = await setup();
+    await rules.putRule({ name: 'taxi-drift', eventPattern: JSON.stringify(DRIFT_PATTERN) });
+    await rules.putTargets('taxi-drift', [{ kind: 'pipeline', pipelineName: 'taxi-build' }]);
+    await bus.publish(alarm());
+    await bus.publish(alarm('taxi-prod-threshold', 'OK'));
+    await rules.deliverDue();
+    clock.advance(29 * 86_400_000);
+    assert.deepEqual(await rules.enforceRetention(), { events: 0, deliveries: 0 }, 'kept 30 days');
+    clock.advance(2 * 86_400_000);
+    assert.deepEqual(await rules.enforceRetention(), { events: 2, deliveries: 1 });
+    assert.equal((await store.listEvents()).items.length, 0);
+  });
+
   it("the sample's drift pattern starts the pipeline target: match -> pending delivery -> succeeded", async () => {
     const { rules, bus, runner, alarm, store } = await setup();
     await rules.putRule({ name: 'taxi-drift', eventPattern: JSON.stringify(DRIFT_PATTERN) });

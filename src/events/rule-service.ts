@@ -25,8 +25,13 @@ export interface RuleTargetRunner {
   run(target: RuleTarget, event: EventEnvelope, rule: RuleRecord): Promise<void>;
 }
 
+/** Events and their succeeded deliveries are kept this long (dead letters and pending deliveries keep their events). */
+export const DEFAULT_EVENT_RETENTION_MS = 30 * 86_400_000;
+
 export interface RuleServiceDeps {
   readonly store: EventStore;
+  /** How long events are kept (default 30 days). */
+  readonly retentionMs?: number;
   readonly runner: RuleTargetRunner;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -110,6 +115,11 @@ export function publicRule(rule: RuleRecord): RuleRecord {
 export class RuleService {
   private readonly patterns = new Map<string, EventPattern>();
   private running = false;
+
+  /** Deletes events older than the retention whose deliveries are all done, with those deliveries (the server calls it hourly). */
+  enforceRetention(): Promise<{ events: number; deliveries: number }> {
+    return this.deps.store.purgeBefore(this.deps.clock.now() - (this.deps.retentionMs ?? DEFAULT_EVENT_RETENTION_MS));
+  }
 
   constructor(private readonly deps: RuleServiceDeps) {}
 

@@ -132,5 +132,32 @@ export function describeEventStoreContract(name: string, makeStores: () => Promi
         await stores.close();
       }
     });
+
+    it('purgeBefore deletes old succeeded deliveries, then old events with no delivery left; pending and dead letters keep theirs', async () => {
+      const stores = await makeStores();
+      try {
+        const s = stores.events;
+        for (const [id, at] of [
+          ['old-done', 100],
+          ['old-pending', 100],
+          ['old-dead', 100],
+          ['old-plain', 100],
+          ['new', 900],
+        ] as const)
+          await s.insertEvent(anEvent(id), at);
+        await s.insertDeliveries([
+          aDelivery('d-done', 'old-done', { status: 'succeeded', updatedAt: 150 }),
+          aDelivery('d-pending', 'old-pending', { status: 'pending', updatedAt: 150 }),
+          aDelivery('d-dead', 'old-dead', { status: 'failed', updatedAt: 150 }),
+          aDelivery('d-new', 'new', { status: 'succeeded', updatedAt: 950 }),
+        ]);
+        assert.deepEqual(await s.purgeBefore(500), { events: 2, deliveries: 1 });
+        assert.deepEqual((await s.listEvents()).items.map((e) => e.event.id).sort(), ['new', 'old-dead', 'old-pending']);
+        assert.deepEqual((await s.listDeliveries()).items.map((d) => d.id).sort(), ['d-dead', 'd-new', 'd-pending']);
+        assert.deepEqual(await s.purgeBefore(500), { events: 0, deliveries: 0 }, 'idempotent');
+      } finally {
+        await stores.close();
+      }
+    });
   });
 }

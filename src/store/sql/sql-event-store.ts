@@ -235,4 +235,22 @@ export class SqlEventStore implements EventStore {
       throw translateSqlError(err, 'update delivery');
     }
   }
+
+  async purgeBefore(cutoff: number): Promise<{ events: number; deliveries: number }> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const d = await trx.deleteFrom('event_deliveries').where('status', '=', 'succeeded').where('updated_at', '<', cutoff).executeTakeFirst();
+        const e = await trx
+          .deleteFrom('events')
+          .where('received_at', '<', cutoff)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('event_deliveries').select('event_deliveries.id').whereRef('event_deliveries.event_id', '=', 'events.id'))),
+          )
+          .executeTakeFirst();
+        return { events: Number(e.numDeletedRows), deliveries: Number(d.numDeletedRows) };
+      });
+    } catch (err) {
+      throw translateSqlError(err, 'purge events');
+    }
+  }
 }
