@@ -60,14 +60,14 @@ export function createServer(options: ServerOptions): ServingServer {
   const requestPrefix = `${process.pid.toString(16)}-${Date.now().toString(16)}`;
   let requestSeq = 0;
 
-  const sendError = (res: ServerResponse, status: number, type: string, message: string, close = false) => {
+  const sendError = (res: ServerResponse, status: number, type: string, message: string, close = false, extra: Record<string, unknown> = {}) => {
     if (status >= 500) counters.failures++;
     else counters.badRequests++;
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body = JSON.stringify({ message: oneLine(message) });
+    const body = JSON.stringify({ message: oneLine(message), ...extra });
     res.writeHead(status, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
@@ -141,7 +141,15 @@ export function createServer(options: ServerOptions): ServingServer {
     } catch (err) {
       const e = invocationErrorOf(err);
       if (e.errorType === 'InternalFailure') options.logger.error('invocation failed', { endpoint: name, reason: oneLine(err) });
-      sendError(res, STATUS[e.errorType], e.errorType, e.message);
+      sendError(
+        res,
+        STATUS[e.errorType],
+        e.errorType,
+        e.message,
+        false,
+        // ModelError carries the container's answer, as SageMaker's does (the SDKs decode these fields).
+        e.original ? { OriginalStatusCode: e.original.status, OriginalMessage: e.original.message, LogStreamArn: logStreamArn(name) } : {},
+      );
     }
   };
 
@@ -194,4 +202,9 @@ function safeDecode(name: string): string {
   } catch {
     return name;
   }
+}
+
+/** Where SageMaker would point for the container's logs (driftline's are the server's own JSON lines). */
+function logStreamArn(endpoint: string): string {
+  return `arn:aws:logs:local:000000000000:log-group:/aws/sagemaker/Endpoints/${endpoint}`;
 }

@@ -148,7 +148,10 @@ describe('ServingRuntime', () => {
       runtime.invoke('ep', csv({ targetVariant: 'C' })),
       (e: InvocationError) => e.errorType === 'ValidationError' && /Variant C/.test(e.message),
     );
-    await assert.rejects(runtime.invoke('ep', csv({ contentType: 'image/png' })), (e: InvocationError) => e.errorType === 'ValidationError');
+    await assert.rejects(
+      runtime.invoke('ep', csv({ contentType: 'image/png' })),
+      (e: InvocationError) => e.errorType === 'ModelError' && e.original?.status === 415,
+    );
     await assert.rejects(runtime.invoke('ep', csv({ inferenceId: 'x'.repeat(65) })), /InferenceId must be 1 to 64/);
     await assert.rejects(runtime.invoke('ep', csv({ customAttributes: 'a\u0001' })), /CustomAttributes must be/);
     await runtime.stop();

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { oneLine } from '../core/errors.js';
+import { isAppError, oneLine } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Random } from '../core/random.js';
 import { decideInstances, InvocationRate } from './autoscaling.js';
@@ -7,7 +7,7 @@ import { captureRecordLine } from './capture-record.js';
 import type { CaptureWriter } from './capture-writer.js';
 import type { CaptureSpec, EndpointDesiredState, EndpointSpec, VariantSpec } from './endpoint-spec.js';
 import { FORMAT_CODES, OUTPUT_CONTENT_TYPES, requestFormat, responseFormat } from './payload-codecs.js';
-import { InvocationError, invocationErrorOf } from './serving-errors.js';
+import { InvocationError, invocationErrorOf, modelError } from './serving-errors.js';
 import type { VariantCounters } from './endpoint-metrics.js';
 import type { VariantPool, VariantPoolFactory } from './variant-pool.js';
 
@@ -144,7 +144,8 @@ export class ServingRuntime implements Invoker {
       inFormat = requestFormat(request.contentType);
       outFormat = responseFormat(request.accept, inFormat);
     } catch (err) {
-      throw invocationErrorOf(err);
+      // The container decides what it reads, as on SageMaker: an unsupported type is its 415.
+      throw isAppError(err) && err.code === 'invalid_argument' ? modelError(415, err.message) : invocationErrorOf(err);
     }
     if (request.inferenceId !== undefined && !/^[\x21-\x7e]{1,64}$/.test(request.inferenceId)) {
       throw new InvocationError('ValidationError', 'InferenceId must be 1 to 64 printable ASCII characters without spaces.');
@@ -166,7 +167,7 @@ export class ServingRuntime implements Invoker {
         throw invocationErrorOf(err);
       }
       if (!reply.ok) {
-        throw new InvocationError(reply.kind === 'input' ? 'ValidationError' : 'ModelError', reply.message);
+        throw modelError(reply.kind === 'input' ? 400 : 500, reply.message);
       }
       const contentType = OUTPUT_CONTENT_TYPES[outFormat];
       const capture = ep.spec.capture;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { FsCaptureSource } from '../../src/monitor/adapters/fs-capture-source.js';
 import { MemoryDesiredState } from '../../src/serving/index.js';
 import { cli } from '../support/cli-runner.js';
@@ -93,15 +93,18 @@ describe('serving over HTTP', () => {
     }
   });
 
-  it("surfaces bad input and unknown endpoints as the SDK's ValidationError with our message", async () => {
+  it("surfaces bad input as the SDK's ModelError with the container's status, and unknown endpoints as its ValidationError", async () => {
     const sdk = client(harness!.url);
     try {
       await assert.rejects(
         sdk.send(new InvokeEndpointCommand({ EndpointName: 'taxi', ContentType: 'text/csv', Body: Buffer.from('1,2') })),
-        (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-          assert.equal(err.name, 'ValidationError');
-          assert.equal(err.message, 'row 1 has 2 columns, the model needs 3');
-          assert.equal(err.$metadata?.httpStatusCode, 400);
+        (err: Error & { $metadata?: { httpStatusCode?: number }; OriginalStatusCode?: number; OriginalMessage?: string; LogStreamArn?: string }) => {
+          assert.ok(err instanceof ModelError, err.name);
+          assert.equal(err.message, 'Received client error (400) from primary with message "row 1 has 2 columns, the model needs 3".');
+          assert.equal(err.OriginalStatusCode, 400);
+          assert.equal(err.OriginalMessage, 'row 1 has 2 columns, the model needs 3');
+          assert.match(err.LogStreamArn ?? '', /^arn:aws:logs:.*\/aws\/sagemaker\/Endpoints\/taxi$/);
+          assert.equal(err.$metadata?.httpStatusCode, 424);
           return true;
         },
       );
@@ -117,21 +120,23 @@ describe('serving over HTTP', () => {
   it('refuses bad requests with one line and a 4xx, the workers stay up and count them', async () => {
     const pids = harness!.runtime.stats().flatMap((e) => e.variants.flatMap((v) => v.pids));
     const before = harness!.server.counters.badRequests;
-    const cases: [string, string, number, RegExp][] = [
-      ['1,abc,3', 'text/csv', 400, /column 2: 'abc' is not a number/],
-      ['', 'text/csv', 400, /empty body/],
-      ['1,2,3', 'image/png', 400, /unsupported Content-Type/],
-      ['{"instances": 3}', 'application/json', 400, /not an array/],
-      ['[1,2,3]\n[1', 'application/jsonlines', 400, /line 2 is not valid JSON/],
-      ['x'.repeat(7 * 1024 * 1024), 'text/csv', 413, /over the 6291456 bytes limit/],
+    // The container's refusals are ModelErrors (424) with its status inside; the payload limit is the service's own.
+    const cases: [string, string, number, string, number | undefined, RegExp][] = [
+      ['1,abc,3', 'text/csv', 424, 'ModelError', 400, /column 2: 'abc' is not a number/],
+      ['', 'text/csv', 424, 'ModelError', 400, /empty body/],
+      ['1,2,3', 'image/png', 424, 'ModelError', 415, /unsupported Content-Type/],
+      ['{"instances": 3}', 'application/json', 424, 'ModelError', 400, /not an array/],
+      ['[1,2,3]\n[1', 'application/jsonlines', 424, 'ModelError', 400, /line 2 is not valid JSON/],
+      ['x'.repeat(7 * 1024 * 1024), 'text/csv', 413, 'ValidationError', undefined, /over the 6291456 bytes limit/],
     ];
-    for (const [body, type, status, message] of cases) {
+    for (const [body, type, status, errorType, original, message] of cases) {
       const r = await invokeCsv(harness!.url, 'plain', body, { 'content-type': type });
       assert.equal(r.status, status, r.text);
-      assert.equal(r.headers.get('x-amzn-errortype'), 'ValidationError');
-      const m = (JSON.parse(r.text) as { message: string }).message;
-      assert.match(m, message);
-      assert.doesNotMatch(m, /\n/);
+      assert.equal(r.headers.get('x-amzn-errortype'), errorType);
+      const parsed = JSON.parse(r.text) as { message: string; OriginalStatusCode?: number };
+      assert.match(parsed.message, message);
+      assert.equal(parsed.OriginalStatusCode, original);
+      assert.doesNotMatch(parsed.message, /\n/);
     }
     assert.equal(harness!.server.counters.badRequests - before, cases.length);
     assert.equal((await invokeCsv(harness!.url, 'plain', '1,2,3')).status, 200);

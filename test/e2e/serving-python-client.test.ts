@@ -22,7 +22,8 @@ try:
     r = rt.invoke_endpoint(EndpointName=endpoint, ContentType=ctype, Body=body.encode(), InferenceId='py-1', CustomAttributes='trace=1')
     print(json.dumps({'body': r['Body'].read().decode(), 'contentType': r['ContentType'], 'variant': r['InvokedProductionVariant'], 'custom': r.get('CustomAttributes')}))
 except botocore.exceptions.ClientError as e:
-    print(json.dumps({'error': e.response['Error']['Code'], 'message': e.response['Error']['Message'], 'status': e.response['ResponseMetadata']['HTTPStatusCode']}))
+    print(json.dumps({'error': e.response['Error']['Code'], 'message': e.response['Error']['Message'], 'status': e.response['ResponseMetadata']['HTTPStatusCode'],
+                      'original': e.response.get('OriginalStatusCode'), 'originalMessage': e.response.get('OriginalMessage'), 'modelError': isinstance(e, rt.exceptions.ModelError)}))
 `;
 
 /** Runs boto3 in a child process (asynchronously: the server under test lives in this process's event loop). */
@@ -71,10 +72,14 @@ for (const signed of [false, true]) {
         assert.ok(records.some((r) => (r['eventMetadata'] as Record<string, string>)['inferenceId'] === 'py-1'));
       });
 
-      it('bad input and an unknown endpoint are ClientErrors with our one-line message', async () => {
+      it("bad input is boto3's ModelError with the container's 400 (as SageMaker's XGBoost answers); an unknown endpoint a ValidationError", async () => {
         const bad = await boto3Invoke(harness!.url, KEY, 'taxi', '1,two,3');
-        assert.equal(bad['status'], 400);
-        assert.match(String(bad['message']), /two/);
+        assert.equal(bad['status'], 424);
+        assert.equal(bad['error'], 'ModelError');
+        assert.equal(bad['modelError'], true, 'rt.exceptions.ModelError catches it');
+        assert.equal(bad['original'], 400);
+        assert.match(String(bad['originalMessage']), /'two' is not a number/);
+        assert.match(String(bad['message']), /^Received client error \(400\) from primary with message ".*two.*"\.$/);
         const unknown = await boto3Invoke(harness!.url, KEY, 'nope', '1,2,3');
         assert.equal(unknown['error'], 'ValidationError');
         assert.match(String(unknown['message']), /Endpoint nope .*not found/);
