@@ -1,15 +1,8 @@
 import type { AnalysisOutcome, FeatureDrift } from './analysis-types.js';
 import { binCounts } from './distances.js';
 import { KllSketch } from './kll-sketch.js';
+import { esc, fmt, htmlPage, statusLine } from './html-page.js';
 import type { FeatureStatistics, StatisticsFile } from './types.js';
-
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-/** Four significant digits; values near ±1.8e308 keep the exponent form (rounded up they would overflow to Infinity). */
-const fmt = (x: number | undefined) => {
-  if (x === undefined || !Number.isFinite(x)) return '–';
-  const rounded = Number(x.toPrecision(4));
-  return Number.isFinite(rounded) ? rounded.toString() : x.toPrecision(4);
-};
 
 /**
  * One self-contained HTML page (inline CSS and SVG, no script, no network) for an analysis: the
@@ -59,21 +52,9 @@ ${comparison}
       : `<table><thead><tr><th>Feature</th><th>Check</th><th>Description</th></tr></thead><tbody>${outcome.violations
           .map((v) => `<tr><td>${esc(v.feature_name)}</td><td>${esc(v.constraint_check_type)}</td><td>${esc(v.description)}</td></tr>`)
           .join('')}</tbody></table>`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(input.title)}</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
-h1{font-size:20px} h2{font-size:16px;margin-top:28px} h3{font-size:14px;margin:0 0 6px}
-small{color:#777;font-weight:normal}
-.status{display:inline-block;padding:2px 8px;border-radius:4px;color:#fff;background:#2e7d32}
-.status.CompletedWithViolations{background:#c62828} .status.Failed{background:#555}
-table{border-collapse:collapse;width:100%} td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}
-.feature{border:1px solid #ddd;border-radius:6px;padding:10px} .feature.flagged{border-color:#c62828} .feature.unchecked{border-color:#ef6c00;border-style:dashed}
-.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
-</style></head><body>
-<h1>${esc(input.title)}</h1>
-<p><span class="status ${esc(outcome.status)}">${esc(outcome.status)}</span> ${esc(outcome.exitMessage)}${outcome.failureReason ? ` — ${esc(outcome.failureReason)}` : ''}</p>
+  return htmlPage(
+    input.title,
+    `${statusLine(outcome)}
 <p>Baseline rows: ${baseline.dataset.item_count}${current ? `, current rows: ${current.dataset.item_count}` : ''}. Generated ${esc(input.generatedAt)}.</p>
 <h2>Violations</h2>
 ${violations}
@@ -82,9 +63,8 @@ ${columns.length > 0 ? `<p>${columns.join(' ')}</p>\n` : ''}${unchecked}
 <p class="legend"><span style="background:#90a4ae"></span>baseline<span style="background:#ef6c00"></span>current</p>
 <div class="grid">
 ${sections.join('\n')}
-</div>
-</body></html>
-`;
+</div>`,
+  );
 }
 
 /** Side-by-side bars: the baseline's ten buckets and the current data's share in the same bins, or category shares. */

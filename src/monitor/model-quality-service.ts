@@ -22,6 +22,7 @@ import {
   type RegressionMetricName,
   type RegressionStatisticsFile,
 } from './model-quality/index.js';
+import { renderModelQualityReport } from './model-quality-report.js';
 import { printable, quote } from './one-line.js';
 import type { TableReader } from './table-reader.js';
 
@@ -58,6 +59,8 @@ export interface ModelQualityBaselineRequest extends ModelQualityColumns {
 /** A model-quality schedule's run: merge the window's capture with its labels, then analyse. */
 export interface ModelQualityCaptureRequest {
   readonly merge: MergeRequest;
+  /** The report's title (default "Model quality"). */
+  readonly title?: string;
   readonly statistics?: string;
   readonly constraints: string;
   readonly out: string;
@@ -187,6 +190,14 @@ export class ModelQualityService {
         const sink = await staged.open('merged.jsonl');
         for (let i = 0; i < merged.length; i += 1000) await sink.write(merged.slice(i, i + 1000).join(''));
       },
+      report: (outcome, constraints) =>
+        renderModelQualityReport({
+          title: req.title ?? 'Model quality',
+          outcome,
+          constraints,
+          merge: summary,
+          generatedAt: new Date(this.deps.clock.now()).toISOString(),
+        }),
     });
     return { ...outcome, merge: summary };
   }
@@ -202,7 +213,14 @@ export class ModelQualityService {
     p: Float64Array,
     files: { baseline: RegressionStatisticsFile | undefined; constraints: RegressionConstraintsFile },
     req: { out: string; seed?: number; replace?: boolean },
-    how: { source: string; noData: string; merge?: MergeSummary; more?: (staged: StagedOutput) => Promise<void> },
+    how: {
+      source: string;
+      noData: string;
+      merge?: MergeSummary;
+      more?: (staged: StagedOutput) => Promise<void>;
+      /** report.html of the outcome, written with the other files. */
+      report?: (outcome: ModelQualityOutcome, constraints: RegressionConstraintsFile) => string;
+    },
   ): Promise<ModelQualityOutcome> {
     const baselineValues = files.baseline ? valuesOf(files.baseline) : undefined;
     let outcome: ModelQualityOutcome;
@@ -245,7 +263,10 @@ export class ModelQualityService {
       { dir: req.out, replace: req.replace ?? false, resultFile: MODEL_QUALITY_RESULT_FILE },
       outcome,
       files.constraints,
-      how.more,
+      async (staged) => {
+        await how.more?.(staged);
+        if (how.report) await (await staged.open('report.html')).write(how.report(outcome, files.constraints));
+      },
     );
     this.deps.logger.info('model-quality analysis finished', { source: how.source, status: outcome.status, violations: outcome.violations.length });
     return outcome;

@@ -202,6 +202,7 @@ export class MonitoringScheduleService {
       let extra: Partial<MonitoringExecutionRecord>;
       if (mq) {
         const result = await ports.analyzeModelQuality({
+          title: `Model quality of ${s.endpointName} (${s.name}), ${new Date(windowStart).toISOString()} to ${new Date(windowEnd).toISOString()}`,
           merge: {
             captureDirs: [dir, ...moreDirs],
             groundTruthDir: ports.localPath(mq.groundTruthUri),

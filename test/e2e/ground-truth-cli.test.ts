@@ -130,6 +130,9 @@ describe('ground truth and model-quality schedules (CLI)', () => {
         [['rmse', 'GreaterThanThreshold']],
         'rmse 2.85 is above the 1.5 of the constraints',
       );
+      const report = await readFile(path.join(summary.Driftline.output, 'report.html'), 'utf8');
+      assert.match(report, /<td>rmse<\/td><td class="bad">2\.854<\/td>/);
+      assert.match(report, /<td>records without a label yet<\/td><td>3<\/td>/);
       const merged = (await readFile(path.join(summary.Driftline.output, 'merged.jsonl'), 'utf8')).trim().split('\n');
       assert.equal(merged.length, 7);
       const rmse = (await app.metrics.latest('aws/sagemaker/Endpoints/model-metrics')).find((d) => d.name === 'rmse');
