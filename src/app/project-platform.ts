@@ -70,6 +70,9 @@ async function projectStatus(d: ProjectPlatformDeps, p: ProjectRecord): Promise<
   }
   const schedule = await found(() => d.monitoring.get(p.driftAlarmName));
   const alarm = await found(() => d.alarms.get(p.driftAlarmName));
+  const mqName = p.modelQualityAlarmName ?? `${p.modelPackageGroupName}-prod-model-quality`;
+  const mqSchedule = await found(() => d.monitoring.get(mqName));
+  const mqAlarm = await found(() => d.alarms.get(mqName));
   const rule = async (name: string) => {
     const r = await found(() => d.rules.describeRule(name));
     return r
@@ -110,6 +113,23 @@ async function projectStatus(d: ProjectPlatformDeps, p: ProjectRecord): Promise<
     },
     monitoring: schedule ? { schedule: schedule.name, status: schedule.status, nextFireAt: iso(schedule.nextFireAt) } : undefined,
     alarm: alarm ? { name: alarm.definition.AlarmName, state: alarm.state, since: iso(alarm.stateUpdatedAt) } : undefined,
+    modelQuality: mqSchedule
+      ? {
+          schedule: mqSchedule.name,
+          status: mqSchedule.status,
+          nextFireAt: iso(mqSchedule.nextFireAt),
+          ...(mqAlarm
+            ? {
+                alarm: {
+                  name: mqAlarm.definition.AlarmName,
+                  state: mqAlarm.state,
+                  threshold: mqAlarm.definition.Threshold,
+                  since: iso(mqAlarm.stateUpdatedAt),
+                },
+              }
+            : {}),
+        }
+      : undefined,
     rules: { retrain: await rule(p.retrainRuleName), drift: await rule(p.driftRuleName) },
   };
 }

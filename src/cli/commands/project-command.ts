@@ -15,7 +15,7 @@ function createdText(p: ProjectRecord): string {
     `  build repository     ${p.repositories.build.path} (post-commit hook: upsert ${p.buildPipelineName} and start it; log ${p.hookLog})`,
     `  deploy repository    ${p.repositories.deploy.path} (staging-config.json, prod-config.json)`,
     `  retrain rule         ${p.retrainRuleName}: ${p.retrainSchedule} -> start ${p.buildPipelineName}`,
-    `  drift rule           ${p.driftRuleName}: alarm ${p.driftAlarmName} in ALARM -> start ${p.buildPipelineName}`,
+    `  drift rule           ${p.driftRuleName}: alarm ${p.driftAlarmName} or ${p.modelQualityAlarmName ?? `${p.name}-prod-model-quality`} in ALARM -> start ${p.buildPipelineName}${p.retrainOnCapture ? ` (on the last ${p.retrainOnCapture.days} days of production's labelled traffic when it has ${p.retrainOnCapture.minimumRows} rows)` : ''}`,
   ].join('\n');
 }
 
@@ -31,6 +31,8 @@ function describeText(s: ProjectStatus): string {
   const endpoints = (deployment['endpoints'] as { stage: string; name: string; status: string }[] | undefined) ?? [];
   const monitoring = live['monitoring'];
   const alarm = live['alarm'];
+  const mq = live['modelQuality'];
+  const mqAlarm = mq?.['alarm'] as Record<string, unknown> | undefined;
   const rules = (live['rules'] ?? {}) as Record<string, Record<string, unknown>>;
   const commit = (r: ProjectStatus['repositories']['build']) =>
     r.lastCommit ? `${r.lastCommit.sha.slice(0, 10)} ${r.lastCommit.at} ${r.lastCommit.message}` : 'no commit';
@@ -55,6 +57,13 @@ function describeText(s: ProjectStatus): string {
       monitoring ? `${str(monitoring['status'])}, next ${str(monitoring['nextFireAt'])}` : 'none (no production yet)',
     ],
     ['alarm', s.project.driftAlarmName, alarm ? str(alarm['state']) : 'none (no production yet)'],
+    [
+      'model quality',
+      s.project.modelQualityAlarmName ?? `${s.project.modelPackageGroupName}-prod-model-quality`,
+      mq
+        ? `schedule ${str(mq['status'])}, alarm ${mqAlarm ? `${str(mqAlarm['state'])} (rmse above ${str(mqAlarm['threshold'])})` : 'none'}`
+        : 'none (no production with a model-quality baseline yet)',
+    ],
     ...['retrain', 'drift'].map((k) => {
       const r = rules[k] ?? {};
       return [
