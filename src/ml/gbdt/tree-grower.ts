@@ -262,7 +262,7 @@ export class TreeGrower {
         I[H.op] = OP.build;
       }
       for (const d of derive) {
-        for (let k = 0; k < d.parent.length; k++) d.other[k] = d.parent[k]! - d.built[k]!;
+        subtractHistograms(d.parent, d.built, d.other);
         this.release(d.parent);
       }
       level = next;
@@ -297,6 +297,15 @@ export class TreeGrower {
   private release(hist: Float64Array): void {
     this.pool.push(hist);
   }
+}
+
+/**
+ * `out = parent - built`, slot by slot (the sibling's histogram). A function of its own: inside
+ * `grow`, a function too large for V8 to optimize early, the loop boxed every difference (84 MB of
+ * garbage and 5% of a 10x training).
+ */
+export function subtractHistograms(parent: Float64Array, built: Float64Array, out: Float64Array): void {
+  for (let k = 0; k < parent.length; k++) out[k] = parent[k]! - built[k]!;
 }
 
 /**
