@@ -181,6 +181,8 @@ export class TreeGrower {
       const next: NodeState[] = [];
       const builds: { pos: number; out: Float64Array; size: number }[] = [];
       const derive: { parent: Float64Array; built: Float64Array; other: Float64Array }[] = [];
+      /** Histograms built for a derivation only, released after it. */
+      const spent: Float64Array[] = [];
       const levelFeatures = sampleFeatures(treeFeatures, p.colsampleBylevel, random);
       for (let j = 0; j < level.length; j++) {
         const node = level[j]!;
@@ -239,6 +241,11 @@ export class TreeGrower {
         const [small, large] = l.h <= r.h ? [l, r] : [r, l];
         builds.push({ pos: small.pos, out: small.hist!, size: small.h });
         derive.push({ parent: node.hist!, built: small.hist!, other: large.hist! });
+        // The smaller child, when it cannot split, is built only to derive the larger (the larger can then split: its hessian is larger).
+        if (!(l.h <= r.h ? lCan : rCan)) {
+          spent.push(small.hist!);
+          small.hist = undefined;
+        }
       }
       // One operation for the level (more when its histograms do not fit in one).
       I[H.op] = OP.level;
@@ -265,6 +272,7 @@ export class TreeGrower {
         subtractHistograms(d.parent, d.built, d.other);
         this.release(d.parent);
       }
+      for (const hist of spent) this.release(hist);
       level = next;
       table = 1 - table;
     }
