@@ -233,16 +233,17 @@ function addLeavesToRows(grown: GrownTree, rowIndex: Uint32Array, margin: Float6
   }
 }
 
-/** Adds the new tree's leaf values to the margins of every row of `matrix`, walking the tree on bin indices. */
+/** Adds the new tree's leaf values to the margins of every row of `matrix`, walking the tree on bin indices (row-major: a row's bins share a cache line). */
 function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array): void {
   const { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft } = grown.tree;
   const { splitBins } = grown;
-  const { bins, rows, missing } = matrix;
+  const { byRow, rows, cols, missing } = matrix;
   for (let r = 0; r < rows; r++) {
     let node = 0;
+    const at = r * cols;
     while (leftChildren[node] !== -1) {
       const f = splitIndices[node]!;
-      const b = bins[f * rows + r]!;
+      const b = byRow[at + f]!;
       const goLeft = b === missing[f] ? defaultLeft[node] === 1 : b <= splitBins[node]!;
       node = goLeft ? leftChildren[node]! : rightChildren[node]!;
     }
