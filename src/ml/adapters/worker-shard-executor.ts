@@ -20,7 +20,11 @@ export const CONTROL = { seq: 0, stop: 1, ready: 2, gone: 3, compileFailures: 4,
 const CONTROL_INTS = 8;
 /** Generations (hand-off numbers) wrap here so that `claim` values stay 32-bit integers. */
 const GENERATION_MASK = 0x1fffffff;
-/** The state of one unit of work of one operation, per hand-off generation g: free, taken by its worker or by the calling thread, done. */
+/**
+ * The state of one unit of work of one operation, per hand-off generation g: free, taken by its
+ * worker or by the calling thread, or done (also: a build task with nothing for that worker). Once an
+ * operation is over, none of its units is free: a worker that wakes late claims nothing of it.
+ */
 export const claim = {
   free: (g: number) => g * 4,
   worker: (g: number) => g * 4 + 1,
@@ -225,9 +229,13 @@ export class WorkerShardExecutor implements ShardExecutor {
     let workerB = 0;
     for (let k = 1; k < shards; k++) {
       for (let j = 0; j < unitsA; j++) claims[this.unit(k, j)] = free;
+      // A build task with nothing for worker k is marked done: a worker that wakes late (past this
+      // operation, reading the next one's plan) could otherwise claim it, under this generation,
+      // as a task of its own there, and build it from ranges not partitioned yet.
       for (let t = 0; t < tasks; t++) {
-        claims[this.unit(k, plan.positions + t)] = free;
-        if (runner.buildsFor(k, t)) workerB++;
+        const mine = runner.buildsFor(k, t);
+        claims[this.unit(k, plan.positions + t)] = mine ? free : claim.done(gen);
+        if (mine) workerB++;
       }
     }
     Atomics.store(c, CONTROL.doneA, 0);
