@@ -16,11 +16,19 @@ const va = await reader.read(validCsv, { labelFirst: true, header: false });
 const threads = Number(threadsArg);
 const hp = parseHyperparameters({ ...JSON.parse(hpJson), nthread: String(threads) });
 const started = performance.now();
+let executor;
 const { report: r } = await train(tr, hp, {
   validation: va,
   threads,
-  ...(threads > 1 ? { shardExecutor: (m, c) => new WorkerShardExecutor(m, c, threads) } : {}),
+  ...(threads > 1 ? { shardExecutor: (m, c) => (executor = new WorkerShardExecutor(m, c, threads)) } : {}),
 });
 const seconds = (performance.now() - started) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-writeFileSync(resultFile, JSON.stringify({ seconds, peakRssMb, extra: { rmse: r.bestScore, trees: r.numTrees, rows: tr.rows, timings: r.timings } }));
+writeFileSync(
+  resultFile,
+  JSON.stringify({
+    seconds,
+    peakRssMb,
+    extra: { rmse: r.bestScore, trees: r.numTrees, rows: tr.rows, timings: r.timings, treesRunHere: executor?.treesRunHere ?? 0 },
+  }),
+);
