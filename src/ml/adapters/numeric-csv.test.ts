@@ -3,10 +3,20 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { NumericTable } from '../matrix-reader.js';
 import { decimalToDouble } from './decimal.js';
-import { parseNumericCsv, parseNumericCsvBytes, type NumericCsvOptions } from './numeric-csv.js';
+import { parseNumericCsv, parseNumericCsvBytes, parseNumericCsvChunked, type NumericCsvOptions } from './numeric-csv.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const parse = (text: string, options: NumericCsvOptions) => parseNumericCsvBytes(bytes(text), 'f.csv', options);
+/** The chunked parser over the text's bytes, read `chunk` bytes at a time at most. */
+const parseChunked = (text: string, options: NumericCsvOptions, chunk: number) => {
+  const b = bytes(text);
+  const readAt = (into: Uint8Array, offset: number, length: number, position: number) => {
+    const n = Math.max(0, Math.min(length, chunk, b.length - position));
+    into.set(b.subarray(position, position + n), offset);
+    return n;
+  };
+  return parseNumericCsvChunked(readAt, () => b, 'f.csv', options, chunk);
+};
 const LABEL: NumericCsvOptions = { labelFirst: true, header: false };
 const PREDICT: NumericCsvOptions = { labelFirst: false, header: true };
 
@@ -30,13 +40,20 @@ function outcome(
   }
 }
 
-/** Asserts that the byte parser gives what the text parser gives (values to the bit, or the same error). */
+/** Asserts that the byte parser, whole or in chunks of a few bytes, gives what the text parser gives (values to the bit, or the same error). */
 function sameAsText(text: string, options: NumericCsvOptions): void {
+  const expected = outcome(() => parseNumericCsv(text, 'f.csv', options));
   assert.deepStrictEqual(
     outcome(() => parse(text, options)),
-    outcome(() => parseNumericCsv(text, 'f.csv', options)),
+    expected,
     JSON.stringify(text),
   );
+  for (const chunk of [16, 37])
+    assert.deepStrictEqual(
+      outcome(() => parseChunked(text, options, chunk)),
+      expected,
+      `${chunk}-byte chunks: ${JSON.stringify(text)}`,
+    );
 }
 
 describe('parseNumericCsvBytes', () => {
