@@ -11,8 +11,9 @@ const [resultFile, trainCsv, validCsv, threadsArg, hpJson] = process.argv.slice(
 // Training step) does when nthread is given (and as XGBoost's thread pool is up before training).
 if (Number(threadsArg) > 1) WorkerShardExecutor.prestart(Number(threadsArg));
 const reader = new CsvMatrixReader();
-const tr = await reader.read(trainCsv, { labelFirst: true, header: false });
-const va = await reader.read(validCsv, { labelFirst: true, header: false });
+// Features as float32, as driftline train reads them.
+const tr = await reader.readFeatures32(trainCsv, { labelFirst: true, header: false });
+const va = await reader.readFeatures32(validCsv, { labelFirst: true, header: false });
 const threads = Number(threadsArg);
 const hp = parseHyperparameters({ ...JSON.parse(hpJson), nthread: String(threads) });
 const started = performance.now();

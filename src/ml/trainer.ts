@@ -12,13 +12,14 @@ import { SerialShardExecutor, type ShardExecutor } from './gbdt/shard-executor.j
 import { ShardPlan } from './gbdt/shard-plan.js';
 import { sampleFeatures, TreeGrower, type GrownTree, type RowSample } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
+import type { FeatureArray } from './matrix-reader.js';
 import { identity, objectiveFor, type ObjectiveFunction } from './objectives.js';
 import type { RoundMetrics, TrainingReport } from './training-report.js';
 import type { GbdtModel, Tree } from './types.js';
 
 /** A data set: row-major features (NaN = missing) and labels. */
 export interface TrainingSet {
-  readonly data: Float64Array;
+  readonly data: FeatureArray;
   readonly rows: number;
   readonly cols: number;
   readonly label: Float64Array;

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isAppError, NotFoundError } from '../../core/errors.js';
-import type { MatrixReader, NumericTable } from '../matrix-reader.js';
-import { parseNumericCsvChunked } from './numeric-csv.js';
+import type { FeatureArray, MatrixReader, NumericTable } from '../matrix-reader.js';
+import { float64Table, parseNumericCsvChunked, type NumericCsvOptions } from './numeric-csv.js';
 
 export { parseNumericCsv } from './numeric-csv.js';
 
@@ -10,6 +10,15 @@ const CHUNK_BYTES = 4 << 20;
 /** Reads a whole numeric CSV into typed arrays (parsed from its bytes, read in chunks), with line-precise errors. */
 export class CsvMatrixReader implements MatrixReader {
   async read(file: string, options: { labelFirst: boolean; header: boolean }): Promise<NumericTable> {
+    return float64Table(this.parse(file, options));
+  }
+
+  /** Features as float32 (training). */
+  async readFeatures32(file: string, options: { labelFirst: boolean; header: boolean }): Promise<NumericTable<FeatureArray>> {
+    return this.parse(file, { ...options, float32: true });
+  }
+
+  private parse(file: string, options: NumericCsvOptions): NumericTable<FeatureArray> {
     let fd: number;
     try {
       fd = openSync(file, 'r');

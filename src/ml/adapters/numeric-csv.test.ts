@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { NumericTable } from '../matrix-reader.js';
+import type { FeatureArray, NumericTable } from '../matrix-reader.js';
 import { decimalToDouble } from './decimal.js';
 import { parseNumericCsv, parseNumericCsvBytes, parseNumericCsvChunked, type NumericCsvOptions } from './numeric-csv.js';
 
@@ -22,7 +22,7 @@ const PREDICT: NumericCsvOptions = { labelFirst: false, header: true };
 
 /** The table, or the error's message. */
 function outcome(
-  run: () => NumericTable,
+  run: () => NumericTable<FeatureArray>,
 ): { table: { data: number[]; label?: number[]; rows: number; cols: number; columns?: readonly string[] } } | { error: string } {
   try {
     const t = run();
@@ -130,6 +130,17 @@ describe('parseNumericCsvBytes', () => {
     for (const [text, options, message] of cases) {
       assert.throws(() => parse(text, options), { code: 'invalid_argument', message }, JSON.stringify(text));
       sameAsText(text, options);
+    }
+  });
+
+  it('reads the features as float32 when asked: each the float32 nearest the double, labels as doubles', () => {
+    const text = '1.5,0.1,-73.94612997463612,\n2,1e39,,3.4028235677973366e38\n3,-0,NaN,5e-324\n';
+    const f64 = parse(text, LABEL);
+    for (const chunk of [0, 16]) {
+      const f32 = chunk ? parseChunked(text, { ...LABEL, float32: true }, chunk) : parse(text, { ...LABEL, float32: true });
+      assert.ok(f32.data instanceof Float32Array);
+      assert.deepEqual(Array.from(f32.data), Array.from(f64.data, Math.fround));
+      assert.deepEqual(f32.label, f64.label);
     }
   });
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { NumericTable } from '../matrix-reader.js';
+import type { FeatureArray, NumericTable } from '../matrix-reader.js';
 import { decimalToDouble } from './decimal.js';
 
 /** How a numeric CSV is laid out. */
@@ -8,6 +8,8 @@ export interface NumericCsvOptions {
   readonly labelFirst: boolean;
   /** The first non-blank line names the columns. */
   readonly header: boolean;
+  /** Features as float32 (each value rounded from the double `Number()` reads). */
+  readonly float32?: boolean;
 }
 
 const COMMA = 44;
@@ -25,9 +27,9 @@ function isSpace(c: number): boolean {
  * more than 19 digits or hexadecimal). Same results and errors as `parseNumericCsv` on the decoded
  * text, which it hands the file to whenever something is wrong, for the error naming line and column.
  */
-export function parseNumericCsvBytes(bytes: Uint8Array, file: string, options: NumericCsvOptions): NumericTable {
+export function parseNumericCsvBytes(bytes: Uint8Array, file: string, options: NumericCsvOptions): NumericTable<FeatureArray> {
   let buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const fail = (): NumericTable => parseNumericCsv(utf8.decode(bytes), file, options);
+  const fail = (): NumericTable<FeatureArray> => parseNumericCsv(utf8.decode(bytes), file, options);
   if (buf.length > 0 && buf[buf.length - 1] !== NEWLINE) {
     // The loop below relies on a line feed after the last line.
     const copy = new Uint8Array(buf.length + 1);
@@ -39,9 +41,16 @@ export function parseNumericCsvBytes(bytes: Uint8Array, file: string, options: N
   if (!layout) return fail();
   let lines = 0;
   for (let i = buf.indexOf(NEWLINE, layout.first); i >= 0; i = buf.indexOf(NEWLINE, i + 1)) lines++;
-  const table = new TableBuilder(layout.width, options.labelFirst, lines);
+  const table = new TableBuilder(layout.width, options.labelFirst, lines, options.float32 === true);
   if (table.parseLines(buf, layout.first, buf.length) < 0) return fail();
   return table.finish(lines, layout.columns);
+}
+
+/** The table of a read without `float32`: its features are float64. */
+export function float64Table(table: NumericTable<FeatureArray>): NumericTable {
+  const data = table.data;
+  if (!(data instanceof Float64Array)) throw new Error('float64Table: the features were read as float32');
+  return { ...table, data };
 }
 
 /** A file read by position, as `fs.readSync`: bytes into `into[offset..offset+length)` from byte `position` of the file; how many (0 at its end). */
@@ -54,9 +63,15 @@ export type ReadAt = (into: Uint8Array, offset: number, length: number, position
  * memory a whole file would take (first touches cost about 3 ms per MB on the benchmark VM, 80 ms for
  * a 28 MB file).
  */
-export function parseNumericCsvChunked(readAt: ReadAt, whole: () => Uint8Array, file: string, options: NumericCsvOptions, chunkBytes = 4 << 20): NumericTable {
+export function parseNumericCsvChunked(
+  readAt: ReadAt,
+  whole: () => Uint8Array,
+  file: string,
+  options: NumericCsvOptions,
+  chunkBytes = 4 << 20,
+): NumericTable<FeatureArray> {
   let buf: Uint8Array = new Uint8Array(Math.max(16, chunkBytes));
-  const fail = (): NumericTable => parseNumericCsvBytes(whole(), file, options);
+  const fail = (): NumericTable<FeatureArray> => parseNumericCsvBytes(whole(), file, options);
   // The lines, for the arrays' size: at most one row each.
   let lines = 0;
   let size = 0;
@@ -105,7 +120,7 @@ export function parseNumericCsvChunked(readAt: ReadAt, whole: () => Uint8Array, 
   let end = wholeLines();
   const layout = firstRow(buf, end, options);
   if (!layout) return fail();
-  const table = new TableBuilder(layout.width, options.labelFirst, lines);
+  const table = new TableBuilder(layout.width, options.labelFirst, lines, options.float32 === true);
   let from = layout.first;
   while (end > 0) {
     if (table.parseLines(buf, from, end) < 0) return fail();
@@ -161,7 +176,7 @@ function firstRow(buf: Uint8Array, n: number, options: NumericCsvOptions): { fir
 
 /** The table's arrays, filled line by line (`parseLines`), sized for `lines` rows at most. */
 class TableBuilder {
-  data: Float64Array;
+  data: FeatureArray;
   label: Float64Array | undefined;
   rows = 0;
   out = 0;
@@ -171,9 +186,10 @@ class TableBuilder {
     readonly width: number,
     readonly labelFirst: boolean,
     lines: number,
+    float32: boolean,
   ) {
     this.cols = labelFirst ? width - 1 : width;
-    this.data = new Float64Array(lines * this.cols);
+    this.data = float32 ? new Float32Array(lines * this.cols) : new Float64Array(lines * this.cols);
     this.label = labelFirst ? new Float64Array(lines) : undefined;
   }
 
@@ -307,7 +323,7 @@ class TableBuilder {
   }
 
   /** The table, its arrays cut to the rows read (copied when much smaller than `lines`). */
-  finish(lines: number, columns: string[] | undefined): NumericTable {
+  finish(lines: number, columns: string[] | undefined): NumericTable<FeatureArray> {
     const { rows, cols, labelFirst } = this;
     let data = this.data;
     let label = this.label;
