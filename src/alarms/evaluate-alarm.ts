@@ -1,7 +1,8 @@
 import { periodStart, periodStatistics, statisticValue, type AnyStatistic, type MetricDatum } from '../metrics/index.js';
 
-export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
-export type AlarmState = (typeof ALARM_STATES)[number];
+import type { AlarmState } from './alarm-states.js';
+
+export { ALARM_STATES, type AlarmState } from './alarm-states.js';
 
 export const COMPARISON_OPERATORS = ['GreaterThanThreshold', 'GreaterThanOrEqualToThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'] as const;
 export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];

@@ -8,7 +8,9 @@ export function emit(io: CliIo, json: boolean, value: unknown, human: () => stri
 
 /** Formats an integer with thousands separators. */
 export function num(n: number): string {
-  return n.toLocaleString('en-US');
+  // toLocaleString loads ICU's locale data on its first call (15 ms of a `driftline train`).
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  return (n < 0 ? '-' : '') + String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** Renders rows as an aligned text table with a header line. */

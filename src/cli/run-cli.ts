@@ -6,20 +6,7 @@ import { isAppError, oneLine } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
 import type { CliContext } from './cli-context.js';
 import type { CliIo } from './cli-io.js';
-import { registerDataCommands } from './commands/data-command.js';
-import { registerMlCommands } from './commands/ml-command.js';
-import { registerMonitorCommands } from './commands/monitor-command.js';
-import { registerQuickstartCommand } from './commands/quickstart-command.js';
-import { registerRegistryCommands } from './commands/registry-command.js';
-import { registerPipelineCommands } from './commands/pipeline-command.js';
-import { registerServerCommand } from './commands/server-command.js';
-import { registerEndpointCommands } from './commands/endpoint-command.js';
-import { registerDeployCommands } from './commands/deploy-command.js';
-import { registerAlarmCommands } from './commands/alarm-command.js';
-import { registerScheduleCommands } from './commands/schedule-command.js';
-import { registerEventsCommands } from './commands/events-command.js';
-import { registerProjectCommands } from './commands/project-command.js';
-import { registerGroundTruthCommands } from './commands/ground-truth-command.js';
+import { COMMAND_MODULES, commandModulesFor } from './command-modules.js';
 import { EXIT_CODES, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createTerminalProgress } from './terminal-progress.js';
 import { VERSION } from './version.js';
@@ -70,20 +57,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeErr: (s) => io.stderr(s),
       outputError: (s, write) => write(`driftline: ${oneLine(s.replace(/^error: /, ''))} (see --help)\n`),
     });
-  registerDataCommands(program, ctx);
-  registerMlCommands(program, ctx);
-  registerMonitorCommands(program, ctx);
-  registerPipelineCommands(program, ctx);
-  registerRegistryCommands(program, ctx);
-  registerEndpointCommands(program, ctx);
-  registerDeployCommands(program, ctx);
-  registerAlarmCommands(program, ctx);
-  registerScheduleCommands(program, ctx);
-  registerGroundTruthCommands(program, ctx);
-  registerEventsCommands(program, ctx);
-  registerProjectCommands(program, ctx);
-  registerQuickstartCommand(program, ctx);
-  registerServerCommand(program, ctx);
+  // Only the module of the command asked for (every module for --help, help or an unknown command).
+  const registers = await Promise.all(commandModulesFor(argv, COMMAND_MODULES).map((m) => m.load()));
+  for (const register of registers) register(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

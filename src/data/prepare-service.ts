@@ -6,6 +6,7 @@ import type { IdGenerator } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { noopProgress, type Progress } from '../core/progress.js';
 import { createRandom } from '../core/random.js';
+import { PREPARED_FILES } from './data-files.js';
 import { recordOrRemove } from './record-dataset.js';
 import type { DatasetStore } from './dataset-store.js';
 import { FeatureTable } from './feature-table.js';
@@ -62,14 +63,7 @@ export interface PrepareResult {
   readonly report: PrepareReport;
 }
 
-/** The file layout of a prepared dataset (SageMaker built-in XGBoost channels plus test and baseline). */
-export const PREPARED_FILES = {
-  train: 'train/train.csv',
-  validation: 'validation/validation.csv',
-  test: 'test/test.csv',
-  baseline: 'baseline/baseline.csv',
-  report: 'prepare-report.json',
-} as const;
+export { PREPARED_FILES };
 
 /**
  * Turns raw TLC trip files into the sample's training, validation, test and baseline CSVs: zone

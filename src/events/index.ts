@@ -18,10 +18,10 @@ export type {
   WebhookTarget,
   DeploymentTarget,
 } from './event-store.js';
+export { publicRule } from './public-rule.js';
 export { PersistentEventBus, type PersistentEventBusDeps } from './persistent-event-bus.js';
 export {
   RuleService,
-  publicRule,
   ruleArn,
   MAX_TARGETS,
   SCHEDULED_EVENT_SOURCE,

@@ -99,11 +99,6 @@ export function ruleArn(name: string): string {
   return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`;
 }
 
-/** A rule as shown to users: webhook secrets masked. */
-export function publicRule(rule: RuleRecord): RuleRecord {
-  return { ...rule, targets: rule.targets.map((t) => (t.kind === 'webhook' ? { ...t, secret: '****' } : t)) };
-}
-
 /**
  * EventBridge rules on the persisted bus: PutRule / PutTargets / enable / disable / delete, and
  * at-least-once delivery. `route` (called by `PersistentEventBus.publish` once the event is stored)

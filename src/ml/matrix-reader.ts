@@ -1,6 +1,9 @@
+/** Row-major features: float64, or float32 for training (`MatrixReader.readFeatures32`). */
+export type FeatureArray = Float64Array | Float32Array;
+
 /** A numeric table read from a file: row-major features (NaN = missing) and, when asked, labels. */
-export interface NumericTable {
-  readonly data: Float64Array;
+export interface NumericTable<Data extends FeatureArray = Float64Array> {
+  readonly data: Data;
   readonly rows: number;
   readonly cols: number;
   /** Labels (the first column) when read with `labelFirst`. */
@@ -18,4 +21,9 @@ export interface NumericTable {
  */
 export interface MatrixReader {
   read(file: string, options: { labelFirst: boolean; header: boolean }): Promise<NumericTable>;
+  /**
+   * Like `read`, with the features as float32 when the reader can (training: binning compares
+   * float32 values, so the bins are the same from half the memory); float64 otherwise.
+   */
+  readFeatures32?(file: string, options: { labelFirst: boolean; header: boolean }): Promise<NumericTable<FeatureArray>>;
 }

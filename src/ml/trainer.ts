@@ -12,13 +12,14 @@ import { SerialShardExecutor, type ShardExecutor } from './gbdt/shard-executor.j
 import { ShardPlan } from './gbdt/shard-plan.js';
 import { sampleFeatures, TreeGrower, type GrownTree, type RowSample } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
+import type { FeatureArray } from './matrix-reader.js';
 import { identity, objectiveFor, type ObjectiveFunction } from './objectives.js';
 import type { RoundMetrics, TrainingReport } from './training-report.js';
 import type { GbdtModel, Tree } from './types.js';
 
 /** A data set: row-major features (NaN = missing) and labels. */
 export interface TrainingSet {
-  readonly data: Float64Array;
+  readonly data: FeatureArray;
   readonly rows: number;
   readonly cols: number;
   readonly label: Float64Array;
@@ -233,16 +234,17 @@ function addLeavesToRows(grown: GrownTree, rowIndex: Uint32Array, margin: Float6
   }
 }
 
-/** Adds the new tree's leaf values to the margins of every row of `matrix`, walking the tree on bin indices. */
+/** Adds the new tree's leaf values to the margins of every row of `matrix`, walking the tree on bin indices (row-major: a row's bins share a cache line). */
 function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array): void {
   const { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft } = grown.tree;
   const { splitBins } = grown;
-  const { bins, rows, missing } = matrix;
+  const { byRow, rows, cols, missing } = matrix;
   for (let r = 0; r < rows; r++) {
     let node = 0;
+    const at = r * cols;
     while (leftChildren[node] !== -1) {
       const f = splitIndices[node]!;
-      const b = bins[f * rows + r]!;
+      const b = byRow[at + f]!;
       const goLeft = b === missing[f] ? defaultLeft[node] === 1 : b <= splitBins[node]!;
       node = goLeft ? leftChildren[node]! : rightChildren[node]!;
     }

@@ -35,17 +35,22 @@ function service(calls: string[], rows = 200) {
 }
 
 describe('TrainingService', () => {
-  it('starts histogram workers before reading the data when threads are asked for', async () => {
+  it('starts the workers once the training set is read, before the validation set, when it is large enough for them', async () => {
     const calls: string[] = [];
-    await service(calls).train({ train: 't.csv', out: 'm.json', hyperparameters: { num_round: '2', nthread: '2' } });
-    assert.deepEqual(calls, ['prestart 2', 'read t.csv']);
+    const hp = { num_round: '1', nthread: '2' };
+    await service(calls, PARALLEL_MIN_ROWS).train({ train: 't.csv', validation: 'v.csv', out: 'm.json', hyperparameters: hp });
+    assert.deepEqual(calls, ['read t.csv', 'prestart 2', 'read v.csv', 'executor 2']);
   });
 
-  it('starts none ahead by default or with one thread', async () => {
-    for (const hp of [{ num_round: '2' }, { num_round: '2', nthread: '1' }] as Record<string, string>[]) {
+  it('starts none on small data or with one thread; with nthread unset, as many as the cores', async () => {
+    for (const [rows, hp, expected] of [
+      [200, { num_round: '1', nthread: '2' }, ['read t.csv']],
+      [PARALLEL_MIN_ROWS, { num_round: '1', nthread: '1' }, ['read t.csv']],
+      [PARALLEL_MIN_ROWS, { num_round: '1' }, ['read t.csv', 'prestart 2', 'executor 2']],
+    ] as [number, Record<string, string>, string[]][]) {
       const calls: string[] = [];
-      await service(calls).train({ train: 't.csv', out: 'm.json', hyperparameters: hp });
-      assert.deepEqual(calls, ['read t.csv']);
+      await service(calls, rows).train({ train: 't.csv', out: 'm.json', hyperparameters: hp });
+      assert.deepEqual(calls, expected, `${rows} rows, ${JSON.stringify(hp)}`);
     }
   });
 
@@ -57,7 +62,7 @@ describe('TrainingService', () => {
       const calls: string[] = [];
       const { report } = await service(calls, rows).train({ train: 't.csv', out: 'm.json', hyperparameters: { num_round: '1', nthread: '2' } });
       assert.equal(report.threads, expected, `${rows} rows`);
-      assert.deepEqual(calls, ['prestart 2', 'read t.csv', ...(expected > 1 ? [`executor ${expected}`] : [])]);
+      assert.deepEqual(calls, ['read t.csv', ...(expected > 1 ? ['prestart 2', `executor ${expected}`] : [])]);
     }
   });
 });

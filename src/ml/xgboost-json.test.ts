@@ -86,6 +86,23 @@ describe('modelToXgboostJson', () => {
     assert.deepEqual(at(modelToXgboostJson(small()), 'learner.feature_names'), []);
   });
 
+  it('writes integers (hessian sums) with all their significant digits, as XGBoost', () => {
+    const base = stump(1, Math.fround(0.3), 0.1, -0.25, true);
+    const cases: [number, string][] = [
+      [0, '0E0'],
+      [7, '7E0'],
+      [300, '3E2'],
+      [21534, '2.1534E4'],
+      [1000000, '1E6'],
+      [16777215, '1.6777215E7'],
+      [-120, '-1.2E2'],
+    ];
+    for (const [value, expected] of cases) {
+      const text = modelToXgboostJson(small({ trees: [{ ...base, sumHessian: Float64Array.of(value, value, value) }] }));
+      assert.ok(text.includes(`"sum_hessian":[${expected},${expected},${expected}]`), `${value}`);
+    }
+  });
+
   it('writes each objective with its parameter block and base_score in E notation', () => {
     const expected: Record<Objective, object> = {
       'reg:squarederror': { name: 'reg:squarederror', reg_loss_param: { scale_pos_weight: '1' } },

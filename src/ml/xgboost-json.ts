@@ -81,7 +81,8 @@ function objectiveJson(model: GbdtModel): Json {
 function float32Text(v: number, what: string | (() => string)): string {
   const f = Math.fround(v);
   if (!Number.isFinite(f)) throw new InvalidArgumentError(`${typeof what === 'string' ? what : what()} is ${v}, not a finite float32`);
-  let p = 0;
+  // An integer below 2^24 needs all its significant digits and no more (fewer give another integer, itself a float32).
+  let p = Number.isInteger(f) && Math.abs(f) < 16777216 ? Math.max(0, String(Math.abs(f)).replace(/0+$/, '').length - 1) : 0;
   while (p < 8 && Math.fround(Number(f.toExponential(p))) !== f) p++;
   return (Object.is(f, -0) ? '-' : '') + f.toExponential(p).replace('e+', 'E').replace('e', 'E');
 }

@@ -7,27 +7,40 @@ import { tmpDir } from '../support/tmp-dir.js';
 
 /**
  * The heavy packages a command line loads, run in a fresh process: CommonJS packages land in
- * require.cache however they are imported (all of these are CommonJS). Start-up time itself is
- * measured by bench:train, never asserted.
+ * require.cache however they are imported; ES-module packages (zod) are seen by a resolve hook.
+ * Start-up time itself is measured by bench:train, never asserted.
  */
 function heavyModulesLoaded(argv: readonly string[]): string[] {
+  const hooks = `export async function resolve(specifier, context, next) {
+    const r = await next(specifier, context);
+    globalThis.resolvedPort?.postMessage(r.url);
+    return r;
+  }
+  export function initialize({ port }) { globalThis.resolvedPort = port; }`;
   const script = `
-    import { createRequire } from 'node:module';
-    import { runCli } from ${JSON.stringify(path.resolve('src/cli/run-cli.ts'))};
+    import { createRequire, register } from 'node:module';
+    import { MessageChannel } from 'node:worker_threads';
+    const { port1, port2 } = new MessageChannel();
+    const resolved = [];
+    port1.on('message', (url) => resolved.push(url));
+    port1.unref();
+    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: { port: port2 }, transferList: [port2] });
+    const { runCli } = await import(${JSON.stringify(path.resolve('src/cli/run-cli.ts'))});
     const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {}, cwd: process.cwd() };
     const code = await runCli(${JSON.stringify(argv)}, io);
-    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the hooks thread's last messages
+    const loaded = [...Object.keys(createRequire(import.meta.url).cache), ...resolved];
     console.log(JSON.stringify({ code, loaded }));
   `;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
   const { code, loaded } = JSON.parse(out.trim().split('\n').at(-1)!) as { code: number; loaded: string[] };
   assert.equal(code, 0, `exit code of ${argv.join(' ')}`);
-  const heavy = ['@duckdb/node-api', 'kysely', 'better-sqlite3', 'shpjs', 'proj4', 'cli-progress'];
-  return heavy.filter((name) => loaded.some((f) => f.includes(`${path.sep}node_modules${path.sep}${name}${path.sep}`)));
+  const heavy = ['@duckdb/node-api', 'kysely', 'better-sqlite3', 'shpjs', 'proj4', 'cli-progress', 'zod'];
+  return heavy.filter((name) => loaded.some((f) => f.replace(/\\/g, '/').includes(`/node_modules/${name}/`)));
 }
 
 describe('CLI start-up', () => {
-  it('--version and --help load none of DuckDB, Kysely, SQLite, the shapefile readers or the progress bars', () => {
+  it('--version and --help load none of DuckDB, Kysely, SQLite, the shapefile readers, the progress bars or zod', () => {
     assert.deepEqual(heavyModulesLoaded(['--version']), []);
     assert.deepEqual(heavyModulesLoaded(['--help']), []);
     assert.deepEqual(heavyModulesLoaded(['train', '--help']), []);

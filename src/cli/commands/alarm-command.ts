@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { AlarmRecord, AlarmState } from '../../alarms/index.js';
-import { ALARM_STATES } from '../../alarms/evaluate-alarm.js';
+import { ALARM_STATES } from '../../alarms/alarm-states.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, table } from '../output.js';
 import { parseInteger } from './data-command.js';

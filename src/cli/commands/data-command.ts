@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import {
-  CLEANING_RULES,
-  TLC_BASE_URL,
-  type Fleet,
-  DRIFT_DESCRIPTIONS,
-  DRIFT_PRESETS,
-  PREPARED_FILES,
-  type DriftPreset,
-  type PrepareReport,
-} from '../../data/index.js';
+import type { Fleet, DriftPreset, PrepareReport } from '../../data/index.js';
+// Constants from their modules: data/index would load every data service for `--help`.
+import { PREPARED_FILES } from '../../data/data-files.js';
+import { TLC_BASE_URL } from '../../data/fetch/nyc-fetch-service.js';
+import { DRIFT_DESCRIPTIONS, DRIFT_PRESETS } from '../../data/generate/drift-presets.js';
+import { CLEANING_RULES } from '../../data/types.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num, table } from '../output.js';
 

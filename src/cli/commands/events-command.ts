@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../core/errors.js';
-import { publicRule, type DeliveryRecord, type DeliveryStatus, type RuleRecord, type StoredEvent, type TargetInput } from '../../events/index.js';
+import { publicRule } from '../../events/public-rule.js';
+import type { DeliveryRecord, DeliveryStatus, RuleRecord, StoredEvent, TargetInput } from '../../events/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, table } from '../output.js';
 import { parseInteger } from './data-command.js';

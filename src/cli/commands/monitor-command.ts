@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { FailedPreconditionError, InvalidArgumentError } from '../../core/errors.js';
-import { REGRESSION_METRICS, type FeatureSettings, type MetricThresholds, type RegressionMetricName } from '../../monitor/index.js';
+import type { FeatureSettings, MetricThresholds, RegressionMetricName } from '../../monitor/index.js';
+import { REGRESSION_METRICS } from '../../monitor/model-quality/regression-metrics.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num, table } from '../output.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { FailedPreconditionError } from '../../core/errors.js';
-import { GENERATED_ZONES_FILE, PREPARED_FILES } from '../../data/index.js';
+import { GENERATED_ZONES_FILE, PREPARED_FILES } from '../../data/data-files.js';
 import type { EngineEvent } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';

@@ -4,6 +4,7 @@ import type { IdGenerator } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import { noopProgress, type Progress } from '../../core/progress.js';
 import { createRandom } from '../../core/random.js';
+import { GENERATED_ZONES_FILE } from '../data-files.js';
 import { recordOrRemove } from '../record-dataset.js';
 import type { DatasetStore } from '../dataset-store.js';
 import type { LocalFiles } from '../local-files.js';
@@ -49,8 +50,7 @@ export interface GenerateReport {
   readonly seconds: number;
 }
 
-/** The zones file the generator writes beside the trips (accepted by `data prepare --zones`). */
-export const GENERATED_ZONES_FILE = 'taxi_zone_centroids.csv';
+export { GENERATED_ZONES_FILE };
 
 /**
  * Writes synthetic trips in TLC's green schema, one file per month, plus a zone-centroid CSV, so the

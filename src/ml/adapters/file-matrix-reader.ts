@@ -1,4 +1,4 @@
-import type { MatrixReader, NumericTable } from '../matrix-reader.js';
+import type { FeatureArray, MatrixReader, NumericTable } from '../matrix-reader.js';
 import { CsvMatrixReader } from './csv-matrix-reader.js';
 
 /**
@@ -8,6 +8,10 @@ import { CsvMatrixReader } from './csv-matrix-reader.js';
 export class FileMatrixReader implements MatrixReader {
   private readonly csv = new CsvMatrixReader();
   private parquet: MatrixReader | undefined;
+
+  async readFeatures32(file: string, options: { labelFirst: boolean; header: boolean }): Promise<NumericTable<FeatureArray>> {
+    return file.toLowerCase().endsWith('.parquet') ? this.read(file, options) : this.csv.readFeatures32(file, options);
+  }
 
   async read(file: string, options: { labelFirst: boolean; header: boolean }): Promise<NumericTable> {
     if (!file.toLowerCase().endsWith('.parquet')) return this.csv.read(file, options);

@@ -1,18 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { NumericTable } from '../matrix-reader.js';
+import type { FeatureArray, NumericTable } from '../matrix-reader.js';
 import { decimalToDouble } from './decimal.js';
-import { parseNumericCsv, parseNumericCsvBytes, type NumericCsvOptions } from './numeric-csv.js';
+import { parseNumericCsv, parseNumericCsvBytes, parseNumericCsvChunked, type NumericCsvOptions } from './numeric-csv.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const parse = (text: string, options: NumericCsvOptions) => parseNumericCsvBytes(bytes(text), 'f.csv', options);
+/** The chunked parser over the text's bytes, read `chunk` bytes at a time at most. */
+const parseChunked = (text: string, options: NumericCsvOptions, chunk: number) => {
+  const b = bytes(text);
+  const readAt = (into: Uint8Array, offset: number, length: number, position: number) => {
+    const n = Math.max(0, Math.min(length, chunk, b.length - position));
+    into.set(b.subarray(position, position + n), offset);
+    return n;
+  };
+  return parseNumericCsvChunked(readAt, () => b, 'f.csv', options, chunk);
+};
 const LABEL: NumericCsvOptions = { labelFirst: true, header: false };
 const PREDICT: NumericCsvOptions = { labelFirst: false, header: true };
 
 /** The table, or the error's message. */
 function outcome(
-  run: () => NumericTable,
+  run: () => NumericTable<FeatureArray>,
 ): { table: { data: number[]; label?: number[]; rows: number; cols: number; columns?: readonly string[] } } | { error: string } {
   try {
     const t = run();
@@ -30,13 +40,20 @@ function outcome(
   }
 }
 
-/** Asserts that the byte parser gives what the text parser gives (values to the bit, or the same error). */
+/** Asserts that the byte parser, whole or in chunks of a few bytes, gives what the text parser gives (values to the bit, or the same error). */
 function sameAsText(text: string, options: NumericCsvOptions): void {
+  const expected = outcome(() => parseNumericCsv(text, 'f.csv', options));
   assert.deepStrictEqual(
     outcome(() => parse(text, options)),
-    outcome(() => parseNumericCsv(text, 'f.csv', options)),
+    expected,
     JSON.stringify(text),
   );
+  for (const chunk of [16, 37])
+    assert.deepStrictEqual(
+      outcome(() => parseChunked(text, options, chunk)),
+      expected,
+      `${chunk}-byte chunks: ${JSON.stringify(text)}`,
+    );
 }
 
 describe('parseNumericCsvBytes', () => {
@@ -113,6 +130,17 @@ describe('parseNumericCsvBytes', () => {
     for (const [text, options, message] of cases) {
       assert.throws(() => parse(text, options), { code: 'invalid_argument', message }, JSON.stringify(text));
       sameAsText(text, options);
+    }
+  });
+
+  it('reads the features as float32 when asked: each the float32 nearest the double, labels as doubles', () => {
+    const text = '1.5,0.1,-73.94612997463612,\n2,1e39,,3.4028235677973366e38\n3,-0,NaN,5e-324\n';
+    const f64 = parse(text, LABEL);
+    for (const chunk of [0, 16]) {
+      const f32 = chunk ? parseChunked(text, { ...LABEL, float32: true }, chunk) : parse(text, { ...LABEL, float32: true });
+      assert.ok(f32.data instanceof Float32Array);
+      assert.deepEqual(Array.from(f32.data), Array.from(f64.data, Math.fround));
+      assert.deepEqual(f32.label, f64.label);
     }
   });
 

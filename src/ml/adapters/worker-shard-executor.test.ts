@@ -25,7 +25,8 @@ async function withWorkers(set: TrainingSet, hp: Record<string, string>, threads
   let executor: WorkerShardExecutor | undefined;
   const { model, report } = await train(set, parseHyperparameters(hp), {
     threads,
-    shardExecutor: (m, c) => (executor = new WorkerShardExecutor(m, c, threads, options)),
+    // Always handing off (a busy test host must not keep the workers idle, nor the faults from happening).
+    shardExecutor: (m, c) => (executor = new WorkerShardExecutor(m, c, threads, { handOff: { wakeShare: Infinity, strikes: 2, pause: 16 }, ...options })),
   });
   return { json: modelToXgboostJson(model), report, executor: executor! };
 }

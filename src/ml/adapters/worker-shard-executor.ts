@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { oneLine } from '../../core/errors.js';
 import { noopLogger, type Logger } from '../../core/logger.js';
 import type { BinnedMatrix } from '../gbdt/binned-matrix.js';
+import { HandOffPolicy, type HandOffSettings } from '../gbdt/hand-off-policy.js';
 import { histogramOffsets } from '../gbdt/histogram-layout.js';
 import { MAX_SHARDS, type KernelMemory, type KernelMemorySpec } from '../gbdt/kernel-memory.js';
 import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
@@ -20,7 +21,11 @@ export const CONTROL = { seq: 0, stop: 1, ready: 2, gone: 3, compileFailures: 4,
 const CONTROL_INTS = 8;
 /** Generations (hand-off numbers) wrap here so that `claim` values stay 32-bit integers. */
 const GENERATION_MASK = 0x1fffffff;
-/** The state of one unit of work of one operation, per hand-off generation g: free, taken by its worker or by the calling thread, done. */
+/**
+ * The state of one unit of work of one operation, per hand-off generation g: free, taken by its
+ * worker or by the calling thread, or done (also: a build task with nothing for that worker). Once an
+ * operation is over, none of its units is free: a worker that wakes late claims nothing of it.
+ */
 export const claim = {
   free: (g: number) => g * 4,
   worker: (g: number) => g * 4 + 1,
@@ -61,6 +66,8 @@ export interface WorkerExecutorOptions {
   readonly logger?: Logger;
   /** How long to wait for a claimed shard before running it in this thread (default 2 s). */
   readonly stallTimeoutMs?: number;
+  /** When trees run in this thread rather than hand off (default `DEFAULT_HAND_OFF`). */
+  readonly handOff?: HandOffSettings;
   /** Tests only: makes the first worker exit or hang in the middle of an operation. */
   readonly fault?: WorkerFault;
 }
@@ -73,6 +80,9 @@ export interface WorkerExecutorOptions {
  * any part not claimed yet (a worker slow to wake on a busy machine costs nothing more than its
  * shard's time). Histograms are summed in shard order, so results depend on the thread count only
  * (and equal `SerialShardExecutor` with as many shards, bit for bit).
+ *
+ * On a busy host, where waking a worker costs more than the worker saves, trees run in this thread
+ * for a while (`HandOffPolicy`): the same model.
  *
  * Waits are bounded: a worker that dies (or hangs) holding its part delays training by at most
  * `stallTimeoutMs` (less when it exits: the wait notices), once. This thread then stops the workers,
@@ -147,6 +157,11 @@ export class WorkerShardExecutor implements ShardExecutor {
   private readonly logger: Logger;
   private readonly stallTimeoutMs: number;
   private readonly spin: number;
+  /** Whether this tree's operations go to the workers (see `HandOffPolicy`). */
+  private readonly policy: HandOffPolicy;
+  private handOff = true;
+  private treeStartedAt: number | undefined;
+  private wakeMs = 0;
 
   constructor(
     matrix: BinnedMatrix,
@@ -159,6 +174,7 @@ export class WorkerShardExecutor implements ShardExecutor {
     this.missing = matrix.missing;
     this.logger = options.logger ?? noopLogger;
     this.stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
+    this.policy = new HandOffPolicy(options.handOff);
     this.slotOffsets = histogramOffsets(cuts);
     this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
     const histBytes = 16 * this.slotOffsets[matrix.cols]!;
@@ -173,6 +189,11 @@ export class WorkerShardExecutor implements ShardExecutor {
   /** Workers given up on during training because one died or stalled holding its part (counted once). */
   get workersLost(): number {
     return this.lost;
+  }
+
+  /** Trees whose operations ran in this thread because handing them off cost too much (see `HandOffPolicy`). */
+  get treesRunHere(): number {
+    return this.policy.treesHere;
   }
 
   /** Kernels that failed to compile in the workers (they ran those in JavaScript). */
@@ -208,9 +229,15 @@ export class WorkerShardExecutor implements ShardExecutor {
     const plan = this.plan;
     const memory = this.memory;
     if (!runner || !plan || !memory) throw new Error('WorkerShardExecutor: attach first');
-    if (plan.ints[H.op] === OP.start) this.log = [];
+    if (plan.ints[H.op] === OP.start) {
+      this.log = [];
+      const now = performance.now();
+      this.handOff = this.policy.nextTree(this.treeStartedAt === undefined ? undefined : now - this.treeStartedAt, this.wakeMs);
+      this.treeStartedAt = now;
+      this.wakeMs = 0;
+    }
     this.log.push(plan.record());
-    if (!this.workersReady()) {
+    if (!this.handOff || !this.workersReady()) {
       runAllHere(runner, plan, memory, outs);
       return;
     }
@@ -225,15 +252,19 @@ export class WorkerShardExecutor implements ShardExecutor {
     let workerB = 0;
     for (let k = 1; k < shards; k++) {
       for (let j = 0; j < unitsA; j++) claims[this.unit(k, j)] = free;
+      // A build task with nothing for worker k is marked done: a worker that wakes late (past this
+      // operation, reading the next one's plan) could otherwise claim it, under this generation,
+      // as a task of its own there, and build it from ranges not partitioned yet.
       for (let t = 0; t < tasks; t++) {
-        claims[this.unit(k, plan.positions + t)] = free;
-        if (runner.buildsFor(k, t)) workerB++;
+        const mine = runner.buildsFor(k, t);
+        claims[this.unit(k, plan.positions + t)] = mine ? free : claim.done(gen);
+        if (mine) workerB++;
       }
     }
     Atomics.store(c, CONTROL.doneA, 0);
     Atomics.store(c, CONTROL.doneB, 0);
     Atomics.add(c, CONTROL.seq, 1);
-    Atomics.notify(c, CONTROL.seq);
+    this.wake(CONTROL.seq);
     // Phase A: shard 0's units, then the workers' units not taken yet (from the end: the workers go
     // forward), then waits for those being run.
     for (let j = 0; j < unitsA; j++) runner.unitA(0, j);
@@ -283,7 +314,14 @@ export class WorkerShardExecutor implements ShardExecutor {
 
   /** Counts `n` more units done in `counter`, waking waiters when it reaches `total`. */
   private done(counter: number, n: number, total: number): void {
-    if (n > 0 && Atomics.add(this.control, counter, n) + n >= total) Atomics.notify(this.control, counter);
+    if (n > 0 && Atomics.add(this.control, counter, n) + n >= total) this.wake(counter);
+  }
+
+  /** Wakes the threads waiting on `counter`, timing it for the hand-off policy. */
+  private wake(counter: number): void {
+    const t = performance.now();
+    Atomics.notify(this.control, counter);
+    this.wakeMs += performance.now() - t;
   }
 
   close(): Promise<void> {

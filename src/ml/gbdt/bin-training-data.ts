@@ -1,3 +1,4 @@
+import type { FeatureArray } from '../matrix-reader.js';
 import { transposeBins, type BinnedMatrix } from './binned-matrix.js';
 import { cutsOfSorted, type FeatureCuts } from './quantile-cuts.js';
 import { radixBuffers, sortFloat32WithRows } from './sort-float32-with-rows.js';
@@ -10,7 +11,7 @@ import { radixBuffers, sortFloat32WithRows } from './sort-float32-with-rows.js';
  * gathered one at a time into the sort's spare buffer, and bins go straight to Uint8 storage,
  * widened to Uint16 only when a feature needs it.
  */
-export function binTrainingData(data: Float64Array, rows: number, cols: number, maxBin: number): { cuts: FeatureCuts; matrix: BinnedMatrix } {
+export function binTrainingData(data: FeatureArray, rows: number, cols: number, maxBin: number): { cuts: FeatureCuts; matrix: BinnedMatrix } {
   const buf = radixBuffers(rows);
   const sorted = new Float32Array(rows);
   let bins: Uint8Array | Uint16Array = new Uint8Array(rows * cols);
@@ -58,7 +59,7 @@ function assignBins(bins: Uint8Array | Uint16Array, base: number, sorted: Float3
  * Radix sort keys (see `sortFloat32WithRows`) of the non-missing values of column `f` of row-major `data` as float32,
  * with their row numbers; returns how many. `spare` (rows long) holds the float32 values on the way.
  */
-function columnKeys(data: Float64Array, f: number, rows: number, cols: number, spare: Uint32Array, keys: Uint32Array, rowIds: Uint32Array): number {
+function columnKeys(data: FeatureArray, f: number, rows: number, cols: number, spare: Uint32Array, keys: Uint32Array, rowIds: Uint32Array): number {
   const asFloat = new Float32Array(spare.buffer, spare.byteOffset, rows);
   let n = 0;
   for (let r = 0, at = f; r < rows; r++, at += cols) {

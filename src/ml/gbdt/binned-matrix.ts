@@ -1,3 +1,4 @@
+import type { FeatureArray } from '../matrix-reader.js';
 import { binOf, type FeatureCuts } from './quantile-cuts.js';
 
 /**
@@ -36,7 +37,7 @@ export function narrowBins(wide: Uint16Array): Uint8Array | Uint16Array {
  * Quantises row-major `data` with `cuts`. Values above the last cut get the bin count (they go right
  * of every split); missing values the bin count + 1.
  */
-export function binMatrix(data: Float64Array, rows: number, cols: number, cuts: FeatureCuts): BinnedMatrix {
+export function binMatrix(data: FeatureArray, rows: number, cols: number, cuts: FeatureCuts): BinnedMatrix {
   const missing = missingBins(cuts);
   const wide = new Uint16Array(rows * cols);
   for (let f = 0; f < cols; f++) {

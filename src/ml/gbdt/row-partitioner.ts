@@ -26,7 +26,7 @@ export class RowPartitioner {
   /** This thread's split lookup table (bin → 1 when left), and the split it holds. */
   private readonly lut: Uint8Array;
   private readonly lutAddress: number;
-  private lutSplit = '';
+  private lutSplit = -1;
 
   /**
    * `missing`: each feature's missing marker in the memory's bins (`BinnedMatrix.missing`); `thread`:
@@ -164,7 +164,7 @@ export class RowPartitioner {
   /** Fills this thread's lookup table for the split (unless it holds it): bins 0..bin left, the feature's missing marker left when `defaultLeft`. */
   private setSplit(feature: number, bin: number, defaultLeft: boolean): Uint8Array {
     const lut = this.lut;
-    const key = `${feature},${bin},${defaultLeft ? 1 : 0}`;
+    const key = (feature * 65536 + bin + 1) * 2 + (defaultLeft ? 1 : 0); // bins are below 65536
     if (key === this.lutSplit) return lut;
     const code = this.missing[feature]!;
     for (let b = 0; b < code; b++) lut[b] = b <= bin ? 1 : 0;

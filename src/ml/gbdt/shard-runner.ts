@@ -1,6 +1,6 @@
 import { objectiveFor, type ObjectiveFunction } from '../objectives.js';
 import type { Objective } from '../types.js';
-import { MemoryHistogramKernels } from './histogram-kernel.js';
+import { MemoryHistogramKernels, type SlotKernel } from './histogram-kernel.js';
 import type { KernelMemory } from './kernel-memory.js';
 import { RowPartitioner } from './row-partitioner.js';
 import { ACTION, H, OP, type ShardPlan } from './shard-plan.js';
@@ -21,6 +21,9 @@ export class ShardRunner {
   readonly kernels: MemoryHistogramKernels;
   private readonly objective: ObjectiveFunction;
   private readonly sums = new Float64Array(2);
+  /** The last feature set's kernel (every build task of a tree has the same: no cache look-up, which joins the features into a key). */
+  private lastFeatures = new Int32Array(0);
+  private lastKernel: SlotKernel | undefined;
   /** This thread's part of the scratch array (threads run units of any shard at once). */
   private readonly scratchAt: number;
 
@@ -120,6 +123,17 @@ export class ShardRunner {
     }
   }
 
+  private kernelFor(features: Int32Array): SlotKernel {
+    const last = this.lastFeatures;
+    let same = this.lastKernel !== undefined && last.length === features.length;
+    for (let i = 0; same && i < last.length; i++) same = last[i] === features[i];
+    if (!same) {
+      this.lastKernel = this.kernels.slotKernel(features);
+      this.lastFeatures = features.slice();
+    }
+    return this.lastKernel!;
+  }
+
   /** How many build tasks the plan's operation has. */
   tasks(): number {
     const I = this.plan.ints;
@@ -150,7 +164,7 @@ export class ShardRunner {
     const i = I[H.buildFrom]! + t;
     const owner = I[p.owner(i)]!;
     const table = I[H.buildTable]!;
-    const kernel = this.kernels.slotKernel(p.features());
+    const kernel = this.kernelFor(p.features());
     const target = outs ? 0 : slot(t);
     m.hist(target).fill(0);
     const pos = I[p.build(i)]!;

@@ -53,17 +53,14 @@ export function findBestSplit(
     const f = features[i]!;
     const nb = cuts.offsets[f + 1]! - cuts.offsets[f]!;
     const slot = slotOffsets[f]!;
-    let sh = 0;
-    for (let b = 0; b < nb; b++) sh += hist[2 * (slot + b) + 1]!;
-    const missingH = h - sh;
-    const hasMissing = missingH > 1e-9 * Math.max(1, h);
-    // Forward: left = bins 0..b, missing right.
+    // Forward: left = bins 0..b, missing right. The last bin's candidate (every bin left) exists only
+    // when the node has missing values, which the sums through the last bin tell.
     let lg = 0;
     let lh = 0;
-    const last = hasMissing ? nb : nb - 1;
-    for (let b = 0; b < last; b++) {
+    for (let b = 0; b < nb; b++) {
       lg += hist[2 * (slot + b)]!;
       lh += hist[2 * (slot + b) + 1]!;
+      if (b === nb - 1 && !(h - lh > 1e-9 * Math.max(1, h))) break;
       const rh = h - lh;
       if (lh < mcw || rh < mcw) continue;
       const gain = gainOf(lg, lh) + gainOf(g - lg, rh) - parentGain;
@@ -76,6 +73,7 @@ export function findBestSplit(
         bestH = lh;
       }
     }
+    const hasMissing = h - lh > 1e-9 * Math.max(1, h);
     if (!hasMissing) continue;
     // Backward: right = bins b+1..nb-1, missing left (b = -1: only the missing values go left).
     let rg = 0;

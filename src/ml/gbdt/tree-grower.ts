@@ -181,6 +181,8 @@ export class TreeGrower {
       const next: NodeState[] = [];
       const builds: { pos: number; out: Float64Array; size: number }[] = [];
       const derive: { parent: Float64Array; built: Float64Array; other: Float64Array }[] = [];
+      /** Histograms built for a derivation only, released after it. */
+      const spent: Float64Array[] = [];
       const levelFeatures = sampleFeatures(treeFeatures, p.colsampleBylevel, random);
       for (let j = 0; j < level.length; j++) {
         const node = level[j]!;
@@ -239,6 +241,11 @@ export class TreeGrower {
         const [small, large] = l.h <= r.h ? [l, r] : [r, l];
         builds.push({ pos: small.pos, out: small.hist!, size: small.h });
         derive.push({ parent: node.hist!, built: small.hist!, other: large.hist! });
+        // The smaller child, when it cannot split, is built only to derive the larger (the larger can then split: its hessian is larger).
+        if (!(l.h <= r.h ? lCan : rCan)) {
+          spent.push(small.hist!);
+          small.hist = undefined;
+        }
       }
       // One operation for the level (more when its histograms do not fit in one).
       I[H.op] = OP.level;
@@ -262,9 +269,10 @@ export class TreeGrower {
         I[H.op] = OP.build;
       }
       for (const d of derive) {
-        for (let k = 0; k < d.parent.length; k++) d.other[k] = d.parent[k]! - d.built[k]!;
+        subtractHistograms(d.parent, d.built, d.other);
         this.release(d.parent);
       }
+      for (const hist of spent) this.release(hist);
       level = next;
       table = 1 - table;
     }
@@ -297,6 +305,15 @@ export class TreeGrower {
   private release(hist: Float64Array): void {
     this.pool.push(hist);
   }
+}
+
+/**
+ * `out = parent - built`, slot by slot (the sibling's histogram). A function of its own: inside
+ * `grow`, a function too large for V8 to optimize early, the loop boxed every difference (84 MB of
+ * garbage and about a fifth of the CPU of a one-thread 10x training).
+ */
+export function subtractHistograms(parent: Float64Array, built: Float64Array, out: Float64Array): void {
+  for (let k = 0; k < parent.length; k++) out[k] = parent[k]! - built[k]!;
 }
 
 /**
