@@ -6,7 +6,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { controlPlane } from '../../test/support/control-plane.js';
 import { registerControlApi } from './control-api.js';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
@@ -186,6 +186,37 @@ describe('control API with SigV4 (a server bound beyond loopback)', () => {
     const approved = await h.server.inject({ method: 'POST', url: `/api/deployments/${id}/approve`, headers: ok.headers, payload: ok.payload });
     assert.equal(approved.statusCode, 200, approved.body);
     assert.equal((await h.deployments.get(id)).stages[1]?.actor, 'bob');
+  });
+
+  it('ground truth as JSON Lines is covered by the signature too: signed is stored, tampered is 403 and stores nothing', async () => {
+    const h = await harness({ keys: new Map([['AKIDOPS', 'ops-secret']]) });
+    await h.registry.createGroup({ name: 'solo', tags: { 'driftline:auto-deploy': 'false' } });
+    await h.registry.register({ group: 'solo', modelDataUrl: 'file:///m/solo.json', modelSha256: 'b'.repeat(64), approvalStatus: 'Approved' });
+    await h.endpoints.deployModel({ endpointName: 'ep', modelPackage: 'solo/1' });
+    const text = '{"inferenceId":"t1","label":12.5}\n{"inferenceId":"t2","label":7}\n';
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: 'AKIDOPS', secretAccessKey: 'ops-secret' },
+      region: 'eu-west-1',
+      service: 'sagemaker',
+      sha256: Sha256,
+    });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: 'localhost',
+      path: '/api/endpoints/ep/ground-truth',
+      query: {},
+      headers: { host: 'localhost', 'content-type': 'application/jsonlines' },
+      body: text,
+    });
+    const post = (payload: string) =>
+      h.server.inject({ method: 'POST', url: '/api/endpoints/ep/ground-truth', headers: signed.headers as Record<string, string>, payload });
+    const tampered = await post(text.replace('12.5', '99'));
+    assert.equal(tampered.statusCode, 403);
+    assert.equal(existsSync(h.gtDir), false, 'nothing stored');
+    const ok = await post(text);
+    assert.equal(ok.statusCode, 201, ok.body);
+    assert.equal(ok.json<{ accepted: number }>().accepted, 2);
   });
 
   it('ground truth: POST a JSON batch or JSON Lines, stored whole in the hour folder; a bad label is a one-line 400 and stores nothing', async () => {
