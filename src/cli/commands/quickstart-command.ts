@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { FailedPreconditionError } from '../../core/errors.js';
 import { GENERATED_ZONES_FILE, PREPARED_FILES } from '../../data/data-files.js';
+import type { DriftPreset } from '../../data/generate/drift-presets.js';
 import type { EngineEvent } from '../../pipeline/index.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, num } from '../output.js';
@@ -59,33 +60,21 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
       say("    (your 'nyc-taxi-build' pipeline and 'nyc-taxi' models are left as they are)");
 
       say("1/7 generating synthetic green-taxi trips (calibrated on real TLC data): January, a February with the notebook's drift, a March with fares 20% up");
-      const generated = await app.generate.generate({
-        out: at('raw'),
-        months: ['2021-01'],
-        rows,
-        seed,
-        drift: 'none',
-        replace: true,
-        progress: ctx.progress(),
-      });
-      const drifted = await app.generate.generate({
-        out: at('raw-drifted'),
-        months: ['2021-02'],
-        rows,
-        seed,
-        drift: 'notebook',
-        replace: true,
-        progress: ctx.progress(),
-      });
-      const dearer = await app.generate.generate({
-        out: at('raw-fare-increase'),
-        months: ['2021-03'],
-        rows,
-        seed,
-        drift: 'fare-increase',
-        replace: true,
-        progress: ctx.progress(),
-      });
+      // A synthetic month in its own folder, and a month prepared as the build prepares January.
+      const generateMonth = (folder: string, month: string, drift: DriftPreset) =>
+        app.generate.generate({ out: at(folder), months: [month], rows, seed, drift, replace: true, progress: ctx.progress() });
+      const prepareMonth = (folder: string, month: string, out: string) =>
+        app.prepare.prepare({
+          trips: [at(folder, `green_tripdata_${month}.parquet`)],
+          zones: at(folder, GENERATED_ZONES_FILE),
+          out: at(out),
+          seed,
+          replace: true,
+          progress: ctx.progress(),
+        });
+      const generated = await generateMonth('raw', '2021-01', 'none');
+      const drifted = await generateMonth('raw-drifted', '2021-02', 'notebook');
+      const dearer = await generateMonth('raw-fare-increase', '2021-03', 'fare-increase');
       say(`    ${num(rows)} trips per month`);
 
       say(
@@ -141,22 +130,8 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): vo
         say('    rmse above the gate: nothing registered (the sample registers only when rmse <= 7.0)');
       }
 
-      const driftedPrepared = await app.prepare.prepare({
-        trips: [at('raw-drifted', 'green_tripdata_2021-02.parquet')],
-        zones: at('raw-drifted', GENERATED_ZONES_FILE),
-        out: at('prepared-drifted'),
-        seed,
-        replace: true,
-        progress: ctx.progress(),
-      });
-      const dearerPrepared = await app.prepare.prepare({
-        trips: [at('raw-fare-increase', 'green_tripdata_2021-03.parquet')],
-        zones: at('raw-fare-increase', GENERATED_ZONES_FILE),
-        out: at('prepared-fare-increase'),
-        seed,
-        replace: true,
-        progress: ctx.progress(),
-      });
+      const driftedPrepared = await prepareMonth('raw-drifted', '2021-02', 'prepared-drifted');
+      const dearerPrepared = await prepareMonth('raw-fare-increase', '2021-03', 'prepared-fare-increase');
       const check = (label: string, input: { dataset: string } | { capture: { dir: string; fromMs: number; toMs: number; outputPosition: 'START' } }) =>
         app.analyses.analyze({
           statistics: localPath(baseline.statistics),
