@@ -40,6 +40,28 @@ process.once('exit', () => {
 const done = (counter: number, total: number) => {
   if (Atomics.add(c, counter, 1) + 1 >= total) Atomics.notify(c, counter);
 };
+/** Waits until `counter` reaches `total`; false if a later hand-off came first (this operation is over). */
+const reach = (counter: number, total: number, seen: number): boolean => {
+  for (;;) {
+    const n = Atomics.load(c, counter);
+    if (n >= total) return true;
+    if (Atomics.load(c, CONTROL.seq) !== seen) return false;
+    let i = 0;
+    while (i < d.spin && Atomics.load(c, counter) === n) i++;
+    if (i === d.spin) Atomics.wait(c, counter, n, WAIT_MS);
+  }
+};
+/** Claims and builds this worker's part of the operation's build tasks that are split (or owned, `split` false). */
+const build = (split: boolean, gen: number, total: number) => {
+  const free = claim.free(gen);
+  for (let t = 0; t < runner.tasks(); t++) {
+    if (runner.isSplit(t) !== split || !runner.buildsFor(k, t)) continue;
+    if (Atomics.compareExchange(d.claims, unit(plan.positions + t), free, claim.worker(gen)) !== free) continue;
+    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
+    runner.unitB(k, t, undefined, slot);
+    done(CONTROL.doneB, total);
+  }
+};
 // The control block starts at seq 0: a hand-off made before this worker started is not missed.
 let seen = 0;
 let claimsMade = 0;
@@ -63,22 +85,14 @@ for (;;) {
     if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
     runner.unitA(k, j);
     done(CONTROL.doneA, unitsA * shards);
+    done(CONTROL.shardA + k, unitsA);
   }
-  // Phase B once every shard's phase A is done.
-  for (;;) {
-    const n = Atomics.load(c, CONTROL.doneA);
-    if (n >= unitsA * shards || Atomics.load(c, CONTROL.seq) !== seen) break;
-    let i = 0;
-    while (i < d.spin && Atomics.load(c, CONTROL.doneA) === n) i++;
-    if (i === d.spin) Atomics.wait(c, CONTROL.doneA, n, WAIT_MS);
-  }
-  for (let t = 0; t < tasks; t++) {
-    if (!runner.buildsFor(k, t)) continue;
-    if (Atomics.compareExchange(d.claims, unit(plan.positions + t), free, claim.worker(gen)) !== free) continue;
-    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
-    runner.unitB(k, t, undefined, slot);
-    done(CONTROL.doneB, workerB);
-  }
+  // This shard's parts of the split tasks once its own phase A is done (the calling thread may have
+  // taken some of its units), the tasks it owns once every shard's is.
+  if (!reach(CONTROL.shardA + k, unitsA, seen)) continue;
+  build(true, gen, workerB);
+  if (!reach(CONTROL.doneA, unitsA * shards, seen)) continue;
+  build(false, gen, workerB);
 }
 
 /** Tests only (WorkerExecutorOptions.fault): dies, or hangs until terminated, holding a unit. */

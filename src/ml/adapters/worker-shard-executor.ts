@@ -15,10 +15,11 @@ import { ShardRunner, type ObjectiveSpec } from '../gbdt/shard-runner.js';
 
 /**
  * Control block layout (Int32 slots) shared with the workers: `gone` counts workers that have
- * exited, `compileFailures` the kernels that failed to compile in workers.
+ * exited, `compileFailures` the kernels that failed to compile in workers; `doneA` and `doneB`
+ * count an operation's units done, and from `shardA` on, one slot per shard counts that shard's
+ * phase-A units done (a worker builds its parts of split tasks once its own shard's are).
  */
-export const CONTROL = { seq: 0, stop: 1, ready: 2, gone: 3, compileFailures: 4, doneA: 5, doneB: 6 } as const;
-const CONTROL_INTS = 8;
+export const CONTROL = { seq: 0, stop: 1, ready: 2, gone: 3, compileFailures: 4, doneA: 5, doneB: 6, shardA: 8 } as const;
 /** Generations (hand-off numbers) wrap here so that `claim` values stay 32-bit integers. */
 const GENERATION_MASK = 0x1fffffff;
 /**
@@ -176,7 +177,7 @@ export class WorkerShardExecutor implements ShardExecutor {
     this.stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
     this.policy = new HandOffPolicy(options.handOff);
     this.slotOffsets = histogramOffsets(cuts);
-    this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.shardA + this.shards)));
     const histBytes = 16 * this.slotOffsets[matrix.cols]!;
     this.tasksPerOp = Math.max(1, Math.min(MAX_TASKS, Math.floor(MAX_SLOT_BYTES / (histBytes * Math.max(1, this.shards - 1)))));
   }
@@ -263,17 +264,22 @@ export class WorkerShardExecutor implements ShardExecutor {
     }
     Atomics.store(c, CONTROL.doneA, 0);
     Atomics.store(c, CONTROL.doneB, 0);
+    for (let k = 1; k < shards; k++) Atomics.store(c, CONTROL.shardA + k, 0);
     Atomics.add(c, CONTROL.seq, 1);
     this.wake(CONTROL.seq);
-    // Phase A: shard 0's units, then the workers' units not taken yet (from the end: the workers go
-    // forward), then waits for those being run.
+    // Phase A: shard 0's units, then shard 0's parts of the split tasks (they need no other shard's
+    // rows), then the workers' phase-A units not taken yet (from the end: the workers go forward),
+    // then waits for those being run. Each thread thus works on its own shard's rows for as long as
+    // it can: the one wait for every shard comes after both threads' share of the split histograms.
     for (let j = 0; j < unitsA; j++) runner.unitA(0, j);
     this.done(CONTROL.doneA, unitsA, unitsA * shards);
+    runner.phaseBPart(0, true, outs, slots(0));
     for (let k = 1; k < shards; k++) {
       for (let j = unitsA - 1; j >= 0; j--) {
         if (Atomics.compareExchange(claims, this.unit(k, j), free, claim.caller(gen)) !== free) continue;
         runner.unitA(k, j);
         this.done(CONTROL.doneA, 1, unitsA * shards);
+        this.done(CONTROL.shardA + k, 1, unitsA);
       }
     }
     if (!this.awaitCount(CONTROL.doneA, unitsA * shards)) {
@@ -288,8 +294,8 @@ export class WorkerShardExecutor implements ShardExecutor {
         runner.phaseA(k);
       }
     }
-    // Phase B: this thread's histograms, then the workers' not taken yet, then waits for the others.
-    runner.phaseB(0, outs, slots(0));
+    // Phase B: the histograms this thread owns, then the workers' not taken yet, then waits for the others.
+    runner.phaseBPart(0, false, outs, slots(0));
     if (this.lost > 0) {
       for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
     } else {

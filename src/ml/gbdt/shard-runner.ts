@@ -156,6 +156,20 @@ export class ShardRunner {
     for (let t = 0; t < n; t++) if (this.buildsFor(k, t)) this.unitB(k, t, outs, slot);
   }
 
+  /**
+   * Part of phase B for thread k: with `split`, its shard's parts of the split tasks (these need
+   * only shard k's phase A, not the others'); without, the tasks k owns (every shard's rows).
+   */
+  phaseBPart(k: number, split: boolean, outs: readonly Float64Array[] | undefined, slot: (task: number) => number): void {
+    const n = this.tasks();
+    for (let t = 0; t < n; t++) if (this.isSplit(t) === split && this.buildsFor(k, t)) this.unitB(k, t, outs, slot);
+  }
+
+  /** True when build task t is split by shards (each thread builds its shard's part), false when one thread owns it. */
+  isSplit(t: number): boolean {
+    return this.plan.ints[this.plan.owner(this.plan.ints[H.buildFrom]! + t)]! === -1;
+  }
+
   /** Thread k's part of build task t (see `phaseB`); any thread may run it, with the same histogram. */
   unitB(k: number, t: number, outs: readonly Float64Array[] | undefined, slot: (task: number) => number): void {
     const p = this.plan;
