@@ -7,7 +7,7 @@ import { KernelMemory } from '../gbdt/kernel-memory.js';
 import { ShardPlan } from '../gbdt/shard-plan.js';
 import { ShardRunner } from '../gbdt/shard-runner.js';
 import { taskSlot } from '../gbdt/shard-executor.js';
-import { claim, CONTROL, generation, type WorkerData } from './worker-shard-executor.js';
+import { claim, CONTROL, generation, ownUnit, thief, type WorkerData } from './worker-shard-executor.js';
 
 /** A worker waiting for the others' phase A looks again at least this often. */
 const WAIT_MS = 100;
@@ -93,6 +93,15 @@ for (;;) {
   build(true, gen, workerB);
   if (!reach(CONTROL.doneA, unitsA * shards, seen)) continue;
   build(false, gen, workerB);
+  // Then the calling thread's tasks it has not started, from the end (it goes forward), into this
+  // worker's histograms of those tasks (it has no part of them): the calling thread copies them.
+  for (let t = tasks - 1; t >= 0; t--) {
+    if (runner.isSplit(t) || !runner.buildsFor(0, t)) continue;
+    if (Atomics.compareExchange(d.claims, ownUnit(plan, shards, t), free, claim.worker(gen)) !== free) continue;
+    Atomics.store(d.claims, thief(plan, shards, t), k);
+    runner.unitB(k, t, undefined, slot);
+    done(CONTROL.doneB, workerB);
+  }
 }
 
 /** Tests only (WorkerExecutorOptions.fault): dies, or hangs until terminated, holding a unit. */

@@ -35,6 +35,14 @@ export const claim = {
 };
 /** Busy-waits this many loads (tens of microseconds) before sleeping: a thread about to arrive is caught without a wake-up (75–90 µs). */
 export const SPIN = 2000;
+/** Index in the claims of this thread's build task t (see `WorkerShardExecutor.attach`). */
+export function ownUnit(plan: ShardPlan, shards: number, t: number): number {
+  return (shards - 1) * (plan.positions + plan.tasks) + plan.positions + t;
+}
+/** Index in the claims of the worker that took this thread's build task t. */
+export function thief(plan: ShardPlan, shards: number, t: number): number {
+  return shards * (plan.positions + plan.tasks) + t;
+}
 /** The generation of hand-off number `seq`. */
 export function generation(seq: number): number {
   return seq & GENERATION_MASK;
@@ -213,7 +221,10 @@ export class WorkerShardExecutor implements ShardExecutor {
     this.memory = memory;
     this.plan = plan;
     this.unitsPerShard = plan.positions + plan.tasks;
-    this.claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, this.shards * this.unitsPerShard)));
+    // Worker k's units at (k - 1) × unitsPerShard, then this thread's (the tasks it owns: a worker
+    // done with its own takes them from the end), then per build task the worker that took this
+    // thread's task (see `ownUnit`, `thief`).
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * (this.shards * this.unitsPerShard + plan.tasks)));
     this.runner = new ShardRunner(memory, plan, this.missing, this.slotOffsets, objective);
     this.startWorkers(objective);
   }
@@ -262,6 +273,8 @@ export class WorkerShardExecutor implements ShardExecutor {
         if (mine) workerB++;
       }
     }
+    // The tasks this thread owns are claimed too: a worker done with its own takes them from the end.
+    for (let t = 0; t < tasks; t++) claims[ownUnit(plan, shards, t)] = !runner.isSplit(t) && runner.buildsFor(0, t) ? free : claim.done(gen);
     Atomics.store(c, CONTROL.doneA, 0);
     Atomics.store(c, CONTROL.doneB, 0);
     for (let k = 1; k < shards; k++) Atomics.store(c, CONTROL.shardA + k, 0);
@@ -294,10 +307,18 @@ export class WorkerShardExecutor implements ShardExecutor {
         runner.phaseA(k);
       }
     }
-    // Phase B: the histograms this thread owns, then the workers' not taken yet, then waits for the others.
-    runner.phaseBPart(0, false, outs, slots(0));
+    // Phase B: the histograms this thread owns (those a worker has not taken), then the workers' not
+    // taken yet, then waits for the others.
+    let taken = 0;
+    for (let t = 0; t < tasks; t++) {
+      if (runner.isSplit(t) || !runner.buildsFor(0, t)) continue;
+      if (Atomics.compareExchange(claims, ownUnit(plan, shards, t), free, claim.caller(gen)) === free) runner.unitB(0, t, outs, slots(0));
+      else taken++;
+    }
     if (this.lost > 0) {
       for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
+      if (taken > 0) runner.phaseBPart(0, false, outs, slots(0));
+      taken = 0;
     } else {
       for (let k = 1; k < shards; k++) {
         for (let t = tasks - 1; t >= 0; t--) {
@@ -307,10 +328,21 @@ export class WorkerShardExecutor implements ShardExecutor {
           this.done(CONTROL.doneB, 1, workerB);
         }
       }
-      // A worker lost in phase B: its histograms built here (phase A is done: building again is harmless).
-      if (!this.awaitCount(CONTROL.doneB, workerB)) for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
+      // A worker lost in phase B: its histograms built here, and this thread's that a worker took
+      // (phase A is done: building again is harmless).
+      if (!this.awaitCount(CONTROL.doneB, workerB + taken)) {
+        for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
+        if (taken > 0) runner.phaseBPart(0, false, outs, slots(0));
+        taken = 0;
+      }
     }
     combine(plan, memory, outs);
+    // This thread's tasks that a worker built, from the worker's histograms.
+    for (let t = 0; taken > 0 && t < tasks; t++) {
+      if (claims[ownUnit(plan, shards, t)] !== claim.worker(gen)) continue;
+      outs[t]!.set(memory.hist(taskSlot(t, claims[thief(plan, shards, t)]!, shards)).subarray(0, outs[t]!.length));
+      taken--;
+    }
   }
 
   /** Index in `claims` of unit u of worker shard k. */
