@@ -7,6 +7,7 @@ import { KernelMemory } from '../gbdt/kernel-memory.js';
 import { ShardPlan } from '../gbdt/shard-plan.js';
 import { ShardRunner } from '../gbdt/shard-runner.js';
 import { taskSlot } from '../gbdt/shard-executor.js';
+import { spinWhileEqual } from './spin-wait.js';
 import { claim, CONTROL, generation, ownUnit, thief, type WorkerData } from './worker-shard-executor.js';
 
 /** A worker waiting for the others' phase A looks again at least this often. */
@@ -46,9 +47,7 @@ const reach = (counter: number, total: number, seen: number): boolean => {
     const n = Atomics.load(c, counter);
     if (n >= total) return true;
     if (Atomics.load(c, CONTROL.seq) !== seen) return false;
-    let i = 0;
-    while (i < d.spin && Atomics.load(c, counter) === n) i++;
-    if (i === d.spin) Atomics.wait(c, counter, n, WAIT_MS);
+    if (!spinWhileEqual(c, counter, n, d.spin)) Atomics.wait(c, counter, n, WAIT_MS);
   }
 };
 /** Claims and builds this worker's part of the operation's build tasks that are split (or owned, `split` false). */
@@ -69,8 +68,7 @@ Atomics.add(c, CONTROL.ready, 1);
 Atomics.notify(c, CONTROL.ready);
 for (;;) {
   // The next operation usually comes within tens of microseconds: look a while before sleeping.
-  for (let i = 0; i < d.spin && Atomics.load(c, CONTROL.seq) === seen; i++);
-  Atomics.wait(c, CONTROL.seq, seen);
+  if (!spinWhileEqual(c, CONTROL.seq, seen, d.spin)) Atomics.wait(c, CONTROL.seq, seen);
   seen = Atomics.load(c, CONTROL.seq);
   if (Atomics.load(c, CONTROL.stop) === 1) break;
   // Units the calling thread took (or, after a later hand-off, reset) are skipped.

@@ -12,6 +12,7 @@ import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 import { combine, histogramsFor, runAllHere, taskSlot, type ShardExecutor } from '../gbdt/shard-executor.js';
 import { H, OP, type OpRecord, type ShardPlan, type ShardPlanSpec } from '../gbdt/shard-plan.js';
 import { ShardRunner, type ObjectiveSpec } from '../gbdt/shard-runner.js';
+import { spinUntilAtLeast } from './spin-wait.js';
 
 /**
  * Control block layout (Int32 slots) shared with the workers: `gone` counts workers that have
@@ -33,8 +34,15 @@ export const claim = {
   caller: (g: number) => g * 4 + 2,
   done: (g: number) => g * 4 + 3,
 };
-/** Busy-waits this many loads (tens of microseconds) before sleeping: a thread about to arrive is caught without a wake-up (75–90 µs). */
-export const SPIN = 2000;
+/**
+ * Microseconds a thread busy-waits before sleeping. The training thread's work between two
+ * operations (split finding) takes tenths of a millisecond, a few at the deepest levels and between
+ * trees: a worker still looking when the next operation comes starts at once, and the training
+ * thread's Atomics.notify finds nobody to wake. On the benchmark VM, waking a sleeping thread cost
+ * the waker 0.05–0.3 ms, sometimes 1–10 ms (the woken thread placed on the waker's core), at every
+ * operation; spinning costs a core only while a training runs (the workers stop after it).
+ */
+export const SPIN_MICROS = 5000;
 /** Index in the claims of this thread's build task t (see `WorkerShardExecutor.attach`). */
 export function ownUnit(plan: ShardPlan, shards: number, t: number): number {
   return (shards - 1) * (plan.positions + plan.tasks) + plan.positions + t;
@@ -43,6 +51,8 @@ export function ownUnit(plan: ShardPlan, shards: number, t: number): number {
 export function thief(plan: ShardPlan, shards: number, t: number): number {
   return shards * (plan.positions + plan.tasks) + t;
 }
+/** The most one wake-up counts for the hand-off policy (ms). */
+const WAKE_CAP_MS = 1;
 /** The generation of hand-off number `seq`. */
 export function generation(seq: number): number {
   return seq & GENERATION_MASK;
@@ -179,7 +189,7 @@ export class WorkerShardExecutor implements ShardExecutor {
     private readonly options: WorkerExecutorOptions = {},
   ) {
     this.shards = Math.min(MAX_SHARDS, Math.max(1, threads));
-    this.spin = this.shards <= os.availableParallelism() ? SPIN : 0;
+    this.spin = this.shards <= os.availableParallelism() ? SPIN_MICROS : 0;
     this.missing = matrix.missing;
     this.logger = options.logger ?? noopLogger;
     this.stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
@@ -359,7 +369,9 @@ export class WorkerShardExecutor implements ShardExecutor {
   private wake(counter: number): void {
     const t = performance.now();
     Atomics.notify(this.control, counter);
-    this.wakeMs += performance.now() - t;
+    // One wake-up counts for at most a millisecond: a virtual CPU descheduled by the host during
+    // one (seen: 10 ms, once in a few trees) says nothing about the next wake-ups' cost.
+    this.wakeMs += Math.min(performance.now() - t, WAKE_CAP_MS);
   }
 
   close(): Promise<void> {
@@ -376,8 +388,7 @@ export class WorkerShardExecutor implements ShardExecutor {
    */
   private awaitCount(counter: number, total: number): boolean {
     const c = this.control;
-    for (let i = 0; i < this.spin && Atomics.load(c, counter) < total; i++);
-    if (Atomics.load(c, counter) >= total) return true;
+    if (spinUntilAtLeast(c, counter, total, this.spin)) return true;
     if (this.lost === 0) {
       let seen = Atomics.load(c, counter);
       let deadline = performance.now() + this.stallTimeoutMs;
@@ -468,7 +479,7 @@ export interface WorkerData {
   readonly slotOffsets: Int32Array;
   readonly control: Int32Array;
   readonly claims: Int32Array;
-  /** Busy-wait loads before sleeping (0 when there are more threads than cores: spinning would take a core from a thread that has work). */
+  /** Microseconds of busy-waiting before sleeping (0 when there are more threads than cores: spinning would take a core from a thread that has work). */
   readonly spin: number;
   readonly fault?: WorkerFault;
 }
