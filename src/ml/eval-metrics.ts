@@ -16,38 +16,66 @@ export function maximizes(metric: EvalMetric): boolean {
 export function evaluate(metric: EvalMetric, pred: Float64Array, label: Float64Array): number {
   const n = pred.length;
   if (n === 0) return NaN;
+  if (metric === 'auc') return auc(pred, label);
+  return finishMetric(metric, metricSum(metric, pred, label, 0, n), n);
+}
+
+/** True when `metric` is a mean over rows: its sum can be taken in parts (row shards) and finished once (`metricSum`, `finishMetric`). */
+export function decomposable(metric: EvalMetric): boolean {
+  return metric !== 'auc';
+}
+
+/**
+ * The sum over rows `begin..end-1` of a decomposable metric's per-row terms, in row order: squared
+ * errors for rmse, absolute errors for mae, log losses, wrong labels. `values` are predictions in
+ * output space, or margins when `transform` is given (applied to each). Summed in shard order, the
+ * parts of one shard are the whole: `evaluate` is this over all rows.
+ */
+export function metricSum(
+  metric: EvalMetric,
+  values: Float64Array,
+  label: Float64Array,
+  begin: number,
+  end: number,
+  transform?: (margin: number) => number,
+): number {
+  if (transform) {
+    const pred = new Float64Array(end - begin);
+    for (let i = begin; i < end; i++) pred[i - begin] = transform(values[i]!);
+    return metricSum(metric, pred, label.subarray(begin, end), 0, end - begin);
+  }
+  let s = 0;
   switch (metric) {
-    case 'rmse': {
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const d = pred[i]! - label[i]!;
+    case 'rmse':
+      for (let i = begin; i < end; i++) {
+        const d = values[i]! - label[i]!;
         s += d * d; // not `** 2`: V8 computes that with pow(), several times slower
       }
-      return Math.sqrt(s / n);
-    }
-    case 'mae': {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += Math.abs(pred[i]! - label[i]!);
-      return s / n;
-    }
+      return s;
+    case 'mae':
+      for (let i = begin; i < end; i++) s += Math.abs(values[i]! - label[i]!);
+      return s;
     case 'logloss': {
       const eps = 1e-16;
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const p = Math.min(Math.max(pred[i]!, eps), 1 - eps);
+      for (let i = begin; i < end; i++) {
+        const p = Math.min(Math.max(values[i]!, eps), 1 - eps);
         const y = label[i]!;
         s -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
       }
-      return s / n;
+      return s;
     }
-    case 'error': {
-      let wrong = 0;
-      for (let i = 0; i < n; i++) if ((pred[i]! > 0.5 ? 1 : 0) !== (label[i]! > 0.5 ? 1 : 0)) wrong++;
-      return wrong / n;
-    }
+    case 'error':
+      for (let i = begin; i < end; i++) if ((values[i]! > 0.5 ? 1 : 0) !== (label[i]! > 0.5 ? 1 : 0)) s++;
+      return s;
     case 'auc':
-      return auc(pred, label);
+      throw new Error('auc is not a sum over rows');
   }
+}
+
+/** A decomposable metric's value from its sum over `n` rows. */
+export function finishMetric(metric: EvalMetric, sum: number, n: number): number {
+  if (n === 0) return NaN;
+  return metric === 'rmse' ? Math.sqrt(sum / n) : sum / n;
 }
 
 /** Area under the ROC curve by ranks, ties sharing their average rank. */

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRandom } from '../core/random.js';
 import { recordingLogger, type LoggedLine } from '../../test/ml-support/recording-logger.js';
+import { evaluate } from './eval-metrics.js';
+import { SerialShardExecutor } from './gbdt/shard-executor.js';
 import { parseHyperparameters } from './hyperparameters.js';
+import { objectiveFor } from './objectives.js';
 import { Predictor } from './predictor.js';
 import { train, type TrainingSet } from './trainer.js';
 import { modelToXgboostJson } from './xgboost-json.js';
@@ -163,5 +166,53 @@ describe('regressionMetrics', () => {
     // np.std(y - p) of residuals [0, -1, 0, 2] (mean 0.25), repeated in every entry as evaluate.py does.
     const residualStd = Math.sqrt((0.0625 + 1.5625 + 0.0625 + 3.0625) / 4);
     for (const k of ['mae', 'mse', 'rmse', 'r2'] as const) assert.equal(m[k].standard_deviation, residualStd, k);
+  });
+
+  it("reports each round's training and validation metrics as the model's own predictions score them, with one shard and with several", async () => {
+    const trainSet = steps(3000, 21, 3, true);
+    const validation = steps(700, 22, 3, true);
+    const cases = [
+      { objective: 'reg:squarederror', eval_metric: 'rmse' },
+      { objective: 'reg:squarederror', eval_metric: 'mae' },
+      { objective: 'reg:absoluteerror', eval_metric: 'mae' },
+      { objective: 'binary:logistic', eval_metric: 'logloss' },
+      { objective: 'binary:logistic', eval_metric: 'error' },
+      { objective: 'binary:logistic', eval_metric: 'auc' },
+    ] as const;
+    for (const c of cases) {
+      const binary = c.objective === 'binary:logistic';
+      const relabel = (set: TrainingSet): TrainingSet => (binary ? { ...set, label: set.label.map((y) => (y > 6 ? 1 : 0)) } : set);
+      const tr = relabel(trainSet);
+      const va = relabel(validation);
+      const hp = parseHyperparameters({ num_round: '6', max_depth: '4', subsample: '0.8', ...c });
+      for (const shards of [1, 3]) {
+        const { model, report } = await train(tr, hp, { validation: va, shardExecutor: (m, cuts) => new SerialShardExecutor(cuts, m.missing, shards) });
+        // Margins in float64, tree after tree from the base margin, as training sums them.
+        const objective = objectiveFor(c.objective, hp.huber_slope, 0);
+        const score = (set: TrainingSet) => {
+          const pred = Float64Array.from({ length: set.rows }, (_, i) => {
+            let m = objective.baseMargin(model.baseScore);
+            for (const t of model.trees) {
+              let node = 0;
+              while (t.leftChildren[node] !== -1) {
+                const x = set.data[i * 2 + t.splitIndices[node]!]!;
+                const left = Number.isNaN(x) ? t.defaultLeft[node] === 1 : Math.fround(x) < t.splitConditions[node]!;
+                node = left ? t.leftChildren[node]! : t.rightChildren[node]!;
+              }
+              m += t.splitConditions[node]!;
+            }
+            return objective.transform(m);
+          });
+          return evaluate(c.eval_metric, pred, set.label);
+        };
+        const last = report.rounds.at(-1)!;
+        const label = `${c.objective} ${c.eval_metric}, ${shards} shard(s)`;
+        assert.equal(report.rounds.length, 6, label);
+        // One shard sums the rows in the same order: the same numbers; more shards add their sums in shard order.
+        const tolerance = shards === 1 ? 0 : 1e-12;
+        assert.ok(Math.abs(last.train - score(tr)) <= tolerance * last.train, `${label}: train ${last.train} vs ${score(tr)}`);
+        assert.ok(Math.abs(last.validation! - score(va)) <= tolerance * last.validation!, `${label}: validation ${last.validation} vs ${score(va)}`);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, oneLine } from '../core/errors.js';
 import { noopLogger, type Logger } from '../core/logger.js';
 import { createRandom, type Random } from '../core/random.js';
-import { defaultMetric, evaluate, maximizes } from './eval-metrics.js';
+import { decomposable, defaultMetric, evaluate, finishMetric, maximizes } from './eval-metrics.js';
 import { featureImportance } from './feature-importance.js';
 import { binTrainingData } from './gbdt/bin-training-data.js';
 import { binMatrix, type BinnedMatrix } from './gbdt/binned-matrix.js';
@@ -9,13 +9,14 @@ import type { FeatureCuts } from './gbdt/quantile-cuts.js';
 import { KernelMemory } from './gbdt/kernel-memory.js';
 import { histogramOffsets } from './gbdt/histogram-layout.js';
 import { SerialShardExecutor, type ShardExecutor } from './gbdt/shard-executor.js';
-import { ShardPlan } from './gbdt/shard-plan.js';
+import { H, OP, ShardPlan } from './gbdt/shard-plan.js';
+import { validationRows } from './gbdt/validation-rows.js';
 import { sampleFeatures, TreeGrower, type GrownTree, type RowSample } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
 import type { FeatureArray } from './matrix-reader.js';
 import { identity, objectiveFor, type ObjectiveFunction } from './objectives.js';
 import type { RoundMetrics, TrainingReport } from './training-report.js';
-import type { GbdtModel, Tree } from './types.js';
+import { EVAL_METRICS, type GbdtModel, type Tree } from './types.js';
 
 /** A data set: row-major features (NaN = missing) and labels. */
 export interface TrainingSet {
@@ -90,7 +91,12 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     { shards: executor.shards, positions, tasks: Math.min(positions, executor.tasksPerOp), features: trainSet.cols, rows: trainSet.rows },
     executor.sharedMemory,
   );
-  executor.attach(memory, plan, { name: hp.objective, huberSlope: hp.huber_slope, maxDeltaStep });
+  const random = createRandom(hp.seed);
+  const baseScore = hp.base_score ?? 0.5;
+  const baseMargin = objective.baseMargin(baseScore);
+  // The validation rows go to the shards: each walks every new tree over its part of them (FINISH).
+  const valid = validMatrix && options.validation ? validationRows(validMatrix, options.validation.label, baseMargin, executor.sharedMemory) : undefined;
+  executor.attach(memory, plan, { name: hp.objective, huberSlope: hp.huber_slope, maxDeltaStep }, valid);
   const grower = new TreeGrower(matrix, cuts, executor, plan, memory, {
     lambda: hp.lambda,
     alpha: hp.alpha,
@@ -101,17 +107,16 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
     maxDepth: hp.max_depth,
     colsampleBylevel: hp.colsample_bylevel,
   });
-  const random = createRandom(hp.seed);
-  const baseScore = hp.base_score ?? 0.5;
-  const baseMargin = objective.baseMargin(baseScore);
   const n = trainSet.rows;
   // The margins: a tree reads one of the two arrays and writes the other (see TreeGrower.grow).
   let current = 0;
   memory.margins[0].fill(baseMargin);
-  const validMargin = new Float64Array(options.validation?.rows ?? 0).fill(baseMargin);
+  // The validation margins: FINISH reads one of the two arrays and writes the other, or one in place.
+  let validCurrent = 0;
+  const metricCode = decomposable(metric) ? EVAL_METRICS.indexOf(metric) : -1;
   const { rowIndex } = memory;
   const pred = new Float64Array(n);
-  const validPred = new Float64Array(validMargin.length);
+  const validPred = new Float64Array(valid?.rows ?? 0);
   const allFeatures = Int32Array.from({ length: trainSet.cols }, (_, i) => i);
   const trees: Tree[] = [];
   const rounds: RoundMetrics[] = [];
@@ -136,13 +141,46 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
       timings.gradients += grower.startMs - startMs;
       timings.grow += now() - t - (grower.startMs - startMs);
 
+      // FINISH on every shard: the tree over the validation rows, the metric's sums over both sets.
       t = now();
-      if (validMatrix) addTree(grown, validMatrix, validMargin);
+      const I = plan.ints;
+      const validTo = executor.repeatable ? 1 - validCurrent : validCurrent;
+      const walked = plan.setTree(grown.tree, grown.splitBins);
+      if (!walked && valid) {
+        // A tree larger than the plan's room (not seen: depth-wise trees fit): walked here.
+        if (validTo !== validCurrent) valid.margins[validTo]!.set(valid.margins[validCurrent]!);
+        addTree(grown, validMatrix!, valid.margins[validTo]!);
+      }
+      I[H.op] = OP.finish;
+      I[H.entries] = 0;
+      I[H.buildFrom] = 0;
+      I[H.buildTo] = 0;
+      I[H.from] = current;
+      I[H.validFrom] = walked ? validCurrent : validTo;
+      I[H.validTo] = validTo;
+      I[H.metric] = metricCode;
+      // Without a tree written, FINISH walks an empty one (the root a leaf of value 0) in place.
+      if (!walked) plan.setTree(EMPTY_TREE, EMPTY_SPLIT_BINS);
+      executor.run([]);
+      validCurrent = validTo;
       timings.update += now() - t;
 
       t = now();
-      const trainScore = evaluate(metric, transform(objective, memory.margins[current]!, pred), trainSet.label);
-      const validScore = options.validation ? evaluate(metric, transform(objective, validMargin, validPred), options.validation.label) : undefined;
+      let trainSum = 0;
+      let validSum = 0;
+      for (let k = 0; k < plan.shards; k++) {
+        trainSum += plan.floats[plan.metricSums(k)]!;
+        validSum += plan.floats[plan.metricSums(k) + 1]!;
+      }
+      const validMargin = valid?.margins[validCurrent];
+      const trainScore =
+        metricCode >= 0 ? finishMetric(metric, trainSum, n) : evaluate(metric, transform(objective, memory.margins[current]!, pred), trainSet.label);
+      const validScore =
+        options.validation && validMargin
+          ? metricCode >= 0
+            ? finishMetric(metric, validSum, options.validation.rows)
+            : evaluate(metric, transform(objective, validMargin, validPred), options.validation.label)
+          : undefined;
       const metrics: RoundMetrics = validScore === undefined ? { round, train: trainScore } : { round, train: trainScore, validation: validScore };
       rounds.push(metrics);
       timings.evaluate += now() - t;
@@ -200,6 +238,16 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   };
   return { model, report };
 }
+
+/** A tree of one leaf of value 0, for FINISH when the tree itself was walked here. */
+const EMPTY_TREE = {
+  leftChildren: Int32Array.of(-1),
+  rightChildren: Int32Array.of(-1),
+  splitIndices: Int32Array.of(0),
+  splitConditions: Float64Array.of(0),
+  defaultLeft: Uint8Array.of(0),
+};
+const EMPTY_SPLIT_BINS = Int32Array.of(-2);
 
 function checkSet(name: string, set: TrainingSet): void {
   if (set.rows < 1) throw new InvalidArgumentError(`${name} data has no rows`);

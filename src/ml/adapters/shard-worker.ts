@@ -4,7 +4,7 @@
 // or JavaScript kernels as the calling thread. See WorkerShardExecutor.
 import { parentPort, workerData } from 'node:worker_threads';
 import { KernelMemory } from '../gbdt/kernel-memory.js';
-import { ShardPlan } from '../gbdt/shard-plan.js';
+import { H, ShardPlan } from '../gbdt/shard-plan.js';
 import { ShardRunner } from '../gbdt/shard-runner.js';
 import { taskSlot } from '../gbdt/shard-executor.js';
 import { spinWhileEqual } from './spin-wait.js';
@@ -26,7 +26,7 @@ const c = d.control;
 const k = d.shard;
 const shards = plan.shards;
 memory.onCompileFailure = () => Atomics.add(c, CONTROL.compileFailures, 1);
-const runner = new ShardRunner(memory, plan, d.missing, d.slotOffsets, d.objective, true, k);
+const runner = new ShardRunner(memory, plan, d.missing, d.slotOffsets, d.objective, true, k, d.validation);
 const slot = (task: number) => taskSlot(task, k, shards);
 const unitsPerShard = plan.positions + plan.tasks;
 const unit = (u: number) => (k - 1) * unitsPerShard + u;
@@ -56,7 +56,7 @@ const build = (split: boolean, gen: number, total: number) => {
   for (let t = 0; t < runner.tasks(); t++) {
     if (runner.isSplit(t) !== split || !runner.buildsFor(k, t)) continue;
     if (Atomics.compareExchange(d.claims, unit(plan.positions + t), free, claim.worker(gen)) !== free) continue;
-    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
+    faultPoint();
     runner.unitB(k, t, undefined, slot);
     done(CONTROL.doneB, total);
   }
@@ -80,7 +80,7 @@ for (;;) {
   for (let j = 1; j < shards; j++) for (let t = 0; t < tasks; t++) if (runner.buildsFor(j, t)) workerB++;
   for (let j = 0; j < unitsA; j++) {
     if (Atomics.compareExchange(d.claims, unit(j), free, claim.worker(gen)) !== free) continue;
-    if (d.fault && ++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
+    faultPoint();
     runner.unitA(k, j);
     done(CONTROL.doneA, unitsA * shards);
     done(CONTROL.shardA + k, unitsA);
@@ -100,6 +100,12 @@ for (;;) {
     runner.unitB(k, t, undefined, slot);
     done(CONTROL.doneB, workerB);
   }
+}
+
+/** Tests only (WorkerExecutorOptions.fault): counts a claim (of the fault's operation kind, when it has one), failing at the chosen one. */
+function faultPoint(): void {
+  if (!d.fault || (d.fault.op !== undefined && plan.ints[H.op] !== d.fault.op)) return;
+  if (++claimsMade === d.fault.afterClaims) injectFault(d.fault.kind);
 }
 
 /** Tests only (WorkerExecutorOptions.fault): dies, or hangs until terminated, holding a unit. */

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createRandom } from '../../core/random.js';
 import { recordingLogger, type LoggedLine } from '../../../test/ml-support/recording-logger.js';
 import { SerialShardExecutor } from '../gbdt/shard-executor.js';
+import { OP } from '../gbdt/shard-plan.js';
 import { parseHyperparameters } from '../hyperparameters.js';
 import { train, type TrainingSet } from '../trainer.js';
 import { modelToXgboostJson } from '../xgboost-json.js';
@@ -17,7 +18,14 @@ function dataset(rows: number, cols: number, seed = 11): TrainingSet {
 }
 
 /** Trains with `threads` worker threads (started ahead and up when `ahead`), returning the model JSON and the executor. */
-async function withWorkers(set: TrainingSet, hp: Record<string, string>, threads: number, options: WorkerExecutorOptions = {}, ahead = true) {
+async function withWorkers(
+  set: TrainingSet,
+  hp: Record<string, string>,
+  threads: number,
+  options: WorkerExecutorOptions = {},
+  ahead = true,
+  validation?: TrainingSet,
+) {
   if (ahead) {
     WorkerShardExecutor.prestart(threads);
     assert.equal(await WorkerShardExecutor.whenPrestarted(), true);
@@ -25,6 +33,7 @@ async function withWorkers(set: TrainingSet, hp: Record<string, string>, threads
   let executor: WorkerShardExecutor | undefined;
   const { model, report } = await train(set, parseHyperparameters(hp), {
     threads,
+    ...(validation ? { validation } : {}),
     // Always handing off (a busy test host must not keep the workers idle, nor the faults from happening).
     shardExecutor: (m, c) => (executor = new WorkerShardExecutor(m, c, threads, { handOff: { wakeShare: Infinity, strikes: 2, pause: 16 }, ...options })),
   });
@@ -32,8 +41,11 @@ async function withWorkers(set: TrainingSet, hp: Record<string, string>, threads
 }
 
 /** The same sums in this thread: one shard per thread, run one after the other. */
-async function withShards(set: TrainingSet, hp: Record<string, string>, shards: number) {
-  const { model, report } = await train(set, parseHyperparameters(hp), { shardExecutor: (m, c) => new SerialShardExecutor(c, m.missing, shards) });
+async function withShards(set: TrainingSet, hp: Record<string, string>, shards: number, validation?: TrainingSet) {
+  const { model, report } = await train(set, parseHyperparameters(hp), {
+    shardExecutor: (m, c) => new SerialShardExecutor(c, m.missing, shards),
+    ...(validation ? { validation } : {}),
+  });
   return { json: modelToXgboostJson(model), report };
 }
 
@@ -42,15 +54,18 @@ const HP = { num_round: '8', max_depth: '5', subsample: '0.8', colsample_bytree:
 describe('WorkerShardExecutor', () => {
   it('trains with two and three threads to exactly the model of as many shards run in one thread, close to one shard', async () => {
     const set = dataset(60_000, 4);
-    const one = await withShards(set, HP, 1);
+    const validation = dataset(7_001, 4, 13);
+    const one = await withShards(set, HP, 1, validation);
     for (const threads of [2, 3]) {
-      const shards = await withShards(set, HP, threads);
-      const workers = await withWorkers(set, HP, threads);
+      const shards = await withShards(set, HP, threads, validation);
+      const workers = await withWorkers(set, HP, threads, {}, true, validation);
       assert.equal(workers.executor.workersLost, 0);
       assert.equal(workers.json, shards.json, `${threads} threads`);
       assert.deepEqual(workers.report.rounds, shards.report.rounds);
       const last = (r: typeof one.report) => r.rounds.at(-1)!.train;
       assert.ok(Math.abs(last(workers.report) - last(one.report)) / last(one.report) < 1e-3);
+      const lastValid = (r: typeof one.report) => r.rounds.at(-1)!.validation!;
+      assert.ok(Math.abs(lastValid(workers.report) - lastValid(one.report)) / lastValid(one.report) < 1e-3);
     }
   });
 
@@ -89,6 +104,16 @@ describe('WorkerShardExecutor', () => {
       assert.deepEqual(disturbed.report.rounds, undisturbed.report.rounds);
     });
   }
+
+  it('finishes training with the same model and metrics when a worker dies walking a tree over the validation rows', async () => {
+    const set = dataset(60_000, 4, 15);
+    const validation = dataset(5_000, 4, 16);
+    const undisturbed = await withWorkers(set, HP, 2, {}, true, validation);
+    const disturbed = await withWorkers(set, HP, 2, { stallTimeoutMs: 200, fault: { afterClaims: 3, kind: 'exit', op: OP.finish } }, true, validation);
+    assert.equal(disturbed.executor.workersLost, 1);
+    assert.equal(disturbed.json, undisturbed.json);
+    assert.deepEqual(disturbed.report.rounds, undisturbed.report.rounds);
+  });
 
   it('trains on more than 4096 features', async () => {
     const rows = 1000;

@@ -12,6 +12,7 @@ import type { FeatureCuts } from '../gbdt/quantile-cuts.js';
 import { combine, histogramsFor, runAllHere, taskSlot, type ShardExecutor } from '../gbdt/shard-executor.js';
 import { H, OP, type OpRecord, type ShardPlan, type ShardPlanSpec } from '../gbdt/shard-plan.js';
 import { ShardRunner, type ObjectiveSpec } from '../gbdt/shard-runner.js';
+import type { ValidationRows } from '../gbdt/validation-rows.js';
 import { spinUntilAtLeast } from './spin-wait.js';
 
 /**
@@ -77,6 +78,8 @@ export interface WorkerFault {
   readonly afterClaims: number;
   /** Exit (as a crash does) or hang (as a stuck thread: it never finishes the operation). */
   readonly kind: 'exit' | 'hang';
+  /** Counts only the claims of this operation kind (see `OP`). */
+  readonly op?: number;
 }
 
 /** Options of a `WorkerShardExecutor`. */
@@ -224,7 +227,7 @@ export class WorkerShardExecutor implements ShardExecutor {
     return this.runner?.partitioner.compiled ?? false;
   }
 
-  attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec): void {
+  attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec, validation?: ValidationRows): void {
     if (!(memory.buffer instanceof SharedArrayBuffer) || !(plan.ints.buffer instanceof SharedArrayBuffer))
       throw new Error('WorkerShardExecutor: the kernel memory and plan must be shared');
     if (plan.shards !== this.shards) throw new Error('WorkerShardExecutor: the plan has another shard count');
@@ -235,8 +238,9 @@ export class WorkerShardExecutor implements ShardExecutor {
     // done with its own takes them from the end), then per build task the worker that took this
     // thread's task (see `ownUnit`, `thief`).
     this.claims = new Int32Array(new SharedArrayBuffer(4 * (this.shards * this.unitsPerShard + plan.tasks)));
-    this.runner = new ShardRunner(memory, plan, this.missing, this.slotOffsets, objective);
-    this.startWorkers(objective);
+    if (validation && !(validation.byRow.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerShardExecutor: the validation rows must be shared');
+    this.runner = new ShardRunner(memory, plan, this.missing, this.slotOffsets, objective, true, 0, validation);
+    this.startWorkers(objective, validation);
   }
 
   /** Resolves true once every worker has started (false if they failed or `timeoutMs` passed); running does not wait for it. */
@@ -431,7 +435,7 @@ export class WorkerShardExecutor implements ShardExecutor {
     return false;
   }
 
-  private startWorkers(objective: ObjectiveSpec): void {
+  private startWorkers(objective: ObjectiveSpec, validation: ValidationRows | undefined): void {
     const memory = this.memory!;
     const plan = this.plan!;
     if (this.workers.length > 0) return;
@@ -448,6 +452,7 @@ export class WorkerShardExecutor implements ShardExecutor {
         control: this.control,
         claims: this.claims,
         spin: this.spin,
+        ...(validation ? { validation } : {}),
         ...(fault ? { fault } : {}),
       };
       const spare = WorkerShardExecutor.spare.shift();
@@ -481,6 +486,7 @@ export interface WorkerData {
   readonly claims: Int32Array;
   /** Microseconds of busy-waiting before sleeping (0 when there are more threads than cores: spinning would take a core from a thread that has work). */
   readonly spin: number;
+  readonly validation?: ValidationRows;
   readonly fault?: WorkerFault;
 }
 

@@ -3,6 +3,7 @@ import { MAX_SHARDS, type KernelMemory } from './kernel-memory.js';
 import type { FeatureCuts } from './quantile-cuts.js';
 import { H, type ShardPlan } from './shard-plan.js';
 import { ShardRunner, type ObjectiveSpec } from './shard-runner.js';
+import type { ValidationRows } from './validation-rows.js';
 
 /**
  * Runs the plan's operations on every row shard (see `ShardPlan`) and sums the shards' histograms:
@@ -19,8 +20,8 @@ export interface ShardExecutor {
   readonly histogramsNeeded: number;
   /** Build tasks per operation at most. */
   readonly tasksPerOp: number;
-  /** Sets the memory, plan and objective (once, before running). */
-  attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec): void;
+  /** Sets the memory, plan, objective and validation rows (once, before running; shared when `sharedMemory`). */
+  attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec, validation?: ValidationRows): void;
   /** Runs the plan's operation on every shard; `outs[t]` receives build task t's histogram (length: the memory's histograms'). */
   run(outs: readonly Float64Array[]): void;
   /**
@@ -102,10 +103,10 @@ export class SerialShardExecutor implements ShardExecutor {
     return histogramsFor(this.tasksPerOp, this.shards);
   }
 
-  attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec): void {
+  attach(memory: KernelMemory, plan: ShardPlan, objective: ObjectiveSpec, validation?: ValidationRows): void {
     this.memory = memory;
     this.plan = plan;
-    this.runner = new ShardRunner(memory, plan, this.missing, this.slotOffsets, objective, this.useWasm);
+    this.runner = new ShardRunner(memory, plan, this.missing, this.slotOffsets, objective, this.useWasm, 0, validation);
   }
 
   get rowKernelsCompiled(): boolean {

@@ -13,13 +13,16 @@
  *   two children's values by the split without moving rows, or partition its rows by the split into
  *   two nodes of the next level; then build the histograms of the build tasks.
  * - BUILD: only the build tasks (levels with more than fit in one operation).
+ * - FINISH: after a tree: walk it over the shard's part of the validation rows (their margins
+ *   `validFrom` plus the leaf values go to margins `validTo`), and sum the metric's per-row terms
+ *   over the shard's training rows (margins `from`) and validation rows (see `metricSums`).
  *
  * An operation has two phases: first each shard's row work (phase A), then, once every shard is
  * done, the histograms (phase B). A build task is either split (each thread builds its shard's rows,
  * the parts are added in shard order) or owned by one thread, which builds it whole from every
  * shard's rows (small nodes: adding parts would cost as much as building them); see `assignOwners`.
  */
-export const OP = { start: 1, level: 2, build: 3 } as const;
+export const OP = { start: 1, level: 2, build: 3, finish: 4 } as const;
 export const ACTION = { leaf: 1, splitLeaves: 2, split: 3 } as const;
 
 /** Header slots (Int32). */
@@ -39,6 +42,11 @@ export const H = {
   table: 9,
   /** The range table the build tasks' positions refer to. */
   buildTable: 10,
+  /** FINISH: validation margins read and written (0 or 1; the same for in place). */
+  validFrom: 11,
+  validTo: 12,
+  /** FINISH: the metric (index in EVAL_METRICS) whose per-row terms the shards sum; -1: none. */
+  metric: 13,
 } as const;
 const HEADER = 16;
 /** Per entry (Int32): action, feature, bin, defaultLeft, left child's position, right child's position. */
@@ -47,6 +55,8 @@ export const ENTRY_INTS = 6;
 export const ENTRY_FLOATS = 2;
 /** Per node position and shard (Int32): begin, end (sampled rows), other begin, other end (rows left out of the sample). */
 export const RANGE_INTS = 4;
+/** Per node of the tree FINISH walks (Int32): left child (-1: a leaf), right child, feature, last bin going left, default left (1). */
+export const TREE_INTS = 5;
 
 /** What the plan is sized for. */
 export interface ShardPlanSize {
@@ -81,6 +91,11 @@ export class ShardPlan {
   private readonly tablesAt: number;
   private readonly valuesAt: number;
   private readonly sumsAt: number;
+  private readonly treeAt: number;
+  private readonly leafValuesAt: number;
+  private readonly metricSumsAt: number;
+  /** Nodes a tree written for FINISH may have. */
+  readonly treeCapacity: number;
 
   static create(size: ShardPlanSize, shared: boolean): ShardPlan {
     const { ints, floats } = layout(size);
@@ -104,6 +119,54 @@ export class ShardPlan {
     this.tablesAt = at.tables;
     this.valuesAt = at.values;
     this.sumsAt = at.sums;
+    this.treeAt = at.tree;
+    this.leafValuesAt = at.leafValues;
+    this.metricSumsAt = at.metricSums;
+    this.treeCapacity = treeCapacity(spec);
+  }
+
+  /** Index in `ints` of tree node n's first slot (see TREE_INTS). */
+  treeNode(n: number): number {
+    return this.treeAt + n * TREE_INTS;
+  }
+
+  /** Index in `floats` of tree node n's value (a leaf's value). */
+  leafValue(n: number): number {
+    return this.leafValuesAt + n;
+  }
+
+  /**
+   * Writes a grown tree for FINISH (`splitBins`: per split node, the last bin going left); false when
+   * it has more nodes than the plan has room for.
+   */
+  setTree(
+    tree: {
+      readonly leftChildren: Int32Array;
+      readonly rightChildren: Int32Array;
+      readonly splitIndices: Int32Array;
+      readonly splitConditions: Float64Array;
+      readonly defaultLeft: Uint8Array;
+    },
+    splitBins: Int32Array,
+  ): boolean {
+    const n = tree.leftChildren.length;
+    if (n > this.treeCapacity) return false;
+    const I = this.ints;
+    for (let i = 0; i < n; i++) {
+      const at = this.treeAt + i * TREE_INTS;
+      I[at] = tree.leftChildren[i]!;
+      I[at + 1] = tree.rightChildren[i]!;
+      I[at + 2] = tree.splitIndices[i]!;
+      I[at + 3] = splitBins[i]!;
+      I[at + 4] = tree.defaultLeft[i]!;
+    }
+    this.floats.set(tree.splitConditions, this.leafValuesAt);
+    return true;
+  }
+
+  /** Index in `floats` of shard k's FINISH sums: the metric's terms over its training rows, then over its validation rows. */
+  metricSums(k: number): number {
+    return this.metricSumsAt + 2 * k;
   }
 
   /** The first row of shard `k` (k = shards: the row count). */
@@ -229,9 +292,17 @@ function layout(size: ShardPlanSize) {
   const owners = builds + Math.max(size.positions, size.tasks);
   const features = owners + Math.max(size.positions, size.tasks);
   const tables = features + size.features;
-  const ints = tables + 2 * size.positions * size.shards * RANGE_INTS;
+  const tree = tables + 2 * size.positions * size.shards * RANGE_INTS;
+  const ints = tree + treeCapacity(size) * TREE_INTS;
   const values = 0;
   const sums = values + size.positions * ENTRY_FLOATS;
-  const floats = sums + 2 * size.shards;
-  return { seeds, entries, builds, owners, features, tables, ints, values, sums, floats };
+  const leafValues = sums + 2 * size.shards;
+  const metricSums = leafValues + treeCapacity(size);
+  const floats = metricSums + 2 * size.shards;
+  return { seeds, entries, builds, owners, features, tables, tree, ints, values, sums, leafValues, metricSums, floats };
+}
+
+/** A depth-wise tree with at most `positions` nodes per level has fewer than 2 × positions nodes. */
+function treeCapacity(size: ShardPlanSize): number {
+  return 2 * size.positions;
 }

@@ -1,9 +1,11 @@
-import { objectiveFor, type ObjectiveFunction } from '../objectives.js';
-import type { Objective } from '../types.js';
+import { metricSum } from '../eval-metrics.js';
+import { identity, objectiveFor, type ObjectiveFunction } from '../objectives.js';
+import { EVAL_METRICS, type Objective } from '../types.js';
 import { MemoryHistogramKernels, type SlotKernel } from './histogram-kernel.js';
 import type { KernelMemory } from './kernel-memory.js';
 import { RowPartitioner } from './row-partitioner.js';
 import { ACTION, H, OP, type ShardPlan } from './shard-plan.js';
+import { validationShardStart, walkTree, type ValidationRows } from './validation-rows.js';
 
 /** The objective a shard computes gradients with (structured-cloneable, for workers). */
 export interface ObjectiveSpec {
@@ -30,11 +32,12 @@ export class ShardRunner {
   constructor(
     private readonly memory: KernelMemory,
     private readonly plan: ShardPlan,
-    missing: Int32Array,
+    private readonly missing: Int32Array,
     slotOffsets: Int32Array,
     objective: ObjectiveSpec,
     useWasm = true,
     thread = 0,
+    private readonly validation?: ValidationRows,
   ) {
     this.scratchAt = thread * Math.ceil(plan.rows / plan.shards);
     this.partitioner = new RowPartitioner(memory, missing, useWasm, thread);
@@ -42,10 +45,10 @@ export class ShardRunner {
     this.objective = objectiveFor(objective.name, objective.huberSlope, objective.maxDeltaStep);
   }
 
-  /** How many phase-A units the plan's operation has per shard: START 1, LEVEL one per entry, BUILD none. */
+  /** How many phase-A units the plan's operation has per shard: START and FINISH 1, LEVEL one per entry, BUILD none. */
   unitsA(): number {
     const op = this.plan.ints[H.op];
-    return op === OP.start ? 1 : op === OP.level ? this.plan.ints[H.entries]! : 0;
+    return op === OP.start || op === OP.finish ? 1 : op === OP.level ? this.plan.ints[H.entries]! : 0;
   }
 
   /** Phase A of the plan's operation on shard k: its rows' work (see `ShardPlan`), unit by unit. */
@@ -66,6 +69,10 @@ export class ShardRunner {
     const part = this.partitioner;
     const from = I[H.from]!;
     const to = I[H.to]!;
+    if (I[H.op] === OP.finish) {
+      this.finish(k);
+      return;
+    }
     if (I[H.op] === OP.start) {
       const lo = p.shardStart(k);
       const hi = p.shardStart(k + 1);
@@ -121,6 +128,23 @@ export class ShardRunner {
       I[b + 2] = omid;
       I[b + 3] = oe;
     }
+  }
+
+  /** FINISH on shard k: the tree over its validation rows, then its sums of the metric's terms (see `ShardPlan`). */
+  private finish(k: number): void {
+    const p = this.plan;
+    const I = p.ints;
+    const F = p.floats;
+    const m = this.memory;
+    const v = this.validation;
+    const metric = I[H.metric]!;
+    const transform = this.objective.transform === identity ? undefined : this.objective.transform;
+    const lo = validationShardStart(v?.rows ?? 0, p.shards, k);
+    const hi = validationShardStart(v?.rows ?? 0, p.shards, k + 1);
+    if (v) walkTree(p, v, this.missing, v.margins[I[H.validFrom]!]!, v.margins[I[H.validTo]!]!, lo, hi);
+    const name = metric >= 0 ? EVAL_METRICS[metric]! : undefined;
+    F[p.metricSums(k)] = name ? metricSum(name, m.margins[I[H.from]!]!, m.label, p.shardStart(k), p.shardStart(k + 1), transform) : 0;
+    F[p.metricSums(k) + 1] = name && v ? metricSum(name, v.margins[I[H.validTo]!]!, v.label, lo, hi, transform) : 0;
   }
 
   private kernelFor(features: Int32Array): SlotKernel {
