@@ -9,6 +9,25 @@ export interface Measured {
   readonly seconds: number;
   readonly peakRssMb: number;
   readonly extra: Record<string, unknown>;
+  /** Share of the machine's CPU time the hypervisor took (steal) while the child ran; undefined off Linux. */
+  readonly steal?: number;
+}
+
+/** The CPU time counters of /proc/stat (user, nice, system, idle, iowait, irq, softirq, steal, ...); undefined off Linux. */
+function cpuTimes(): number[] | undefined {
+  try {
+    return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Share of CPU time stolen by the hypervisor between two `cpuTimes` readings. */
+function stealBetween(before: number[] | undefined, after: number[] | undefined): number | undefined {
+  if (!before || !after || after.length < 8) return undefined;
+  const d = after.map((x, i) => x - (before[i] ?? 0));
+  const total = d.reduce((a, b) => a + b, 0);
+  return total > 0 ? d[7]! / total : undefined;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,6 +38,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  */
 export function runChild(child: string, args: readonly string[]): Measured {
   const resultFile = path.join(os.tmpdir(), `driftline-bench-${process.pid}-${child}-${Date.now()}.json`);
+  const before = cpuTimes();
   const script = path.join(here, 'children', child);
   const res = child.endsWith('.py')
     ? spawnSync('/usr/bin/python3', [script, resultFile, ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
@@ -27,8 +47,10 @@ export function runChild(child: string, args: readonly string[]): Measured {
       : spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'children', `${child}.ts`), resultFile, ...args], {
           stdio: ['ignore', 'ignore', 'inherit'],
         });
+  const steal = stealBetween(before, cpuTimes());
   if (res.status !== 0) throw new Error(`${child} failed with exit code ${res.status}`);
-  return JSON.parse(readFileSync(resultFile, 'utf8')) as Measured;
+  const measured = JSON.parse(readFileSync(resultFile, 'utf8')) as Measured;
+  return steal === undefined ? measured : { ...measured, steal };
 }
 
 /** Writes a child's measurement (call once, at the end of the child). */

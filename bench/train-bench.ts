@@ -8,7 +8,8 @@
  *   read     reading the training CSV alone: driftline's reader against pandas.read_csv
  *   whole    whole processes, as users time them: `driftline train` against a Python process that reads
  *            the CSVs with pandas, builds the DMatrix, trains and saves the model (2 threads each)
- *   inner    training alone (binning / DMatrix construction included) with 1 and 2 threads
+ *   inner    training alone (binning / DMatrix construction included) with 1 and 2 threads, each round
+ *            running every thread count (medians of --inner-runs rounds, default 5; steal time shown)
  *   npm run bench:train [-- --sizes 1,10 --threads 1,2 --runs 3 --sections startup,read,whole,inner --month 2021-01]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -193,32 +194,49 @@ if (sections.has('whole')) {
 }
 
 if (sections.has('inner')) {
-  console.log('\ntraining alone (binning / DMatrix construction included), in fresh processes (s)');
+  // Every thread count of both in each round (driftline 1, xgboost 1, driftline 2, xgboost 2, ...), so
+  // that a round's runs see the same host: the 1 -> 2 thread speed-up is also given per round.
+  const innerRuns = Math.max(runs, Number(arg('--inner-runs', '5')));
+  console.log(`\ntraining alone (binning / DMatrix construction included), in fresh processes (s); medians of ${innerRuns} rounds`);
   console.log(
     `  ${'rows'.padStart(9)} ${'threads'.padStart(7)} | ${'driftline'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'xgboost'.padStart(9)} ${'rmse'.padStart(18)} ${'MB'.padStart(5)} | ${'ratio'.padStart(6)}`,
   );
+  const pct = (x: number | undefined) => (x === undefined ? '?' : `${(x * 100).toFixed(0)}%`);
   for (const size of sizes) {
     const file = files.get(size)!;
-    const oursByThreads = new Map<number, number>();
-    for (const t of threads) {
-      const [ours, ref] = interleave([
-        () => runChild('train-ours.mjs', [file, validCsv, String(t), JSON.stringify(hp)]),
-        () => runChild('train_xgboost.py', [file, validCsv, String(t), JSON.stringify(hp)]),
-      ]);
-      const med = (ms: Measured[]) => median(ms.map((m) => m.seconds));
-      oursByThreads.set(t, med(ours!));
+    const fns = threads.flatMap((t) => [
+      () => runChild('train-ours.mjs', [file, validCsv, String(t), JSON.stringify(hp)]),
+      () => runChild('train_xgboost.py', [file, validCsv, String(t), JSON.stringify(hp)]),
+    ]);
+    const results: Measured[][] = fns.map(() => []);
+    for (let r = 0; r < innerRuns; r++) fns.forEach((fn, i) => results[i]!.push(fn()));
+    const med = (ms: Measured[]) => median(ms.map((m) => m.seconds));
+    threads.forEach((t, i) => {
+      const ours = results[2 * i]!;
+      const ref = results[2 * i + 1]!;
       console.log(
-        `  ${rowsOf(size).toLocaleString('en-US').padStart(9)} ${String(t).padStart(7)} | ${s(med(ours!)).padStart(9)} ${String(ours![0]!.extra['rmse']).padStart(18)} ${median(
-          ours!.map((m) => m.peakRssMb),
+        `  ${rowsOf(size).toLocaleString('en-US').padStart(9)} ${String(t).padStart(7)} | ${s(med(ours)).padStart(9)} ${String(ours[0]!.extra['rmse']).padStart(18)} ${median(
+          ours.map((m) => m.peakRssMb),
         )
           .toFixed(0)
-          .padStart(5)} | ${s(med(ref!)).padStart(9)} ${String(ref![0]!.extra['rmse']).padStart(18)} ${median(ref!.map((m) => m.peakRssMb))
+          .padStart(5)} | ${s(med(ref)).padStart(9)} ${String(ref[0]!.extra['rmse']).padStart(18)} ${median(ref.map((m) => m.peakRssMb))
           .toFixed(0)
-          .padStart(5)} | ${(med(ours!) / med(ref!)).toFixed(3).padStart(6)}`,
+          .padStart(5)} | ${(med(ours) / med(ref)).toFixed(3).padStart(6)}`,
       );
-      if (process.argv.includes('--timings')) console.log(`      driftline phases (ms): ${JSON.stringify(ours![0]!.extra['timings'])}`);
+      console.log(
+        `      runs: driftline ${ours.map((m) => `${s(m.seconds)} (steal ${pct(m.steal)})`).join(', ')}; xgboost ${ref.map((m) => s(m.seconds)).join(' ')}`,
+      );
+      if (process.argv.includes('--timings')) console.log(`      driftline phases (ms): ${JSON.stringify(ours[0]!.extra['timings'])}`);
+    });
+    const one = threads.indexOf(1);
+    const two = threads.indexOf(2);
+    if (one >= 0 && two >= 0) {
+      const speedUp = (a: Measured[], b: Measured[]) => ({ ofMedians: med(a) / med(b), perRound: median(a.map((m, r) => m.seconds / b[r]!.seconds)) });
+      const ours = speedUp(results[2 * one]!, results[2 * two]!);
+      const ref = speedUp(results[2 * one + 1]!, results[2 * two + 1]!);
+      console.log(
+        `      1 -> 2 threads: driftline ${ours.ofMedians.toFixed(3)}x (median of rounds ${ours.perRound.toFixed(3)}x), xgboost ${ref.ofMedians.toFixed(3)}x (${ref.perRound.toFixed(3)}x)`,
+      );
     }
-    if (oursByThreads.has(1) && oursByThreads.has(2))
-      console.log(`      driftline 1 -> 2 threads: ${(oursByThreads.get(1)! / oursByThreads.get(2)!).toFixed(3)}x faster`);
   }
 }
