@@ -92,6 +92,8 @@ export interface WorkerExecutorOptions {
   readonly handOff?: HandOffSettings;
   /** Tests only: makes the first worker exit or hang in the middle of an operation. */
   readonly fault?: WorkerFault;
+  /** Tests only: false makes this thread wait for the workers' units rather than take back those not started (a fault then comes where it is set). */
+  readonly takeBack?: boolean;
 }
 
 /**
@@ -301,7 +303,7 @@ export class WorkerShardExecutor implements ShardExecutor {
     for (let j = 0; j < unitsA; j++) runner.unitA(0, j);
     this.done(CONTROL.doneA, unitsA, unitsA * shards);
     runner.phaseBPart(0, true, outs, slots(0));
-    for (let k = 1; k < shards; k++) {
+    for (let k = 1; k < shards && this.options.takeBack !== false; k++) {
       for (let j = unitsA - 1; j >= 0; j--) {
         if (Atomics.compareExchange(claims, this.unit(k, j), free, claim.caller(gen)) !== free) continue;
         runner.unitA(k, j);
@@ -334,7 +336,7 @@ export class WorkerShardExecutor implements ShardExecutor {
       if (taken > 0) runner.phaseBPart(0, false, outs, slots(0));
       taken = 0;
     } else {
-      for (let k = 1; k < shards; k++) {
+      for (let k = 1; k < shards && this.options.takeBack !== false; k++) {
         for (let t = tasks - 1; t >= 0; t--) {
           if (!runner.buildsFor(k, t)) continue;
           if (Atomics.compareExchange(claims, this.unit(k, plan.positions + t), free, claim.caller(gen)) !== free) continue;
