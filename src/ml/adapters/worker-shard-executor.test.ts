@@ -109,7 +109,14 @@ describe('WorkerShardExecutor', () => {
     const set = dataset(60_000, 4, 15);
     const validation = dataset(5_000, 4, 16);
     const undisturbed = await withWorkers(set, HP, 2, {}, true, validation);
-    const disturbed = await withWorkers(set, HP, 2, { stallTimeoutMs: 200, takeBack: false, fault: { afterClaims: 3, kind: 'exit', op: OP.finish } }, true, validation);
+    const disturbed = await withWorkers(
+      set,
+      HP,
+      2,
+      { stallTimeoutMs: 200, takeBack: false, fault: { afterClaims: 3, kind: 'exit', op: OP.finish } },
+      true,
+      validation,
+    );
     assert.equal(disturbed.executor.workersLost, 1);
     assert.equal(disturbed.json, undisturbed.json);
     assert.deepEqual(disturbed.report.rounds, undisturbed.report.rounds);
