@@ -226,6 +226,8 @@ if (sections.has('inner')) {
       console.log(
         `      runs: driftline ${ours.map((m) => `${s(m.seconds)} (steal ${pct(m.steal)})`).join(', ')}; xgboost ${ref.map((m) => s(m.seconds)).join(' ')}`,
       );
+      if (ours[0]!.extra['threads'] !== t)
+        console.log(`      driftline trained in ${String(ours[0]!.extra['threads'])} thread: below 100,000 rows, as driftline train does`);
       if (process.argv.includes('--timings')) console.log(`      driftline phases (ms): ${JSON.stringify(ours[0]!.extra['timings'])}`);
     });
     const one = threads.indexOf(1);

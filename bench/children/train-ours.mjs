@@ -5,16 +5,18 @@ import { performance } from 'node:perf_hooks';
 import { CsvMatrixReader } from '../../dist/ml/adapters/csv-matrix-reader.js';
 import { WorkerShardExecutor } from '../../dist/ml/adapters/worker-shard-executor.js';
 import { parseHyperparameters, train } from '../../dist/ml/index.js';
+import { PARALLEL_MIN_ROWS } from '../../dist/ml/training-service.js';
 
 const [resultFile, trainCsv, validCsv, threadsArg, hpJson] = process.argv.slice(2);
-// Workers start while the CSVs are read, as TrainingService (driftline train, the pipeline's
-// Training step) does when nthread is given (and as XGBoost's thread pool is up before training).
-if (Number(threadsArg) > 1) WorkerShardExecutor.prestart(Number(threadsArg));
 const reader = new CsvMatrixReader();
 // Features as float32, as driftline train reads them.
 const tr = await reader.readFeatures32(trainCsv, { labelFirst: true, header: false });
+// As TrainingService (driftline train, the pipeline's Training step): one thread below
+// PARALLEL_MIN_ROWS whatever nthread says; above, workers start once the training set is read, while
+// the validation set is read (as XGBoost's thread pool is up before training).
+const threads = tr.rows < PARALLEL_MIN_ROWS ? 1 : Number(threadsArg);
+if (threads > 1) WorkerShardExecutor.prestart(threads);
 const va = await reader.readFeatures32(validCsv, { labelFirst: true, header: false });
-const threads = Number(threadsArg);
 const hp = parseHyperparameters({ ...JSON.parse(hpJson), nthread: String(threads) });
 const started = performance.now();
 let executor;
@@ -30,6 +32,6 @@ writeFileSync(
   JSON.stringify({
     seconds,
     peakRssMb,
-    extra: { rmse: r.bestScore, trees: r.numTrees, rows: tr.rows, timings: r.timings, treesRunHere: executor?.treesRunHere ?? 0 },
+    extra: { rmse: r.bestScore, trees: r.numTrees, rows: tr.rows, timings: r.timings, treesRunHere: executor?.treesRunHere ?? 0, threads },
   }),
 );
