@@ -9,7 +9,7 @@ import type { FeatureCuts } from './gbdt/quantile-cuts.js';
 import { KernelMemory } from './gbdt/kernel-memory.js';
 import { histogramOffsets } from './gbdt/histogram-layout.js';
 import { SerialShardExecutor, type ShardExecutor } from './gbdt/shard-executor.js';
-import { H, OP, ShardPlan } from './gbdt/shard-plan.js';
+import { ShardPlan } from './gbdt/shard-plan.js';
 import { validationRows } from './gbdt/validation-rows.js';
 import { sampleFeatures, TreeGrower, type GrownTree, type RowSample } from './gbdt/tree-grower.js';
 import type { Hyperparameters } from './hyperparameters.js';
@@ -143,24 +143,8 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
 
       // FINISH on every shard: the tree over the validation rows, the metric's sums over both sets.
       t = now();
-      const I = plan.ints;
       const validTo = executor.repeatable ? 1 - validCurrent : validCurrent;
-      const walked = plan.setTree(grown.tree, grown.splitBins);
-      if (!walked && valid) {
-        // A tree larger than the plan's room (not seen: depth-wise trees fit): walked here.
-        if (validTo !== validCurrent) valid.margins[validTo]!.set(valid.margins[validCurrent]!);
-        addTree(grown, validMatrix!, valid.margins[validTo]!);
-      }
-      I[H.op] = OP.finish;
-      I[H.entries] = 0;
-      I[H.buildFrom] = 0;
-      I[H.buildTo] = 0;
-      I[H.from] = current;
-      I[H.validFrom] = walked ? validCurrent : validTo;
-      I[H.validTo] = validTo;
-      I[H.metric] = metricCode;
-      // Without a tree written, FINISH walks an empty one (the root a leaf of value 0) in place.
-      if (!walked) plan.setTree(EMPTY_TREE, EMPTY_SPLIT_BINS);
+      plan.setFinish(grown.tree, grown.splitBins, { from: current, validFrom: validCurrent, validTo, metric: metricCode });
       executor.run([]);
       validCurrent = validTo;
       timings.update += now() - t;
@@ -239,16 +223,6 @@ export async function train(trainSet: TrainingSet, hp: Hyperparameters, options:
   return { model, report };
 }
 
-/** A tree of one leaf of value 0, for FINISH when the tree itself was walked here. */
-const EMPTY_TREE = {
-  leftChildren: Int32Array.of(-1),
-  rightChildren: Int32Array.of(-1),
-  splitIndices: Int32Array.of(0),
-  splitConditions: Float64Array.of(0),
-  defaultLeft: Uint8Array.of(0),
-};
-const EMPTY_SPLIT_BINS = Int32Array.of(-2);
-
 function checkSet(name: string, set: TrainingSet): void {
   if (set.rows < 1) throw new InvalidArgumentError(`${name} data has no rows`);
   if (set.data.length !== set.rows * set.cols || set.label.length !== set.rows) {
@@ -279,24 +253,6 @@ function addLeavesToRows(grown: GrownTree, rowIndex: Uint32Array, margin: Float6
       for (let i = r[k]!; i < r[k + 1]!; i++) margin[rowIndex[i]!]! += v;
       for (let i = r[k + 2]!; i < r[k + 3]!; i++) margin[rowIndex[i]!]! += v;
     }
-  }
-}
-
-/** Adds the new tree's leaf values to the margins of every row of `matrix`, walking the tree on bin indices (row-major: a row's bins share a cache line). */
-function addTree(grown: GrownTree, matrix: BinnedMatrix, margin: Float64Array): void {
-  const { leftChildren, rightChildren, splitIndices, splitConditions, defaultLeft } = grown.tree;
-  const { splitBins } = grown;
-  const { byRow, rows, cols, missing } = matrix;
-  for (let r = 0; r < rows; r++) {
-    let node = 0;
-    const at = r * cols;
-    while (leftChildren[node] !== -1) {
-      const f = splitIndices[node]!;
-      const b = byRow[at + f]!;
-      const goLeft = b === missing[f] ? defaultLeft[node] === 1 : b <= splitBins[node]!;
-      node = goLeft ? leftChildren[node]! : rightChildren[node]!;
-    }
-    margin[r]! += splitConditions[node]!;
   }
 }
 

@@ -331,10 +331,15 @@ export class WorkerShardExecutor implements ShardExecutor {
       if (Atomics.compareExchange(claims, ownUnit(plan, shards, t), free, claim.caller(gen)) === free) runner.unitB(0, t, outs, slots(0));
       else taken++;
     }
-    if (this.lost > 0) {
+    // With a worker lost: its histograms built here, and this thread's that a worker took (phase A is
+    // done: building again is harmless).
+    const rebuild = () => {
       for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
       if (taken > 0) runner.phaseBPart(0, false, outs, slots(0));
       taken = 0;
+    };
+    if (this.lost > 0) {
+      rebuild();
     } else {
       for (let k = 1; k < shards && this.options.takeBack !== false; k++) {
         for (let t = tasks - 1; t >= 0; t--) {
@@ -344,13 +349,7 @@ export class WorkerShardExecutor implements ShardExecutor {
           this.done(CONTROL.doneB, 1, workerB);
         }
       }
-      // A worker lost in phase B: its histograms built here, and this thread's that a worker took
-      // (phase A is done: building again is harmless).
-      if (!this.awaitCount(CONTROL.doneB, workerB + taken)) {
-        for (let k = 1; k < shards; k++) runner.phaseB(k, undefined, slots(k));
-        if (taken > 0) runner.phaseBPart(0, false, outs, slots(0));
-        taken = 0;
-      }
+      if (!this.awaitCount(CONTROL.doneB, workerB + taken)) rebuild();
     }
     combine(plan, memory, outs);
     // This thread's tasks that a worker built, from the worker's histograms.

@@ -136,10 +136,11 @@ export class ShardPlan {
   }
 
   /**
-   * Writes a grown tree for FINISH (`splitBins`: per split node, the last bin going left); false when
-   * it has more nodes than the plan has room for.
+   * Writes a FINISH operation (see the module comment): the grown tree (`splitBins`: per split node,
+   * the last bin going left), the training margins to score, the validation margins read and written,
+   * the metric (index in EVAL_METRICS, -1 for none).
    */
-  setTree(
+  setFinish(
     tree: {
       readonly leftChildren: Int32Array;
       readonly rightChildren: Int32Array;
@@ -148,9 +149,11 @@ export class ShardPlan {
       readonly defaultLeft: Uint8Array;
     },
     splitBins: Int32Array,
-  ): boolean {
+    margins: { readonly from: number; readonly validFrom: number; readonly validTo: number; readonly metric: number },
+  ): void {
     const n = tree.leftChildren.length;
-    if (n > this.treeCapacity) return false;
+    // A depth-wise tree has fewer than 2 × positions nodes (see `treeCapacity`).
+    if (n > this.treeCapacity) throw new Error(`ShardPlan: a tree of ${n} nodes, room for ${this.treeCapacity}`);
     const I = this.ints;
     for (let i = 0; i < n; i++) {
       const at = this.treeAt + i * TREE_INTS;
@@ -161,7 +164,14 @@ export class ShardPlan {
       I[at + 4] = tree.defaultLeft[i]!;
     }
     this.floats.set(tree.splitConditions, this.leafValuesAt);
-    return true;
+    I[H.op] = OP.finish;
+    I[H.entries] = 0;
+    I[H.buildFrom] = 0;
+    I[H.buildTo] = 0;
+    I[H.from] = margins.from;
+    I[H.validFrom] = margins.validFrom;
+    I[H.validTo] = margins.validTo;
+    I[H.metric] = margins.metric;
   }
 
   /** Index in `floats` of shard k's FINISH sums: the metric's terms over its training rows, then over its validation rows. */
