@@ -91,8 +91,14 @@ describe('WorkerShardExecutor', () => {
       const undisturbed = await withWorkers(set, HP, 2);
       assert.equal(undisturbed.executor.workersLost, 0);
       const lines: LoggedLine[] = [];
-      // The first worker fails in its 8th operation: in the second tree or so.
-      const disturbed = await withWorkers(set, HP, 2, { stallTimeoutMs: 200, logger: recordingLogger(lines), fault: { afterClaims: 8, kind } });
+      // The first worker fails in its 8th claim: in the second tree or so. This thread waits for the
+      // worker's units (no take-back): on a busy host it could otherwise run them all and no fault come.
+      const disturbed = await withWorkers(set, HP, 2, {
+        stallTimeoutMs: 200,
+        takeBack: false,
+        logger: recordingLogger(lines),
+        fault: { afterClaims: 8, kind },
+      });
       assert.equal(disturbed.executor.workersLost, 1);
       assert.equal(disturbed.report.workersLost, 1);
       assert.ok(
