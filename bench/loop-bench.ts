@@ -9,13 +9,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../src/app/create-app.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { noopLogger } from '../src/core/logger.js';
 import { PREPARED_FILES } from '../src/data/index.js';
+import { benchWorkDir } from './support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -26,7 +26,7 @@ const arg = (name: string, def: string) => {
 };
 const ratePerSecond = Number(arg('rate', '50'));
 const timeoutS = Number(arg('timeout', '420'));
-const home = path.join(os.tmpdir(), `driftline-bench-loop-${process.pid}`);
+const home = benchWorkDir('loop');
 const GROUP = 'quickstart-nyc-taxi';
 const ENDPOINT = `${GROUP}-prod`;
 const SCHEDULE = `${ENDPOINT}-threshold`;

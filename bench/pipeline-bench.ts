@@ -7,10 +7,11 @@
  *   npm run bench:pipeline
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { replaceLabelColumn } from '../src/ml/index.js';
+import { benchWorkDir } from './support.js';
 
 const nycDir = process.env['DRIFTLINE_NYC_DIR'] ?? path.resolve('..', 'shared', 'data', 'nyc-taxi');
 const trips = path.join(nycDir, 'green_tripdata_2021-01.parquet');
@@ -19,7 +20,7 @@ if (!existsSync(trips)) {
   console.error(`bench:pipeline needs ${trips} (the shared NYC TLC data)`);
   process.exit(1);
 }
-const work = mkdtempSync(path.join(os.tmpdir(), 'driftline-bench-pipeline-'));
+const work = benchWorkDir('pipeline');
 const cli = path.resolve('dist', 'main', 'cli.js');
 
 /** Runs one driftline command (from dist/, as users run it); returns its wall seconds and stdout. */

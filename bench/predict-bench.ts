@@ -7,10 +7,10 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../src/cli/run-cli.js';
-import { runChild } from './support.js';
+import { benchWorkDir, runChild } from './support.js';
 
 const nycDir = process.env['DRIFTLINE_NYC_DIR'] ?? path.resolve('..', 'shared', 'data', 'nyc-taxi');
-const work = path.join(os.tmpdir(), `driftline-bench-predict-${process.pid}`);
+const work = benchWorkDir('predict');
 mkdirSync(work, { recursive: true });
 const io = { stdout: () => {}, stderr: (s: string) => process.stderr.write(s), isTTY: false, env: {}, cwd: process.cwd() };
 const home = ['--home', path.join(work, 'home')];

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ZoneFileLoader } from '../src/data/adapters/zone-file-loader.js';
-import { runChild, type Measured } from './support.js';
+import { benchWorkDir, type Measured, runChild } from './support.js';
 
 const copiesArg = process.argv.indexOf('--copies');
 const copies = copiesArg > 0 ? Number(process.argv[copiesArg + 1]) : 10;
@@ -17,7 +17,7 @@ if (!existsSync(month)) {
   console.error(`bench:prepare needs ${month} (the shared NYC TLC data)`);
   process.exit(1);
 }
-const work = path.join(os.tmpdir(), `driftline-bench-prepare-${process.pid}`);
+const work = benchWorkDir('prepare');
 mkdirSync(path.join(work, 'trips'), { recursive: true });
 for (let i = 0; i < copies; i++) copyFileSync(month, path.join(work, 'trips', `green_tripdata_2021-01-copy${String(i).padStart(2, '0')}.parquet`));
 // Both sides get the same centroids: driftline computes them from the shapefile, the reference reads them as CSV.

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli/run-cli.js';
+import { benchWorkDir } from './support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -24,7 +25,7 @@ const connections = Number(arg('connections', '50'));
 const workers = Number(arg('workers', '1'));
 const fsync = arg('fsync', 'none');
 const nycDir = process.env['DRIFTLINE_NYC_DIR'] ?? path.resolve(root, '..', 'shared', 'data', 'nyc-taxi');
-const work = path.join(os.tmpdir(), `driftline-bench-serve-${process.pid}`);
+const work = benchWorkDir('serve');
 mkdirSync(work, { recursive: true });
 const io = { stdout: () => {}, stderr: (s: string) => process.stderr.write(s), isTTY: false, env: {}, cwd: process.cwd() };
 const home = ['--home', path.join(work, 'home')];

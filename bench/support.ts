@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,22 @@ function stealBetween(before: number[] | undefined, after: number[] | undefined)
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
+ * A new scratch directory for this bench run (`driftline-bench-<name>-XXXXXX` in the temporary
+ * directory), removed when the process exits, Ctrl-C included; with `--keep` it stays and its path
+ * is printed.
+ */
+export function benchWorkDir(name: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `driftline-bench-${name}-`));
+  if (process.argv.includes('--keep')) {
+    process.on('exit', () => console.log(`kept ${dir}`));
+  } else {
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    process.once('SIGINT', () => process.exit(130));
+  }
+  return dir;
+}
+
+/**
  * Runs `bench/children/<child>.ts` in a fresh process and reads back its measurement; `<child>.py`
  * runs with Debian's python3 and `<child>.mjs` with plain node (for children that use dist/).
  */
@@ -48,9 +64,13 @@ export function runChild(child: string, args: readonly string[]): Measured {
           stdio: ['ignore', 'ignore', 'inherit'],
         });
   const steal = stealBetween(before, cpuTimes());
-  if (res.status !== 0) throw new Error(`${child} failed with exit code ${res.status}`);
-  const measured = JSON.parse(readFileSync(resultFile, 'utf8')) as Measured;
-  return steal === undefined ? measured : { ...measured, steal };
+  try {
+    if (res.status !== 0) throw new Error(`${child} failed with exit code ${res.status}`);
+    const measured = JSON.parse(readFileSync(resultFile, 'utf8')) as Measured;
+    return steal === undefined ? measured : { ...measured, steal };
+  } finally {
+    rmSync(resultFile, { force: true });
+  }
 }
 
 /** Writes a child's measurement (call once, at the end of the child). */
@@ -76,9 +96,13 @@ export function timeProcess(command: string, args: readonly string[]): TimedProc
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (res.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${res.status}`);
-  const peakRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024;
-  return { seconds, peakRssMb, stdout: res.stdout };
+  try {
+    if (res.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${res.status}`);
+    const peakRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024;
+    return { seconds, peakRssMb, stdout: res.stdout };
+  } finally {
+    rmSync(rssFile, { force: true });
+  }
 }
 
 /** The median of `xs` (the mean of the middle two for an even count). */

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../src/cli/run-cli.js';
 import { createRandom } from '../src/core/random.js';
-import { median, runChild, timeProcess, type Measured } from './support.js';
+import { benchWorkDir, type Measured, median, runChild, timeProcess } from './support.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
@@ -30,7 +30,7 @@ const sections = new Set(arg('--sections', 'startup,read,whole,inner').split(','
 const month = arg('--month', '2021-01');
 const wholeThreads = Number(arg('--whole-threads', '2'));
 const nycDir = process.env['DRIFTLINE_NYC_DIR'] ?? path.resolve('..', 'shared', 'data', 'nyc-taxi');
-const work = path.join(os.tmpdir(), `driftline-bench-train-${process.pid}`);
+const work = benchWorkDir('train');
 mkdirSync(work, { recursive: true });
 const cli = path.resolve('dist', 'main', 'cli.js');
 const python = '/usr/bin/python3';
